@@ -1,0 +1,76 @@
+"""Input checks shared by the math modules: clear errors instead of numpy tracebacks."""
+
+from __future__ import annotations
+
+import numpy as np
+
+# float16 is too coarse for finite differences, so it is promoted; float32/float64 are kept.
+_KEPT_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def describe(x) -> str:
+    """A short, student-readable description of what was passed: 'shape (2, 3) float64'."""
+    if isinstance(x, np.ndarray):
+        return f"an array of shape {x.shape} and dtype {x.dtype}"
+    return f"a {type(x).__name__}"
+
+
+def as_float_array(x, name: str) -> np.ndarray:
+    """`x` as a float32 or float64 array, or a TypeError naming `name` and what it got."""
+    if isinstance(x, np.ndarray) and x.dtype in _KEPT_FLOATS:
+        return x  # the fast path: no copy, no checks beyond this line
+    if isinstance(x, (str, bytes, dict, set)) or x is None:
+        raise TypeError(f"{name} must be a numeric array (a numpy array or nested lists of "
+                        f"numbers); got {describe(x)}: {x!r:.60}")
+    try:
+        array = np.asarray(x)
+    except (ValueError, TypeError) as error:  # ragged nested lists, odd objects
+        raise TypeError(f"{name} must be a rectangular numeric array; numpy could not read "
+                        f"{describe(x)} as one ({error})") from None
+    kind = array.dtype.kind
+    if kind in "iu":
+        return array.astype(np.float64)
+    if kind == "f":
+        return array if array.dtype in _KEPT_FLOATS else array.astype(np.result_type(array, np.float32))
+    what = {"b": "booleans", "c": "complex numbers", "U": "strings", "S": "bytes",
+            "O": "Python objects", "M": "dates", "m": "time deltas"}.get(kind, str(array.dtype))
+    raise TypeError(f"{name} must hold real numbers (float32 or float64); got an array of "
+                    f"{what} with shape {array.shape}")
+
+
+def as_matrix(x, name: str) -> np.ndarray:
+    """`x` as a 2-D float array with at least one row and column, or a clear error."""
+    matrix = as_float_array(x, name)
+    if matrix.ndim != 2:
+        hint = (" Reshape a vector to a row (1, k) or a column (k, 1) first."
+                if matrix.ndim == 1 else "")
+        raise ValueError(f"{name} must be a 2-D matrix; got shape {matrix.shape} "
+                         f"({matrix.ndim}-D).{hint}")
+    if 0 in matrix.shape:
+        raise ValueError(f"{name} must have at least one row and one column; "
+                         f"got shape {matrix.shape}")
+    return matrix
+
+
+def check_matmul_shapes(A: np.ndarray, B: np.ndarray) -> None:
+    """Raise a ValueError if A @ B is undefined, naming both shapes."""
+    if A.shape[1] != B.shape[0]:
+        raise ValueError(f"A has shape {A.shape} and B has shape {B.shape}: A's columns "
+                         f"({A.shape[1]}) must equal B's rows ({B.shape[0]}) for C = A @ B")
+
+
+def check_wrt(wrt) -> str:
+    """The operand a derivative is taken with respect to: 'A' or 'B'."""
+    if wrt not in ("A", "B"):
+        raise ValueError(f"wrt must be 'A' or 'B' (the operand of C = A @ B to differentiate "
+                         f"with respect to); got {wrt!r}")
+    return wrt
+
+
+def check_max_bytes(max_bytes) -> int:
+    """A positive whole number of bytes."""
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, (int, np.integer)):
+        raise TypeError(f"max_bytes must be a whole number of bytes; got {describe(max_bytes)}")
+    if max_bytes <= 0:
+        raise ValueError(f"max_bytes must be positive; got {max_bytes}")
+    return int(max_bytes)
