@@ -54,3 +54,27 @@ def tensor_heatmap(ax, tensor, title: str = "", limit=None):
                     ylabel=f"block row i = 0..{m - 1}, inside it X's row")
     block_lines(ax, m, p, r, c)
     return image
+
+
+# === 01 Jacobians ===
+# (end of 01 Jacobians)
+
+
+# === 02 Chain rule ===
+# (end of 02 Chain rule)
+
+
+# === 03 Matrix by matrix ===
+# (end of 03 Matrix by matrix)
+
+
+# === 04 The efficient VJP ===
+# (end of 04 The efficient VJP)
+
+
+# === 05 The backward pass ===
+# (end of 05 The backward pass)
+
+
+# === 06 Jacobians through time ===
+# (end of 06 Jacobians through time)

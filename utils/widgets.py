@@ -62,3 +62,27 @@ def slider(description: str, value: int, low: int, high: int, step: int = 1) -> 
 
 
 # --- explorers, in the order of the notebooks that use them -----------------------------------
+
+
+# === 01 Jacobians ===
+# (end of 01 Jacobians)
+
+
+# === 02 Chain rule ===
+# (end of 02 Chain rule)
+
+
+# === 03 Matrix by matrix ===
+# (end of 03 Matrix by matrix)
+
+
+# === 04 The efficient VJP ===
+# (end of 04 The efficient VJP)
+
+
+# === 05 The backward pass ===
+# (end of 05 The backward pass)
+
+
+# === 06 Jacobians through time ===
+# (end of 06 Jacobians through time)
