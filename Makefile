@@ -26,6 +26,7 @@ test: $(READY)  ## unit tests + every notebook under nbval (strict: stored outpu
 bench: $(READY)  ## speed and memory of both routes, printed as a table
 	$(BIN)/python -m pip install --quiet -e ".[bench]" || echo "(JAX not installable here: its column is skipped)"
 	$(BIN)/python benchmarks/bench_matmul.py
+	$(BIN)/python benchmarks/bench_widgets.py
 
 execute: $(READY)  ## re-run every notebook in place after changing utils
 	$(BIN)/python tools/execute_notebooks.py

@@ -26,9 +26,10 @@ class TensorTooLargeError(ValueError):
 
 def _refuse_if_too_large(A, B, wrt: str, dtype: np.dtype, max_bytes: int) -> None:
     """The memory guard: compare the tensor's bytes with the budget before allocating."""
-    costs = matmul_costs(A.shape[0], A.shape[1], B.shape[1], wrt, dtype)
-    if costs.tensor_bytes <= max_bytes:
-        return
+    (m, n), p = A.shape, B.shape[1]
+    if m * p * (m if wrt == "A" else p) * n * dtype.itemsize <= max_bytes:
+        return  # the common case stays cheap: plain integer arithmetic, nothing built
+    costs = matmul_costs(m, n, p, wrt, dtype)
     vjp = "dL/dC · Bᵀ" if wrt == "A" else "Aᵀ · dL/dC"
     raise TensorTooLargeError(
         f"dC/d{wrt} for A {A.shape} and B {B.shape} would have shape {costs.tensor_shape}: "
@@ -48,14 +49,14 @@ def matmul_jacobian(A, B, wrt: str = "A", max_bytes: int = DEFAULT_MAX_BYTES) ->
     dtype = np.result_type(A, B)
     _refuse_if_too_large(A, B, wrt, dtype, check_max_bytes(max_bytes))
     (m, n), p = A.shape, B.shape[1]
+    # Start from zeros and write only the non-zero "diagonal": einsum with a repeated index
+    # returns a writable view of the entries where that index agrees, with no Python loop.
     if wrt == "A":
         dC_dA = np.zeros((m, p, m, n), dtype)
-        rows = np.arange(m)
-        dC_dA[rows, :, rows, :] = B.T  # the block for c_ij is zero except row i, which is B[:, j]
+        np.einsum("ijil->ijl", dC_dA)[...] = B.T  # block (i, j): row i holds B[:, j], rest 0
         return dC_dA
     dC_dB = np.zeros((m, p, n, p), dtype)
-    cols = np.arange(p)
-    dC_dB[:, cols, :, cols] = A  # the block for c_ij is zero except column j, which is A[i, :]
+    np.einsum("ijkj->ijk", dC_dB)[...] = A[:, None, :]  # block (i, j): column j holds A[i, :]
     return dC_dB
 
 

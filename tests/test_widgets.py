@@ -1,0 +1,50 @@
+"""Every explorer in utils.widgets, driven through every control over its whole range.
+
+Each setting must run without an exception and change what the learner sees (the figure or
+the numbers). Explorers are found by name (`*_explorer`), so a new one is tested automatically.
+"""
+
+import inspect
+
+import pytest
+
+from utils import widgets
+
+EXPLORERS = sorted(name for name, obj in inspect.getmembers(widgets, inspect.isfunction)
+                   if name.endswith("_explorer"))
+
+
+def what_is_shown(explorer):
+    return explorer.view.image.value, explorer.readout.value
+
+
+def test_there_are_explorers():
+    assert EXPLORERS, "utils.widgets defines no *_explorer function"
+
+
+@pytest.mark.parametrize("name", EXPLORERS)
+def test_every_control_changes_the_display(name):
+    explorer = getattr(widgets, name)()
+    assert isinstance(explorer, widgets.Explorer)
+    assert explorer.view.image.value, "nothing drawn at construction"
+    assert explorer.controls, "an explorer needs at least one control"
+    for control_name, control in explorer.controls.items():
+        default = control.value
+        for value in widgets.values_to_try(control) + [default]:
+            before_value, before = control.value, what_is_shown(explorer)
+            control.value = value
+            if control.value != before_value:
+                assert what_is_shown(explorer) != before, (
+                    f"{name}: setting {control_name} from {before_value!r} to {value!r} "
+                    f"changed neither the figure nor the readout")
+
+
+@pytest.mark.parametrize("name", EXPLORERS)
+def test_explorer_builds_its_figure_once(name):
+    """Updates change artists in place: the Figure object and its axes stay the same."""
+    explorer = getattr(widgets, name)()
+    figure, axes = explorer.view.figure, list(explorer.view.figure.axes)
+    for control in explorer.controls.values():
+        control.value = widgets.values_to_try(control)[-1]
+    assert explorer.view.figure is figure
+    assert explorer.view.figure.axes == axes
