@@ -58,3 +58,9 @@ def test_bad_sizes(args, message):
 def test_bad_wrt():
     with pytest.raises(ValueError, match="wrt must be 'A' or 'B'"):
         matmul_costs(2, 2, 2, wrt="a")
+
+
+@pytest.mark.parametrize("value", ["12", None, True])
+def test_format_bytes_refuses_non_numbers(value):
+    with pytest.raises(TypeError, match="format_bytes needs a number of bytes"):
+        format_bytes(value)

@@ -15,6 +15,8 @@ _UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB")
 
 def format_bytes(n_bytes: float) -> str:
     """Bytes in human units, powers of 1024: 1536 -> '1.5 KiB'."""
+    if isinstance(n_bytes, bool) or not isinstance(n_bytes, (int, float, np.integer, np.floating)):
+        raise TypeError(f"format_bytes needs a number of bytes; got {type(n_bytes).__name__}")
     size = float(n_bytes)
     for unit in _UNITS:
         if abs(size) < 1024 or unit == _UNITS[-1]:

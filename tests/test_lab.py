@@ -1,0 +1,49 @@
+"""The README's first command: `make lab` serves JupyterLab on 127.0.0.1 with the course."""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_lab_serves_the_course():
+    port, token = free_port(), "course-test-token"
+    env = {**os.environ, "JUPYTER_TOKEN": token, "BROWSER": "true"}
+    server = subprocess.Popen(["make", "--no-print-directory", "lab", f"PORT={port}"], cwd=ROOT,
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              start_new_session=True)
+    try:
+        deadline, contents = time.monotonic() + 60, None
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                url = f"http://127.0.0.1:{port}/api/contents/00-start-here.ipynb?content=0"
+                request = urllib.request.Request(url, headers={"Authorization": f"token {token}"})
+                with urllib.request.urlopen(request, timeout=2) as response:
+                    contents = json.load(response)
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert contents is not None, "JupyterLab did not answer: " + (
+            server.stdout.read().decode() if server.poll() is not None else "still starting")
+        assert contents["type"] == "notebook"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/lab?token={token}") as response:
+            assert b"JupyterLab" in response.read()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
