@@ -205,3 +205,14 @@ def test_chain_rule_via_tensor_refuses_mismatched_axes():
         chain_rule_via_tensor(dL_dC, dL_dC)
     with pytest.raises(TypeError, match="dC_dX must be a numeric array"):
         chain_rule_via_tensor(dL_dC, "tensor")
+
+
+def test_vjp_converts_lists_and_integers_like_arrays():
+    """The slow path (conversion) gives what the fast path (float ndarrays) gives."""
+    A, B, dL_dC = [[1, 2]], [[3], [4]], [[5]]
+    for gradient, expected in zip(matmul_vjp(dL_dC, A, B), ([[15.0, 20.0]], [[5.0], [10.0]]),
+                                  strict=True):
+        assert gradient.dtype == np.float64
+        np.testing.assert_array_equal(gradient, expected)
+    fast = matmul_vjp(*(np.asarray(x, float) for x in (dL_dC, A, B)))
+    np.testing.assert_array_equal(fast[0], [[15.0, 20.0]])

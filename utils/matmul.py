@@ -46,7 +46,7 @@ def matmul_jacobian(A, B, wrt: str = "A", max_bytes: int = DEFAULT_MAX_BYTES) ->
     A, B = as_matrix(A, "A"), as_matrix(B, "B")
     check_matmul_shapes(A, B)
     check_wrt(wrt)
-    dtype = np.result_type(A, B)
+    dtype = A.dtype if A.dtype == B.dtype else np.result_type(A, B)
     _refuse_if_too_large(A, B, wrt, dtype, check_max_bytes(max_bytes))
     (m, n), p = A.shape, B.shape[1]
     # Start from zeros and write only the non-zero "diagonal": einsum with a repeated index
@@ -73,14 +73,23 @@ def chain_rule_via_tensor(dL_dC, dC_dX) -> np.ndarray:
     return np.tensordot(dL_dC, dC_dX, axes=c_ndim)
 
 
+def _ready_for_vjp(dL_dC, A, B) -> bool:
+    """The fast path: float ndarrays of matching 2-D shapes need no conversion and no message."""
+    return (type(A) is np.ndarray and type(B) is np.ndarray and type(dL_dC) is np.ndarray
+            and A.dtype.char in "fd" and B.dtype.char in "fd" and dL_dC.dtype.char in "fd"
+            and A.ndim == 2 and B.ndim == 2 and 0 not in A.shape and 0 not in B.shape
+            and A.shape[1] == B.shape[0] and dL_dC.shape == (A.shape[0], B.shape[1]))
+
+
 def matmul_vjp(dL_dC, A, B) -> tuple[np.ndarray, np.ndarray]:
     """(dL/dA, dL/dB) = (dL/dC @ B.T, A.T @ dL/dC): the backward pass of C = A @ B."""
-    A, B = as_matrix(A, "A"), as_matrix(B, "B")
-    check_matmul_shapes(A, B)
-    dL_dC = as_float_array(dL_dC, "dL_dC")
-    if dL_dC.shape != (A.shape[0], B.shape[1]):
-        raise ValueError(
-            f"dL_dC must have the shape of C = A @ B, (A's rows, B's columns) = "
-            f"{(A.shape[0], B.shape[1])}; got {dL_dC.shape}. The incoming gradient of a "
-            f"scalar loss always has the shape of the thing it differentiates.")
+    if not _ready_for_vjp(dL_dC, A, B):  # convert what can be converted, explain the rest
+        A, B = as_matrix(A, "A"), as_matrix(B, "B")
+        check_matmul_shapes(A, B)
+        dL_dC = as_float_array(dL_dC, "dL_dC")
+        if dL_dC.shape != (A.shape[0], B.shape[1]):
+            raise ValueError(
+                f"dL_dC must have the shape of C = A @ B, (A's rows, B's columns) = "
+                f"{(A.shape[0], B.shape[1])}; got {dL_dC.shape}. The incoming gradient of a "
+                f"scalar loss always has the shape of the thing it differentiates.")
     return dL_dC @ B.T, A.T @ dL_dC
