@@ -1,9 +1,9 @@
 """environment.yml (conda, Binder) and pyproject.toml (pip) must name the same packages."""
 
 import re
-import tomllib
 from pathlib import Path
 
+import tomllib
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent

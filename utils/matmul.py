@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from .costs import DEFAULT_MAX_BYTES, format_bytes, matmul_costs
-from .validation import (as_float_array, as_matrix, check_matmul_shapes, check_max_bytes,
-                         check_wrt)
+from .validation import as_float_array, as_matrix, check_matmul_shapes, check_max_bytes, check_wrt
+
 
 class TensorTooLargeError(ValueError):
     """The 4-D tensor asked for would not fit the memory budget; nothing was allocated."""

@@ -31,7 +31,8 @@ def as_float_array(x, name: str) -> np.ndarray:
     if kind in "iu":
         return array.astype(np.float64)
     if kind == "f":
-        return array if array.dtype in _KEPT_FLOATS else array.astype(np.result_type(array, np.float32))
+        promoted = np.result_type(array, np.float32)  # float16 -> float32, longdouble kept
+        return array if array.dtype in _KEPT_FLOATS else array.astype(promoted)
     what = {"b": "booleans", "c": "complex numbers", "U": "strings", "S": "bytes",
             "O": "Python objects", "M": "dates", "m": "time deltas"}.get(kind, str(array.dtype))
     raise TypeError(f"{name} must hold real numbers (float32 or float64); got an array of "
