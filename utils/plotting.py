@@ -57,22 +57,371 @@ def tensor_heatmap(ax, tensor, title: str = "", limit=None):
 
 
 # === 01 Jacobians ===
+E1_COLOUR, E2_COLOUR = "tab:orange", "tab:purple"  # the two input directions and J's columns
+
+
+def plot_step_errors(ax, steps, errors: dict, eps: float = float(np.finfo(float).eps)):
+    """Finite-difference error against the step h, log-log, with the optimal steps marked.
+
+    `errors` maps "one-sided" and/or "central" to the errors at `steps` (increasing). Dashed
+    guides, fitted to the data, show the slopes h and h² (truncation, right of each minimum) and
+    eps/h (round-off, left of it); dotted verticals mark sqrt(eps) (best one-sided step) and
+    eps^(1/3) (best central step).
+    """
+    steps = np.asarray(steps, dtype=float)
+    low = eps / 10
+    styles = {"one-sided": ("o-", "tab:red", 1, "h"), "central": ("s-", "tab:blue", 2, "h²")}
+    roundoff = []
+    for label, values in errors.items():
+        values = np.maximum(np.asarray(values, dtype=float), low)
+        marker, colour, power, name = styles[label]
+        ax.loglog(steps, values, marker, color=colour, markersize=4, label=label)
+        best = int(np.argmin(values))
+        right = steps >= steps[best] / 3
+        # fitted at the largest step (pure truncation), drawn 5× above the data to stay visible
+        scale = 5 * values[-1] / steps[-1] ** power
+        ax.loglog(steps[right], scale * steps[right] ** power, "--", color=colour,
+                  linewidth=1.2, alpha=0.8, label=f"∝ {name} (truncation)")
+        roundoff.append(np.median((values * steps / eps)[steps < 1e-12]))
+    left = steps <= 1e-4
+    ax.loglog(steps[left], 5 * max(roundoff) * eps / steps[left], "--", color="gray",
+              linewidth=1.2, alpha=0.8, label="∝ eps/h (round-off)")
+    for step, label in ((np.sqrt(eps), "√eps"), (eps ** (1 / 3), "eps^(1/3)")):
+        ax.axvline(step, color="black", linestyle=":", linewidth=1)
+        ax.text(step * 1.15, 3e-1, f"h = {label}\n≈ {step:.0e}", fontsize=9, va="top")
+    smallest = min(float(np.min(np.maximum(v, low))) for v in errors.values())
+    ax.set_ylim(smallest / 10, 10)
+    ax.set_xlabel("step h")
+    ax.set_ylabel("|estimate − exact derivative|")
+    ax.legend(loc="lower left", fontsize=9, ncol=2)  # small h, small error: always empty
+
+
+class WarpPicture:
+    """A plane map drawn in three panels, updated in place: the input grid with a small square at
+    x; the warped grid with the square's image; a zoom on f(square) next to the parallelogram
+    f(x) + J·(square − x), spanned by δ·(J's columns)."""
+
+    def __init__(self, ax_in, ax_out, ax_zoom, lines: int = 9):
+        from matplotlib.patches import Polygon
+
+        self.ax_in, self.ax_out, self.ax_zoom, self.n_lines = ax_in, ax_out, ax_zoom, lines
+        grid_style = {"color": "0.75", "linewidth": 0.8}
+        self.grid_in = [ax_in.plot([], [], **grid_style)[0] for _ in range(2 * lines)]
+        self.grid_out = [ax_out.plot([], [], **grid_style)[0] for _ in range(2 * lines)]
+        self.square = Polygon(np.zeros((4, 2)), closed=True, facecolor="0.6", alpha=0.4,
+                              edgecolor="black")
+        ax_in.add_patch(self.square)
+        self.edges_in = [ax_in.plot([], [], color=c, linewidth=3)[0]
+                         for c in (E1_COLOUR, E2_COLOUR)]
+        self.point_in, = ax_in.plot([], [], "o", color="black", markersize=5)
+        # output and zoom show the same things: the parallelogram, its two edges along
+        # δ·J[:, 0] and δ·J[:, 1], the true image f(square) and the point f(x)
+        self.parallelograms, self.images, self.columns, self.points_out = [], [], [], []
+        for ax, width in ((ax_out, 1.5), (ax_zoom, 2.5)):
+            parallelogram = Polygon(np.zeros((4, 2)), closed=True, facecolor="tab:green",
+                                    alpha=0.3, edgecolor="tab:green", linewidth=1.5)
+            ax.add_patch(parallelogram)
+            self.parallelograms.append(parallelogram)
+            self.images.append(ax.plot([], [], color="black", linewidth=width)[0])
+            self.columns += [ax.plot([], [], color=c, linewidth=width + 1.5,
+                                     solid_capstyle="butt")[0] for c in (E1_COLOUR, E2_COLOUR)]
+            self.points_out.append(ax.plot([], [], "o", color="black", markersize=5)[0])
+        ax_in.set_title("input x, square of side δ")
+        ax_out.set_title("output: the grid warped by f")
+        ax_zoom.set_title("zoom: f(square) (black)\nvs f(x) + J·d (green)", fontsize=10)
+        ax_zoom.set_xticks([])
+        ax_zoom.set_yticks([])  # no ticks: the zoom's limits move without redrawing its frame
+        for ax in (ax_in, ax_out, ax_zoom):
+            ax.set_aspect("equal", adjustable="box")
+
+    def moving_artists(self) -> list:
+        """The artists show_point changes (the rest changes only with the map)."""
+        return [self.square, *self.edges_in, self.point_in, *self.parallelograms,
+                *self.images, *self.columns, *self.points_out]
+
+    def show_map(self, plane_map) -> None:
+        """Draw the grid of `plane_map` (a utils.maps.PlaneMap) and its image."""
+        from .maps import grid_lines
+
+        lines = grid_lines(plane_map.domain, self.n_lines)
+        images = [plane_map(line) for line in lines]
+        for artist, line in zip(self.grid_in, lines, strict=True):
+            artist.set_data(*line)
+        for artist, image in zip(self.grid_out, images, strict=True):
+            artist.set_data(*image)
+        for ax, paths in ((self.ax_in, lines), (self.ax_out, images)):
+            points = np.concatenate(paths, axis=1)
+            low, high = points.min(axis=1), points.max(axis=1)
+            pad = 0.06 * (high - low).max()
+            ax.set_xlim(low[0] - pad, high[0] + pad)
+            ax.set_ylim(low[1] - pad, high[1] + pad)
+        self.ax_in.set_xlabel(plane_map.input_names[0])
+        self.ax_in.set_ylabel(plane_map.input_names[1])
+        self.ax_out.set_xlabel("f₁")
+        self.ax_out.set_ylabel("f₂")
+
+    def show_point(self, plane_map, point, size: float):
+        """Square at `point` with side `size`, its image and J's parallelogram; returns
+        (jacobian, image of the square's outline, parallelogram corners)."""
+        from .maps import square_outline
+
+        point = np.asarray(point, dtype=float)
+        jacobian = plane_map.jacobian(point)
+        corners_in = point + size * np.array([[0, 0], [1, 0], [1, 1], [0, 1]])
+        self.square.set_xy(corners_in)
+        self.edges_in[0].set_data([point[0], point[0] + size], [point[1]] * 2)
+        self.edges_in[1].set_data([point[0]] * 2, [point[1], point[1] + size])
+        self.point_in.set_data([point[0]], [point[1]])
+        image_path = plane_map(square_outline(point, size))
+        base = plane_map(point)
+        corners_out = base + (corners_in - point) @ jacobian.T
+        for parallelogram, image, point_out in zip(self.parallelograms, self.images,
+                                                   self.points_out, strict=True):
+            parallelogram.set_xy(corners_out)
+            image.set_data(*image_path)
+            point_out.set_data([base[0]], [base[1]])
+        for line, column in zip(self.columns, list(jacobian.T) * 2, strict=True):
+            tip = base + size * column
+            line.set_data([base[0], tip[0]], [base[1], tip[1]])
+        shown = np.concatenate([image_path, corners_out.T], axis=1)
+        centre = (shown.min(axis=1) + shown.max(axis=1)) / 2
+        half = 0.6 * float((shown.max(axis=1) - shown.min(axis=1)).max()) + 1e-12
+        self.ax_zoom.set_xlim(centre[0] - half, centre[0] + half)
+        self.ax_zoom.set_ylim(centre[1] - half, centre[1] + half)
+        return jacobian, image_path, corners_out
 # (end of 01 Jacobians)
 
 
 # === 02 Chain rule ===
+ORDER_COLOURS = {"forward": "tab:orange", "reverse": "tab:blue"}
+
+
+class ChainCostBars:
+    """Two bar charts (log scale) for the two orders of a chain product: multiplications counted
+    and time measured. `show` moves the bars and labels in place."""
+
+    LABELS = ("from the input side\n(forward)", "from the loss side\n(reverse)")
+
+    def __init__(self, ax_count, ax_time, count_range=(0.5, 1e10), time_range=(1e-6, 10.0)):
+        self.axes = (ax_count, ax_time)
+        self.bars, self.texts = [], []
+        for ax in self.axes:
+            bars = ax.bar([0, 1], [1, 1], color=[ORDER_COLOURS["forward"],
+                                                  ORDER_COLOURS["reverse"]], width=0.6)
+            ax.set_yscale("log")
+            ax.set_xticks([0, 1], self.LABELS)
+            ax.set_xlim(-0.6, 1.6)
+            self.bars.append(bars)
+            self.texts.append([ax.text(k, 1, "", ha="center", va="bottom", fontsize=10)
+                               for k in (0, 1)])
+        ax_count.set_title("multiplications (counted)")
+        ax_count.set_ylabel("scalar multiplications")
+        ax_time.set_title("time of the product (measured)")
+        ax_time.set_ylabel("seconds (best of a few runs, 1 thread)")
+        # fixed ranges: the axes never change, so only the bars and labels are redrawn
+        ax_count.set_ylim(*count_range)
+        ax_time.set_ylim(*time_range)
+
+    def moving_artists(self) -> list:
+        return [artist for bars, texts in zip(self.bars, self.texts, strict=True)
+                for artist in (*bars, *texts)]
+
+    def show(self, multiplications, seconds) -> None:
+        """multiplications, seconds: (forward, reverse) pairs."""
+        formats = (lambda v: f"{v:,.0f}", lambda v: f"{v * 1e3:.3g} ms")
+        for ax, bars, texts, values, fmt in zip(self.axes, self.bars, self.texts,
+                                                (multiplications, seconds), formats,
+                                                strict=True):
+            low, high = ax.get_ylim()
+            for bar, text, value in zip(bars, texts, values, strict=True):
+                value = float(value)
+                bar.set_height(min(max(value, low), high))
+                text.set_y(min(max(value, low) * 1.2, high / 3))
+                text.set_text(fmt(value))
 # (end of 02 Chain rule)
 
 
 # === 03 Matrix by matrix ===
+HIGHLIGHT_COLOUR = "#1a9e3a"  # green: stands out against the red-white-blue of SIGNED_CMAP
+
+
+def set_image(ax, image, matrix, limit=None) -> None:
+    """Replace an imshow image's data in place, also when its shape changes."""
+    matrix = np.asarray(matrix)
+    rows, cols = matrix.shape
+    image.set_data(matrix)
+    image.set_extent((-0.5, cols - 0.5, rows - 0.5, -0.5))
+    ax.set_xlim(-0.5, cols - 0.5)
+    ax.set_ylim(rows - 0.5, -0.5)
+    limit = symmetric_limit(matrix) if limit is None else limit
+    image.set_clim(-limit, limit)
+
+
+class TensorPicture:
+    """A 4-D tensor as a block matrix that can change shape in place (for the widgets).
+
+    Draws once: the image, enough block borders for the largest tensor, a highlight rectangle;
+    `show` moves and hides them instead of clearing the axes.
+    """
+
+    def __init__(self, ax, max_blocks_down: int, max_blocks_across: int, ticks: bool = True):
+        from matplotlib.patches import Rectangle  # here, so this section needs no shared import
+
+        self.ax = ax
+        self.ticks = ticks  # tick labels cost a few ms each to render: widgets go without
+        if not ticks:
+            ax.set_xticks([])
+            ax.set_yticks([])
+        self.image = ax.imshow(np.zeros((1, 1)), cmap=SIGNED_CMAP, vmin=-1, vmax=1,
+                               interpolation="nearest")
+        style = {"color": "black", "linewidth": 1.5}
+        self.row_lines = [ax.axhline(0, **style) for _ in range(max_blocks_down - 1)]
+        self.col_lines = [ax.axvline(0, **style) for _ in range(max_blocks_across - 1)]
+        self.highlight = Rectangle((-0.5, -0.5), 1, 1, fill=False, linewidth=3.5,
+                                   edgecolor=HIGHLIGHT_COLOUR, zorder=5, clip_on=False)
+        ax.add_patch(self.highlight)
+
+    def show(self, tensor, highlight=None, limit=None) -> None:
+        """Draw `tensor` (C.shape + X.shape); outline block `highlight` = (i, j) if given."""
+        tensor = np.asarray(tensor)
+        m, p, r, c = tensor.shape
+        if m - 1 > len(self.row_lines) or p - 1 > len(self.col_lines):
+            raise ValueError(f"TensorPicture was made for at most {len(self.row_lines) + 1} x "
+                             f"{len(self.col_lines) + 1} blocks; got {m} x {p}")
+        set_image(self.ax, self.image, block_layout(tensor), limit)
+        for k, line in enumerate(self.row_lines):
+            line.set_visible(k + 1 < m)
+            line.set_ydata([(k + 1) * r - 0.5] * 2)
+        for k, line in enumerate(self.col_lines):
+            line.set_visible(k + 1 < p)
+            line.set_xdata([(k + 1) * c - 0.5] * 2)
+        if self.ticks:
+            self.ax.set_xticks([j * c + (c - 1) / 2 for j in range(p)],
+                               [f"j={j}" for j in range(p)])
+            self.ax.set_yticks([i * r + (r - 1) / 2 for i in range(m)],
+                               [f"i={i}" for i in range(m)])
+        self.highlight.set_visible(highlight is not None)
+        if highlight is not None:
+            i, j = highlight
+            self.highlight.set_xy((j * c - 0.5, i * r - 0.5))
+            self.highlight.set_width(c)
+            self.highlight.set_height(r)
+
+
+def matrix_of_matrices(ax, tensor, title: str = "", wrt: str = "A", highlight=None,
+                       annotate: bool = False):
+    """A static picture of dC/dX (C.shape + X.shape): blocks labelled i = .., j = .. ."""
+    tensor = np.asarray(tensor)
+    if tensor.ndim != 4:
+        raise ValueError(f"matrix_of_matrices needs a 4-D tensor; got shape {tensor.shape}")
+    picture = TensorPicture(ax, tensor.shape[0], tensor.shape[1], ticks=True)
+    picture.show(tensor, highlight=highlight)
+    ax.set_title(title)
+    ax.set_xlabel(f"block column j of C  (inside a block: column l of {wrt})")
+    ax.set_ylabel(f"block row i of C\n(inside: row k of {wrt})")
+    if annotate:
+        annotate_cells(ax, block_layout(tensor))
+    return picture.image
+
+
+def annotate_cells(ax, matrix, fmt: str = "{:g}", skip_zeros: bool = True, fontsize=11):
+    """Write each entry of a small matrix into its heatmap cell (white on dark cells)."""
+    matrix = np.asarray(matrix)
+    limit = symmetric_limit(matrix)
+    texts = []
+    for (row, col), value in np.ndenumerate(matrix):
+        if skip_zeros and value == 0:
+            continue
+        colour = "white" if abs(value) > 0.6 * limit else "black"
+        texts.append(ax.text(col, row, fmt.format(value), ha="center", va="center",
+                             color=colour, fontsize=fontsize))
+    return texts
+
+
+def plot_tensor_memory(ax, sizes, itemsize: int = 8, budget: int | None = None):
+    """Bytes of dC/dA (n**4 entries) against dL/dA (n**2 entries) for square n x n, log-log."""
+    sizes = np.asarray(sizes, dtype=float)
+    ax.loglog(sizes, sizes**4 * itemsize, "o-", color="tab:red",
+              label="tensor dC/dA: $n^4$ entries")
+    ax.loglog(sizes, sizes**2 * itemsize, "s-", color="tab:blue",
+              label="gradient dL/dA: $n^2$ entries")
+    if budget is not None:
+        ax.axhline(budget, color="gray", linestyle="--", linewidth=1.2)
+        ax.text(sizes[0], budget * 1.6, "memory budget of matmul_jacobian", color="gray")
+    ticks = [1024.0**k for k in range(0, 7)]
+    ax.set_yticks(ticks, ["1 B", "1 KiB", "1 MiB", "1 GiB", "1 TiB", "1 PiB", "1 EiB"])
+    ax.set_ylim(min(sizes**2 * itemsize) / 4, max(sizes**4 * itemsize) * 4)
+    ax.set_xlabel("n   (A, B and C are n × n)")
+    ax.set_ylabel("memory (float64)")
+    ax.set_title("Memory of the 4-D tensor against the gradient it produces")
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(loc="upper left")
 # (end of 03 Matrix by matrix)
 
 
 # === 04 The efficient VJP ===
+def plot_route_scaling(ax_time, ax_memory, measurement, smallest: int = 16) -> dict:
+    """Measured time and peak memory of both routes against n, log-log, slopes in the legend.
+
+    `measurement` is a utils.routes.RouteMeasurement; slopes are fitted on sizes >= `smallest`
+    and returned.
+    """
+    slopes = measurement.slopes(smallest)
+    sizes = measurement.sizes
+    panels = ((ax_time, "seconds", "time (best of 3)", "Measured time of each route"),
+              (ax_memory, "bytes", "peak memory (tracemalloc)", "Measured peak memory"))
+    for ax, unit, ylabel, title in panels:
+        tensor, vjp = getattr(measurement, f"tensor_{unit}"), getattr(measurement, f"vjp_{unit}")
+        ax.loglog(sizes, tensor, "o-", color="tab:red",
+                  label=f"tensor route: slope {slopes[f'tensor_{unit}']:.1f}")
+        ax.loglog(sizes, vjp, "s-", color="tab:blue",
+                  label=f"VJP route: slope {slopes[f'vjp_{unit}']:.1f}")
+        last = int(np.max(np.nonzero(np.isfinite(tensor))))
+        ax.annotate(f"n > {sizes[last]}: tensor over\nbudget, not even tried",
+                    (sizes[last], tensor[last]), xytext=(10, -28), textcoords="offset points",
+                    color="tab:red", fontsize=9)
+        ax.axvline(smallest, color="gray", linestyle=":", linewidth=1)
+        ax.set_xlabel("n   (A, B and dL/dC are n × n)")
+        ax.set_ylabel(ylabel)
+        ax.set_title(title)
+        ax.grid(True, which="major", alpha=0.3)
+        ax.legend(loc="upper left", title=f"slopes fitted for n ≥ {smallest}")
+    ticks = [1024.0**k for k in range(1, 4)]
+    ax_memory.set_yticks(ticks, ["1 KiB", "1 MiB", "1 GiB"])
+    seconds = np.concatenate([measurement.tensor_seconds, measurement.vjp_seconds])
+    low, high = np.nanmin(seconds), np.nanmax(seconds)
+    ticks = [(t, label) for t, label in ((1e-6, "1 µs"), (1e-5, "10 µs"), (1e-4, "100 µs"),
+                                         (1e-3, "1 ms"), (1e-2, "10 ms"), (1e-1, "100 ms"),
+                                         (1.0, "1 s"), (10.0, "10 s")) if low <= t <= high]
+    ax_time.set_yticks([t for t, _ in ticks], [label for _, label in ticks])
+    return slopes
 # (end of 04 The efficient VJP)
 
 
 # === 05 The backward pass ===
+
+def digit_grid(figure, images, predicted, true, columns: int = 8):
+    """8x8 digit images in a grid titled 'predicted (true)'; wrong predictions framed in red."""
+    images = np.asarray(images)
+    if images.ndim != 2 or images.shape[1] != 64 or not len(images) == len(predicted) == len(true):
+        raise ValueError(f"digit_grid needs images (k, 64) with k predicted and k true labels; "
+                         f"got images {images.shape}, {len(predicted)} and {len(true)} labels")
+    rows = -(-len(images) // columns)
+    axes = figure.subplots(rows, columns, squeeze=False)
+    for ax in axes.flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_visible(False)
+    for ax, image, guess, label in zip(axes.flat, images, predicted, true, strict=False):
+        wrong = guess != label
+        ax.set_visible(True)
+        ax.imshow(image.reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
+        ax.set_title(f"{guess} ({label})", fontsize=11, color="red" if wrong else "black",
+                     fontweight="bold" if wrong else "normal")
+        for spine in ax.spines.values():
+            spine.set_color("red" if wrong else "lightgray")
+            spine.set_linewidth(3 if wrong else 1)
+    return axes
 # (end of 05 The backward pass)
 
 

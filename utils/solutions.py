@@ -14,25 +14,158 @@ REFERENCES: dict = {}
 # --- solutions, in the order of the notebooks that use them ------------------------------------
 
 
+# === 00 Start here ===
+
+def warmup_shape(A_shape, B_shape):
+    # A Jacobian's shape is output.shape + input.shape; C = A @ B has shape (A rows, B columns).
+    C_shape = (A_shape[0], B_shape[1])
+    return C_shape + tuple(A_shape)
+
+
+REFERENCES["00-warmup-shape"] = warmup_shape
+
+
 # === 01 Jacobians ===
+def jacobian_of_g(x):
+    """The Jacobian of g(x) = (x0·x1 + x2², sin(x0) + 3·x1): 2 outputs × 3 inputs."""
+    return np.array([[x[1], x[0], 2 * x[2]],        # row 0: the gradient of output 0
+                     [np.cos(x[0]), 3.0, 0.0]])     # row 1: the gradient of output 1
+
+
+def softmax_jacobian(z):
+    """ds_i/dz_j = s_i (δ_ij - s_j), i.e. diag(s) - s sᵀ."""
+    s = np.exp(z - np.max(z))  # shifting z does not change softmax, and avoids overflow
+    s = s / s.sum()
+    return np.diag(s) - np.outer(s, s)
+
+
+def central_difference(f, x, h):
+    """f'(x) ≈ (f(x + h) - f(x - h)) / 2h; a good step for x near 1: good_step = 1e-5.
+
+    The error is about h²/6·|f'''| (truncation) + eps·|f|/h (round-off), smallest near
+    h = eps**(1/3) ≈ 6e-6; steps from about 3e-7 to 3e-5 keep it below 1e-9.
+    """
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+REFERENCES["01-jacobian-shape"] = jacobian_of_g
+REFERENCES["01-softmax-jacobian"] = softmax_jacobian
+REFERENCES["01-central-difference"] = central_difference
 # (end of 01 Jacobians)
 
 
 # === 02 Chain rule ===
+def chain_jacobian(jacobian_f, g, jacobian_g, x):
+    """J^h(x) for h = f(g(x)): J^f at the point f sees, g(x), times J^g at x (k×m · m×n)."""
+    return jacobian_f(g(x)) @ jacobian_g(x)
+
+
+def chain_vjp(u, jacobians):
+    """u · J_L ··· J_2 · J_1 for jacobians = [J_1, ..., J_L]: one row-vector product per step."""
+    for jacobian in reversed(jacobians):  # start at the loss side
+        u = u @ jacobian                  # (n_k,) @ (n_k, n_{k-1}) -> (n_{k-1},)
+    return u
+
+
+REFERENCES["02-chain-jacobian"] = chain_jacobian
+REFERENCES["02-chain-vjp"] = chain_vjp
 # (end of 02 Chain rule)
 
 
 # === 03 Matrix by matrix ===
+def dC_dA_by_rule(A, B):
+    """dC/dA of C = A @ B, shape (m, p, m, n): dc_ij/da_kl = delta_ik * b_lj."""
+    m = A.shape[0]
+    return np.einsum("ik,lj->ijkl", np.eye(m), B)
+
+
+def dC_dB_by_rule(A, B):
+    """dC/dB of C = A @ B, shape (m, p, n, p): dc_ij/db_kl = a_ik * delta_jl."""
+    p = B.shape[1]
+    return np.einsum("ik,jl->ijkl", A, np.eye(p))
+
+
+def tensor_bytes(m, n, p):
+    """Bytes of dC/dA in float64 (8 bytes an entry): one entry per (i, j, k, l)."""
+    return m * p * m * n * 8
+
+
+REFERENCES["03-dC-dA"] = dC_dA_by_rule
+REFERENCES["03-dC-dB"] = dC_dB_by_rule
+REFERENCES["03-tensor-bytes"] = tensor_bytes
 # (end of 03 Matrix by matrix)
 
 
 # === 04 The efficient VJP ===
+def matmul_grad_A(dL_dC, A, B):
+    """dL/dA = dL/dC @ B.T: (m, p) @ (p, n) -> (m, n), A's shape."""
+    return dL_dC @ B.T
+
+
+def matmul_grad_B(dL_dC, A, B):
+    """dL/dB = A.T @ dL/dC: (n, m) @ (m, p) -> (n, p), B's shape."""
+    return A.T @ dL_dC
+
+
+def chain_rule_through_tensor(dL_dC, dC_dX):
+    """dL/dx = sum over C's entries c of dL/dc * dc/dx: contract C's axes, the first ones."""
+    return np.tensordot(dL_dC, dC_dX, axes=dL_dC.ndim)
+
+
+REFERENCES["04-grad-A"] = matmul_grad_A
+REFERENCES["04-grad-B"] = matmul_grad_B
+REFERENCES["04-chain-rule"] = chain_rule_through_tensor
 # (end of 04 The efficient VJP)
 
 
 # === 05 The backward pass ===
+
+def dense_backward(x, W, b, grad_output):
+    """dL/dx, dL/dW, dL/db for y = x @ W + b, given dL/dy = grad_output of shape (batch, n_out)."""
+    dL_dx = grad_output @ W.T            # (batch, n_out) @ (n_out, n_in) -> (batch, n_in)
+    dL_dW = x.T @ grad_output            # (n_in, batch) @ (batch, n_out) -> (n_in, n_out)
+    dL_db = grad_output.sum(axis=0)      # b was added to every row, so sum over the batch
+    return dL_dx, dL_dW, dL_db
+
+
+def relu_backward(x, y, grad_output):
+    """dL/dx for y = relu(x): pass grad_output through where the input x was positive."""
+    return grad_output * (x > 0)
+
+
+def square_matmul_vjp(A, grad_output):
+    """dL/dA for C = A @ A: A is used twice, once on each side, and the two gradients add up."""
+    through_left = grad_output @ A.T     # A as the left factor: G |--> G @ B.T with B = A
+    through_right = A.T @ grad_output    # A as the right factor: G |--> A.T @ G
+    return through_left + through_right
+
+
+REFERENCES["05-dense-backward"] = dense_backward
+REFERENCES["05-relu-backward"] = relu_backward
+REFERENCES["05-used-twice"] = square_matmul_vjp
 # (end of 05 The backward pass)
 
 
 # === 06 Jacobians through time ===
+
+def jacobian_through_time(W, hs, k):
+    """dh_T/dh_k for h_t = tanh(W h_{t-1} + U x_t), from the states hs = [h_0, ..., h_T]."""
+    T = len(hs) - 1
+    product = np.eye(len(W))
+    for t in range(k + 1, T + 1):
+        J_t = np.diag(1 - hs[t] ** 2) @ W    # dh_t/dh_{t-1}
+        product = J_t @ product             # a later step multiplies on the left
+    return product
+
+
+def clip_by_norm(gradient, max_norm):
+    """Shrink gradient to length max_norm if it is longer, keeping its direction."""
+    norm = np.linalg.norm(gradient)
+    if norm > max_norm:
+        return gradient * (max_norm / norm)
+    return gradient
+
+
+REFERENCES["06-jacobian-through-time"] = jacobian_through_time
+REFERENCES["06-clip-by-norm"] = clip_by_norm
 # (end of 06 Jacobians through time)

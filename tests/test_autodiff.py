@@ -1,0 +1,236 @@
+"""The small reverse-mode autodiff, cross-checked against the independent library `autograd`
+(and finite differences) on random inputs, including hypothesis-generated shapes."""
+
+from __future__ import annotations
+
+import autograd.numpy as anp
+import numpy as np
+import pytest
+from autograd import grad as autograd_grad
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from utils import autodiff as ad
+from utils import numerical_jacobian
+
+sizes = st.integers(min_value=1, max_value=5)
+seeds = st.integers(min_value=0, max_value=2**16)
+
+
+def assert_same_gradients(ours, theirs):
+    ours = ours if isinstance(ours, tuple) else (ours,)
+    theirs = theirs if isinstance(theirs, tuple) else (theirs,)
+    assert len(ours) == len(theirs)
+    for i, (a, b) in enumerate(zip(ours, theirs, strict=True)):
+        assert np.shape(a) == np.shape(b), f"gradient {i}: shape {np.shape(a)} vs {np.shape(b)}"
+        assert np.allclose(a, b, rtol=1e-7, atol=1e-10), f"gradient {i} disagrees with autograd"
+
+
+# ----- every primitive against autograd, on hypothesis-generated shapes -----
+
+@settings(max_examples=30, deadline=None)
+@given(m=sizes, n=sizes, p=sizes, seed=seeds)
+def test_matmul_gradients_match_autograd(m, n, p, seed):
+    gen = np.random.default_rng(seed)
+    A, B, W = gen.normal(size=(m, n)), gen.normal(size=(n, p)), gen.normal(size=(m, p))
+    ours = ad.grad(lambda A, B: ad.sum((A @ B) * W), argnums=(0, 1))(A, B)
+    theirs = autograd_grad(lambda A, B: anp.sum(anp.dot(A, B) * W), (0, 1))(A, B)
+    assert_same_gradients(ours, theirs)
+
+
+@st.composite
+def broadcast_pair(draw):
+    """Two shapes numpy broadcasts together: some axes of the second dropped or set to 1."""
+    shape = draw(st.lists(sizes, min_size=1, max_size=3))
+    other = [draw(st.sampled_from([size, 1])) for size in shape]
+    drop = draw(st.integers(0, len(other) - 1))
+    return tuple(shape), tuple(other[drop:])
+
+
+@settings(max_examples=40, deadline=None)
+@given(shapes=broadcast_pair(), swap=st.booleans(), seed=seeds,
+       op=st.sampled_from(["add", "subtract", "multiply"]))
+def test_broadcasting_binary_ops_match_autograd(shapes, swap, seed, op):
+    gen = np.random.default_rng(seed)
+    shape_x, shape_y = shapes[::-1] if swap else shapes
+    x, y = gen.normal(size=shape_x), gen.normal(size=shape_y)
+    weights = gen.normal(size=np.broadcast_shapes(shape_x, shape_y))
+    ours = ad.grad(lambda x, y: ad.sum(getattr(ad, op)(x, y) * weights), (0, 1))(x, y)
+    theirs = autograd_grad(lambda x, y: anp.sum(getattr(anp, op)(x, y) * weights), (0, 1))(x, y)
+    assert_same_gradients(ours, theirs)
+    assert ours[0].shape == x.shape and ours[1].shape == y.shape, "unbroadcast lost a shape"
+
+
+@settings(max_examples=30, deadline=None)
+@given(shape=st.lists(sizes, min_size=1, max_size=3), seed=seeds,
+       name=st.sampled_from(["tanh", "exp", "log", "relu"]))
+def test_elementwise_functions_match_autograd(shape, seed, name):
+    gen = np.random.default_rng(seed)
+    x = gen.uniform(0.2, 2.0, size=shape) if name == "log" else gen.normal(size=shape)
+    weights = gen.normal(size=shape)
+    theirs_f = {"tanh": anp.tanh, "exp": anp.exp, "log": anp.log,
+                "relu": lambda v: anp.maximum(v, 0.0)}[name]
+    ours = ad.grad(lambda x: ad.sum(getattr(ad, name)(x) * weights))(x)
+    theirs = autograd_grad(lambda x: anp.sum(theirs_f(x) * weights))(x)
+    assert_same_gradients(ours, theirs)
+
+
+@settings(max_examples=30, deadline=None)
+@given(shape=st.lists(sizes, min_size=1, max_size=3), seed=seeds, data=st.data(),
+       reduce=st.sampled_from(["sum", "mean"]))
+def test_sum_and_mean_with_an_axis_match_autograd(shape, seed, data, reduce):
+    gen = np.random.default_rng(seed)
+    x = gen.normal(size=shape)
+    axis = data.draw(st.sampled_from([None, *range(len(shape))]))
+    out_shape = np.shape(getattr(np, reduce)(x, axis=axis))
+    weights = gen.normal(size=out_shape)
+    ours = ad.grad(lambda x: ad.sum(getattr(ad, reduce)(x, axis=axis) * weights))(x)
+    theirs = autograd_grad(lambda x: anp.sum(getattr(anp, reduce)(x, axis=axis) * weights))(x)
+    assert_same_gradients(ours, theirs)
+
+
+def autograd_softmax_cross_entropy(logits, labels):
+    shifted = logits - anp.max(logits, axis=1, keepdims=True)
+    log_probs = shifted - anp.log(anp.sum(anp.exp(shifted), axis=1, keepdims=True))
+    return -anp.mean(log_probs[anp.arange(len(labels)), labels])
+
+
+@settings(max_examples=25, deadline=None)
+@given(batch=sizes, classes=st.integers(2, 6), seed=seeds)
+def test_softmax_cross_entropy_matches_autograd(batch, classes, seed):
+    gen = np.random.default_rng(seed)
+    logits, labels = 3 * gen.normal(size=(batch, classes)), gen.integers(0, classes, batch)
+    assert np.isclose(ad.softmax_cross_entropy(logits, labels),
+                      autograd_softmax_cross_entropy(logits, labels))
+    ours = ad.grad(lambda z: ad.softmax_cross_entropy(z, labels))(logits)
+    theirs = autograd_grad(autograd_softmax_cross_entropy)(logits, labels)
+    assert_same_gradients(ours, theirs)
+
+
+@settings(max_examples=20, deadline=None)
+@given(batch=sizes, n_in=sizes, hidden=sizes, classes=st.integers(2, 4), seed=seeds)
+def test_a_whole_mlp_loss_matches_autograd(batch, n_in, hidden, classes, seed):
+    gen = np.random.default_rng(seed)
+    x, labels = gen.normal(size=(batch, n_in)), gen.integers(0, classes, batch)
+    params = [gen.normal(size=s) for s in [(n_in, hidden), (hidden,), (hidden, classes),
+                                           (classes,)]]
+
+    def ours_loss(W1, b1, W2, b2):
+        return ad.softmax_cross_entropy(ad.tanh(x @ W1 + b1) @ W2 + b2, labels)
+
+    def theirs_loss(W1, b1, W2, b2):
+        return autograd_softmax_cross_entropy(anp.dot(anp.tanh(anp.dot(x, W1) + b1), W2) + b2,
+                                              labels)
+
+    assert_same_gradients(ad.grad(ours_loss, (0, 1, 2, 3))(*params),
+                          autograd_grad(theirs_loss, (0, 1, 2, 3))(*params))
+
+
+def test_a_vjp_of_a_non_scalar_output_matches_finite_differences():
+    gen = np.random.default_rng(1)
+    A, B, G = gen.normal(size=(3, 4)), gen.normal(size=(4, 2)), gen.normal(size=(3, 2))
+    node_A = ad.Node(A)
+    ad.tanh(node_A @ B).backward(G)   # a VJP: dL/dA for L = sum(G * tanh(A @ B))
+    jacobian = numerical_jacobian(lambda a: np.tanh(a @ B), A)
+    assert np.allclose(node_A.grad, np.tensordot(G, jacobian, axes=2), atol=1e-8)
+
+
+# ----- a variable used twice; backward twice -----
+
+def test_a_variable_used_twice_gets_the_sum_of_both_gradients():
+    gen = np.random.default_rng(2)
+    A, W = gen.normal(size=(3, 3)), gen.normal(size=(3, 3))
+    ours = ad.grad(lambda A: ad.sum((A @ A) * W))(A)
+    assert np.allclose(ours, W @ A.T + A.T @ W), "both uses of A must add up"
+    assert np.allclose(ours, autograd_grad(lambda A: anp.sum(anp.dot(A, A) * W))(A))
+    x = gen.normal(size=4)
+    assert np.allclose(ad.grad(lambda x: ad.sum(x * x + x))(x), 2 * x + 1)
+
+
+def test_a_node_reused_along_two_paths_accumulates():
+    x = np.array([0.3, -1.2, 2.0])
+
+    def f(x):
+        h = ad.tanh(x)                    # h feeds two branches: its gradient must add up
+        return ad.sum(h * h) + ad.mean(ad.exp(h))
+
+    def f_ref(x):
+        h = anp.tanh(x)
+        return anp.sum(h * h) + anp.mean(anp.exp(h))
+
+    assert np.allclose(ad.grad(f)(x), autograd_grad(f_ref)(x))
+
+
+def test_calling_backward_twice_gives_the_same_gradients():
+    gen = np.random.default_rng(3)
+    A, B = ad.Node(gen.normal(size=(2, 3))), ad.Node(gen.normal(size=(3, 2)))
+    hidden = ad.tanh(A @ B)
+    loss = ad.sum(hidden * hidden)
+    loss.backward()
+    first = (A.grad.copy(), B.grad.copy(), hidden.grad.copy())
+    loss.backward()
+    second = (A.grad, B.grad, hidden.grad)
+    assert all(np.array_equal(a, b) for a, b in zip(first, second, strict=True))
+    grad_f = ad.grad(lambda A: ad.sum(A @ B.value))
+    assert np.array_equal(grad_f(A.value), grad_f(A.value))
+
+
+def test_a_second_loss_on_the_same_inputs_does_not_inherit_old_gradients():
+    x = ad.Node(np.array([1.0, 2.0]))
+    ad.sum(x * 3.0).backward()
+    ad.sum(x * x).backward()
+    assert np.allclose(x.grad, [2.0, 4.0])
+
+
+# ----- the entry point and the operators -----
+
+def test_grad_returns_one_gradient_per_argnum_shaped_like_its_input():
+    gen = np.random.default_rng(4)
+    x, W, b = gen.normal(size=(5, 3)), gen.normal(size=(3, 2)), gen.normal(size=2)
+    dW, db = ad.grad(lambda x, W, b: ad.mean(ad.relu(x @ W + b)), argnums=(1, 2))(x, W, b)
+    assert dW.shape == W.shape and db.shape == b.shape
+    dx = ad.grad(lambda x, W, b: ad.mean(ad.relu(x @ W + b)))(x, W, b)
+    assert dx.shape == x.shape
+
+
+def test_operators_build_the_same_graph_as_the_primitives():
+    gen = np.random.default_rng(5)
+    x, y = gen.normal(size=(2, 2)), gen.normal(size=(2, 2))
+    via_operators = ad.grad(lambda x: ad.sum(-(2.0 * x - y) @ x.T + 1.0 - x), 0)(x)
+    reference = autograd_grad(lambda x: anp.sum(anp.dot(-(2.0 * x - y), x.T) + 1.0 - x))(x)
+    assert np.allclose(via_operators, reference)
+
+
+def test_a_function_that_ignores_its_input_has_zero_gradient():
+    assert np.array_equal(ad.grad(lambda x: 3.0)(np.ones(3)), np.zeros(3))
+
+
+def test_the_rule_table_covers_every_primitive():
+    primitives = [v for v in vars(ad).values() if isinstance(v, ad.Primitive)]
+    assert {p.name for p in primitives} == {name for name, _ in ad.VJP_RULES}
+
+
+# ----- clear errors -----
+
+def test_a_primitive_without_a_rule_names_itself():
+    sin = ad.Primitive("sin", np.sin)
+    with pytest.raises(NotImplementedError, match="primitive 'sin' has no VJP rule"):
+        ad.grad(lambda x: ad.sum(sin(x)))(np.ones(3))
+
+
+def test_a_non_scalar_output_asked_for_a_gradient_says_so_with_its_shape():
+    with pytest.raises(ValueError, match=r"scalar.*shape \(2, 3\)"):
+        ad.grad(lambda x: ad.tanh(x))(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"scalar.*shape \(4,\)"):
+        ad.tanh(ad.Node(np.ones(4))).backward()
+    with pytest.raises(ValueError, match=r"grad_output must have this node's shape \(4,\)"):
+        ad.tanh(ad.Node(np.ones(4))).backward(np.ones(3))
+
+
+def test_bad_shapes_and_arguments_are_named():
+    with pytest.raises(ValueError, match=r"\(2, 3\) and \(2, 3\)"):
+        ad.grad(lambda A: ad.sum(A @ A))(np.ones((2, 3)))
+    with pytest.raises(ValueError, match="argnums"):
+        ad.grad(lambda x: ad.sum(x), argnums=2)(np.ones(2))
+    with pytest.raises(ValueError, match="integer labels"):
+        ad.softmax_cross_entropy(ad.Node(np.ones((2, 3))), np.array([0.5, 1.0]))

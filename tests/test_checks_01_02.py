@@ -1,0 +1,248 @@
+"""Checkers of notebooks 01 (Jacobians) and 02 (chain rule): accept correct answers, say "not
+done" for the stubs, and name each common mistake."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from utils import numerical_jacobian
+from utils import solutions as ref
+from utils.checks import (
+    chain_exercise_jacobians,
+    chain_exercise_maps,
+    check_central_difference,
+    check_chain_jacobian,
+    check_chain_vjp,
+    check_jacobian_shape,
+    check_softmax_jacobian,
+    shape_exercise_g,
+    solution,
+)
+
+
+def stub(*args):
+    return ...
+
+
+def assert_passes(feedback):
+    assert feedback.passed, feedback.message
+    assert feedback.message.startswith("✅")
+
+
+def assert_mistake(feedback, name):
+    assert not feedback.passed
+    assert feedback.mistake == name, feedback.message
+    assert feedback.message.startswith("❌")
+
+
+def softmax(z):
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
+# --- the references agree with independent routes ---------------------------------------------
+
+def test_references_agree_with_finite_differences():
+    x = np.array([0.5, -1.0, 2.0])
+    assert np.allclose(ref.jacobian_of_g(x), numerical_jacobian(shape_exercise_g, x))
+    z = np.array([1.0, -0.5, 2.0, 0.3])
+    assert np.allclose(ref.softmax_jacobian(z), numerical_jacobian(softmax, z))
+    for case in ("square", "wide"):
+        f, jacobian_f, g, jacobian_g, x = chain_exercise_maps(case)
+        assert np.allclose(jacobian_f(g(x)), numerical_jacobian(f, g(x)))
+        assert np.allclose(jacobian_g(x), numerical_jacobian(g, x))
+        assert np.allclose(ref.chain_jacobian(jacobian_f, g, jacobian_g, x),
+                           numerical_jacobian(lambda x, f=f, g=g: f(g(x)), x))
+    u, jacobians = chain_exercise_jacobians("wide")
+    assert np.allclose(ref.chain_vjp(u, jacobians), u @ np.linalg.multi_dot(jacobians[::-1]))
+
+
+def test_solution_prints_the_reference(capsys):
+    solution("02-chain-vjp")
+    assert "reversed(jacobians)" in capsys.readouterr().out
+
+
+# --- 01-jacobian-shape ------------------------------------------------------------------------
+
+def test_jacobian_shape_accepts_correct_answers():
+    assert_passes(check_jacobian_shape(ref.jacobian_of_g))
+    assert_passes(check_jacobian_shape(lambda x: numerical_jacobian(shape_exercise_g, x)))
+
+
+@pytest.mark.parametrize("answer", [..., None, stub])
+def test_jacobian_shape_stub_is_not_done(answer):
+    assert check_jacobian_shape(answer).mistake == "not done"
+
+
+def test_jacobian_shape_mistakes():
+    assert_mistake(check_jacobian_shape(lambda x: ref.jacobian_of_g(x).T), "transposed")
+    assert_mistake(check_jacobian_shape(lambda x: ref.jacobian_of_g(x)[0]), "one output only")
+    assert_mistake(check_jacobian_shape(lambda x: ref.jacobian_of_g(x) + 0.1), "wrong values")
+    assert_mistake(check_jacobian_shape(lambda x: np.zeros(6)), "wrong shape")
+    assert_mistake(check_jacobian_shape(lambda x: x[5]), "raised")
+    assert_mistake(check_jacobian_shape(42), "not a function")
+
+
+# --- 01-softmax-jacobian ----------------------------------------------------------------------
+
+def softmax_jacobian_by_loops(z):
+    s = softmax(z)
+    return np.array([[s[i] * ((i == j) - s[j]) for j in range(len(z))] for i in range(len(z))])
+
+
+def test_softmax_accepts_correct_answers():
+    assert_passes(check_softmax_jacobian(ref.softmax_jacobian))
+    assert_passes(check_softmax_jacobian(softmax_jacobian_by_loops))
+
+
+@pytest.mark.parametrize("answer", [..., None, stub])
+def test_softmax_stub_is_not_done(answer):
+    assert check_softmax_jacobian(answer).mistake == "not done"
+
+
+@pytest.mark.parametrize("wrong, name", [
+    (lambda z: np.diag(softmax(z) * (1 - softmax(z))), "diagonal only"),
+    (lambda z: np.diag(softmax(z)), "outer product missing"),
+    (lambda z: np.outer(softmax(z), softmax(z)) - np.diag(softmax(z)), "sign flipped"),
+    (lambda z: np.diag(np.exp(z)) - np.outer(np.exp(z), np.exp(z)), "wrong values"),
+])
+def test_softmax_mistakes(wrong, name):
+    assert_mistake(check_softmax_jacobian(wrong), name)
+
+
+# --- 01-central-difference --------------------------------------------------------------------
+
+def forward_difference(f, x, h):
+    return (f(x + h) - f(x)) / h
+
+
+def backward_difference(f, x, h):
+    return (f(x) - f(x - h)) / h
+
+
+def central_difference_other_form(f, x, h):
+    return 0.5 * (f(x + h) - f(x)) / h + 0.5 * (f(x) - f(x - h)) / h
+
+
+def five_point(f, x, h):  # a higher-order formula is also accepted
+    return (-f(x + 2 * h) + 8 * f(x + h) - 8 * f(x - h) + f(x - 2 * h)) / (12 * h)
+
+
+@pytest.mark.parametrize("method, step", [
+    (ref.central_difference, 1e-5),
+    (ref.central_difference, np.finfo(float).eps ** (1 / 3)),
+    (ref.central_difference, 2e-6),
+    (central_difference_other_form, 1e-5),
+    (five_point, 1e-3),
+])
+def test_central_difference_accepts_correct_answers(method, step):
+    assert_passes(check_central_difference(method, step))
+
+
+@pytest.mark.parametrize("method, step", [
+    (..., ...), (ref.central_difference, ...), (..., 1e-5), (stub, 1e-5), (None, None)])
+def test_central_difference_stub_is_not_done(method, step):
+    assert check_central_difference(method, step).mistake == "not done"
+
+
+@pytest.mark.parametrize("method, step, name", [
+    (forward_difference, 1e-8, "one-sided difference"),
+    (forward_difference, 1e-5, "one-sided difference"),
+    (backward_difference, 1e-8, "one-sided difference"),
+    (ref.central_difference, 1e-3, "step too large"),
+    (ref.central_difference, 1e-2, "step too large"),
+    (ref.central_difference, 1e-9, "step too small"),
+    (ref.central_difference, 1e-12, "step too small"),
+    (lambda f, x, h: (f(x + h) - f(x - h)) / h, 1e-5, "missing factor 2"),
+    (lambda f, x, h: f(x), 1e-5, "wrong values"),
+    (ref.central_difference, -1e-5, "bad step"),
+    (ref.central_difference, "1e-5", "bad step"),
+    (lambda f, x, h: np.array([1.0, 2.0]), 1e-5, "not a number"),
+    (lambda f, x: f(x), 1e-5, "raised"),
+])
+def test_central_difference_mistakes(method, step, name):
+    assert_mistake(check_central_difference(method, step), name)
+
+
+# --- 02-chain-jacobian ------------------------------------------------------------------------
+
+def chain_jacobian_by_sum(jacobian_f, g, jacobian_g, x):
+    Jf, Jg = jacobian_f(g(x)), jacobian_g(x)
+    return np.einsum("il,lj->ij", Jf, Jg)
+
+
+def test_chain_jacobian_accepts_correct_answers():
+    assert_passes(check_chain_jacobian(ref.chain_jacobian))
+    assert_passes(check_chain_jacobian(chain_jacobian_by_sum))
+
+
+@pytest.mark.parametrize("answer", [..., None, stub])
+def test_chain_jacobian_stub_is_not_done(answer):
+    assert check_chain_jacobian(answer).mistake == "not done"
+
+
+@pytest.mark.parametrize("wrong, name", [
+    (lambda jf, g, jg, x: jg(x) @ jf(g(x)), "wrong order"),
+    (lambda jf, g, jg, x: jf(x) @ jg(x), "J^f at x"),
+    (lambda jf, g, jg, x: jf(g(x)) * jg(x), "elementwise product"),
+    (lambda jf, g, jg, x: jg(x).T @ jf(g(x)).T, "transposed"),
+])
+def test_chain_jacobian_mistakes(wrong, name):
+    assert_mistake(check_chain_jacobian(wrong), name)
+
+
+def test_chain_jacobian_shape_mismatch_in_the_wide_case_is_reported_not_raised():
+    def right_only_when_square(jf, g, jg, x):
+        return jf(g(x)) @ jg(x) if len(x) == 3 else jg(x) @ jf(g(x))
+    feedback = check_chain_jacobian(right_only_when_square)
+    assert_mistake(feedback, "raised")
+    assert "only J^f · J^g fits" in feedback.message
+
+
+# --- 02-chain-vjp -----------------------------------------------------------------------------
+
+def chain_vjp_by_transposes(u, jacobians):
+    for jacobian in jacobians[::-1]:
+        u = jacobian.T @ u
+    return u
+
+
+def test_chain_vjp_accepts_correct_answers():
+    assert_passes(check_chain_vjp(ref.chain_vjp))
+    assert_passes(check_chain_vjp(chain_vjp_by_transposes))
+
+
+@pytest.mark.parametrize("answer", [..., None, stub])
+def test_chain_vjp_stub_is_not_done(answer):
+    assert check_chain_vjp(answer).mistake == "not done"
+
+
+def vjp_wrong_order(u, jacobians):
+    for jacobian in jacobians:
+        u = u @ jacobian
+    return u
+
+
+def vjp_transposed(u, jacobians):
+    for jacobian in reversed(jacobians):
+        u = jacobian @ u
+    return u
+
+
+def vjp_as_jvp(u, jacobians):
+    for jacobian in jacobians:
+        u = jacobian @ u
+    return u
+
+
+@pytest.mark.parametrize("wrong, name", [
+    (vjp_wrong_order, "wrong order"),
+    (vjp_transposed, "transposed"),
+    (vjp_as_jvp, "JVP instead of VJP"),
+    (lambda u, js: js[2] @ js[1] @ js[0], "full Jacobian"),
+    (lambda u, js: u, "wrong values"),
+    (lambda u, js: js[0] @ u if len(u) == 4 else u, "wrong values"),
+])
+def test_chain_vjp_mistakes(wrong, name):
+    assert_mistake(check_chain_vjp(wrong), name)

@@ -1,0 +1,274 @@
+"""The checkers of notebooks 03 and 04: accept correct answers, name each common mistake."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from utils import (
+    chain_rule_via_tensor,
+    checks,
+    matmul_jacobian,
+    matmul_vjp,
+    numerical_jacobian,
+    solutions,
+)
+from utils.plotting import block_layout
+
+# --- the reference solutions agree with independent routes -----------------------------------
+
+
+@pytest.mark.parametrize("shape", [(2, 3, 4), (1, 1, 1), (4, 2, 3)])
+def test_references_agree_with_matmul_jacobian_and_finite_differences(shape):
+    m, n, p = shape
+    A, B, dL_dC = checks.matmul_exercise_inputs(m, n, p)
+    dC_dA = solutions.dC_dA_by_rule(A, B)
+    dC_dB = solutions.dC_dB_by_rule(A, B)
+    assert np.allclose(dC_dA, matmul_jacobian(A, B, "A"))
+    assert np.allclose(dC_dB, matmul_jacobian(A, B, "B"))
+    assert np.allclose(dC_dA, numerical_jacobian(lambda X: X @ B, A))
+    assert np.allclose(dC_dB, numerical_jacobian(lambda X: A @ X, B))
+    dL_dA, dL_dB = matmul_vjp(dL_dC, A, B)
+    assert np.allclose(solutions.matmul_grad_A(dL_dC, A, B), dL_dA)
+    assert np.allclose(solutions.matmul_grad_B(dL_dC, A, B), dL_dB)
+    assert np.allclose(solutions.chain_rule_through_tensor(dL_dC, dC_dA),
+                       chain_rule_via_tensor(dL_dC, dC_dA))
+    assert solutions.tensor_bytes(m, n, p) == dC_dA.nbytes
+
+
+def test_references_agree_with_autograd():
+    autograd_np = pytest.importorskip("autograd.numpy")
+    autograd = pytest.importorskip("autograd")
+    A, B, dL_dC = checks.matmul_exercise_inputs(3, 2, 5, seed=11)
+
+    def loss(A, B):
+        return autograd_np.sum((A @ B) * dL_dC)  # dL/dC = dL_dC exactly
+
+    assert np.allclose(autograd.grad(loss, 0)(A, B), solutions.matmul_grad_A(dL_dC, A, B))
+    assert np.allclose(autograd.grad(loss, 1)(A, B), solutions.matmul_grad_B(dL_dC, A, B))
+    assert np.allclose(autograd.jacobian(lambda A: A @ B)(A), solutions.dC_dA_by_rule(A, B))
+
+
+def test_every_exercise_has_a_reference_registered():
+    for name in ("03-dC-dA", "03-dC-dB", "03-tensor-bytes", "04-grad-A", "04-grad-B",
+                 "04-chain-rule"):
+        assert callable(solutions.REFERENCES[name])
+
+
+def test_solution_prints_the_reference(capsys):
+    checks.solution("04-grad-A")
+    assert "dL_dC @ B.T" in capsys.readouterr().out
+
+
+# --- 03-dC-dA and 03-dC-dB ---------------------------------------------------------------------
+
+
+def dC_dA_by_loops(A, B):
+    m, n = A.shape
+    p = B.shape[1]
+    tensor = np.zeros((m, p, m, n))
+    for i in range(m):
+        for j in range(p):
+            for l in range(n):
+                tensor[i, j, i, l] = B[l, j]
+    return tensor
+
+
+def dC_dB_by_loops(A, B):
+    m, n = A.shape
+    p = B.shape[1]
+    tensor = np.zeros((m, p, n, p))
+    for i in range(m):
+        for j in range(p):
+            tensor[i, j, :, j] = A[i, :]
+    return tensor
+
+
+def stub(*args):
+    ...
+
+
+@pytest.mark.parametrize("check, answers", [
+    (checks.check_dC_dA, [solutions.dC_dA_by_rule, dC_dA_by_loops,
+                          lambda A, B: matmul_jacobian(A, B, "A")]),
+    (checks.check_dC_dB, [solutions.dC_dB_by_rule, dC_dB_by_loops,
+                          lambda A, B: matmul_jacobian(A, B, "B")]),
+    (checks.check_tensor_bytes, [solutions.tensor_bytes,
+                                 lambda m, n, p: np.zeros((m, p, m, n)).nbytes]),
+    (checks.check_grad_A, [solutions.matmul_grad_A, lambda G, A, B: matmul_vjp(G, A, B)[0],
+                           lambda G, A, B: np.einsum("ij,kj->ik", G, B)]),
+    (checks.check_grad_B, [solutions.matmul_grad_B, lambda G, A, B: matmul_vjp(G, A, B)[1],
+                           lambda G, A, B: (G.T @ A).T]),
+    (checks.check_chain_rule, [solutions.chain_rule_through_tensor, chain_rule_via_tensor,
+                               lambda G, T: np.einsum("ij,ijkl->kl", G, T)]),
+])
+def test_checker_accepts_correct_answers_and_says_not_done_for_stubs(check, answers):
+    for answer in answers:
+        feedback = check(answer)
+        assert feedback.passed, feedback.message
+        assert feedback.message.startswith(checks.PASS)
+    for untouched in (..., None, stub):
+        feedback = check(untouched)
+        assert not feedback.passed and feedback.mistake == "not done"
+        assert "not done yet" in repr(feedback)
+
+
+def _permuted(reference, axes):
+    return lambda A, B: reference(A, B).transpose(axes)
+
+
+TENSOR_MISTAKES = {
+    "input axes first": lambda ref: _permuted(ref, (2, 3, 0, 1)),
+    "picture axis order": lambda ref: _permuted(ref, (0, 2, 1, 3)),
+    "flattened": lambda ref: lambda A, B: ref(A, B).reshape(A.shape[0] * B.shape[1], -1),
+    "block picture": lambda ref: lambda A, B: block_layout(ref(A, B)),
+}
+
+
+@pytest.mark.parametrize("mistake", sorted(TENSOR_MISTAKES))
+@pytest.mark.parametrize("check, reference", [(checks.check_dC_dA, solutions.dC_dA_by_rule),
+                                              (checks.check_dC_dB, solutions.dC_dB_by_rule)])
+def test_tensor_checkers_name_the_axis_mistakes(check, reference, mistake):
+    feedback = check(TENSOR_MISTAKES[mistake](reference))
+    assert not feedback.passed
+    assert feedback.mistake == mistake, feedback.message
+    assert feedback.message.startswith(checks.FAIL)
+
+
+def test_dC_dA_checker_names_b_jl_and_missing_delta_and_the_other_tensor():
+    b_jl = lambda A, B: np.einsum("ik,jl->ijkl", np.eye(A.shape[0]), B)  # noqa: E731
+    assert checks.check_dC_dA(b_jl).mistake == "input axes first"
+    no_delta = lambda A, B: np.einsum("ik,lj->ijkl", np.ones((A.shape[0],) * 2), B)  # noqa: E731
+    feedback = checks.check_dC_dA(no_delta)
+    assert feedback.mistake == "missing delta" and "δ_ik" in feedback.message
+    assert checks.check_dC_dA(solutions.dC_dB_by_rule).mistake == "dC/dB instead"
+
+
+def test_dC_dB_checker_names_missing_delta_and_the_other_tensor():
+    no_delta = lambda A, B: np.einsum("ik,jl->ijkl", A, np.ones((B.shape[1],) * 2))  # noqa: E731
+    feedback = checks.check_dC_dB(no_delta)
+    assert feedback.mistake == "missing delta" and "δ_jl" in feedback.message
+    assert checks.check_dC_dB(solutions.dC_dA_by_rule).mistake == "dC/dA instead"
+
+
+def test_tensor_checker_reports_an_error_instead_of_raising():
+    def broken(A, B):
+        return A @ A  # (2, 3) @ (2, 3): numpy refuses
+
+    feedback = checks.check_dC_dA(broken)
+    assert feedback.mistake == "raised" and "ValueError" in feedback.message
+    assert checks.check_dC_dA(42).mistake == "not a function"
+
+
+def test_tensor_checker_gives_the_difference_for_unrecognised_values():
+    feedback = checks.check_dC_dA(lambda A, B: 2 * solutions.dC_dA_by_rule(A, B))
+    assert feedback.mistake == "wrong values" and "largest difference" in feedback.message
+
+
+# --- 03-tensor-bytes ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mistake, answer", [
+    ("entries not bytes", lambda m, n, p: m * p * m * n),
+    ("non-zeros only", lambda m, n, p: m * p * n * 8),
+    ("gradient bytes", lambda m, n, p: m * n * 8),
+    ("dC/dB bytes", lambda m, n, p: m * p * n * p * 8),
+    ("C bytes", lambda m, n, p: m * p * 8),
+])
+def test_tensor_bytes_checker_names_each_mistake(mistake, answer):
+    feedback = checks.check_tensor_bytes(answer)
+    assert feedback.mistake == mistake, feedback.message
+
+
+def test_tensor_bytes_checker_refuses_an_array():
+    feedback = checks.check_tensor_bytes(lambda m, n, p: np.zeros((m, p, m, n)))
+    assert feedback.mistake == "not a number"
+
+
+# --- 04-grad-A and 04-grad-B -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mistake, answer", [
+    ("transpose missing", lambda G, A, B: G @ B),
+    ("wrong side", lambda G, A, B: B.T @ G),
+    ("result transposed", lambda G, A, B: B @ G.T),
+    ("dL/dB instead", lambda G, A, B: A.T @ G),
+    ("elementwise", lambda G, A, B: G * B.T),
+    ("jacobian-shaped", lambda G, A, B: G[:, :, None, None] * matmul_jacobian(A, B, "A")),
+    ("jacobian-shaped", lambda G, A, B: matmul_jacobian(A, B, "A")),
+])
+def test_grad_A_checker_names_each_mistake(mistake, answer):
+    feedback = checks.check_grad_A(answer)
+    assert not feedback.passed
+    assert feedback.mistake == mistake, feedback.message
+
+
+@pytest.mark.parametrize("mistake, answer", [
+    ("transpose missing", lambda G, A, B: A @ G),
+    ("wrong side", lambda G, A, B: G @ A.T),
+    ("result transposed", lambda G, A, B: G.T @ A),
+    ("dL/dA instead", lambda G, A, B: G @ B.T),
+    ("elementwise", lambda G, A, B: A.T * G),
+    ("jacobian-shaped", lambda G, A, B: G[:, :, None, None] * matmul_jacobian(A, B, "B")),
+])
+def test_grad_B_checker_names_each_mistake(mistake, answer):
+    feedback = checks.check_grad_B(answer)
+    assert not feedback.passed
+    assert feedback.mistake == mistake, feedback.message
+
+
+def test_grad_hints_are_specific():
+    assert "Bᵀ" in checks.check_grad_A(lambda G, A, B: G @ B).message
+    assert "wrong side" in checks.check_grad_B(lambda G, A, B: G @ A.T).message
+    assert "shaped like A" in checks.check_grad_A(
+        lambda G, A, B: matmul_jacobian(A, B, "A")).message
+
+
+def test_grad_checker_explains_a_shape_error_on_non_square_inputs():
+    def only_for_square(G, A, B):  # right on the square inputs, wrong side otherwise
+        if A.shape[0] == A.shape[1] == B.shape[1]:
+            return G @ B.T
+        return G @ B  # the non-square case makes numpy refuse the product
+
+    feedback = checks.check_grad_A(only_for_square)
+    assert feedback.mistake == "shape error"
+    assert "It worked for square matrices" in feedback.message and "Bᵀ" in feedback.message
+
+
+def test_grad_checker_reports_wrong_values_with_the_shapes_used():
+    feedback = checks.check_grad_B(lambda G, A, B: 3 * A.T @ G)
+    assert feedback.mistake == "wrong values" and "checked with dL/dC (3, 3)" in feedback.message
+
+
+# --- 04-chain-rule -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mistake, answer", [
+    ("wrong axes", lambda G, T: np.tensordot(G, T, axes=([0, 1], [2, 3]))),
+    ("wrong axes", lambda G, T: np.einsum("kl,ijkl->ij", G, T)),
+    ("jacobian-shaped", lambda G, T: G[:, :, None, None] * T),
+    ("summed everything", lambda G, T: np.sum(G[:, :, None, None] * T)),
+])
+def test_chain_rule_checker_names_each_mistake(mistake, answer):
+    feedback = checks.check_chain_rule(answer)
+    assert not feedback.passed
+    assert feedback.mistake == mistake, feedback.message
+
+
+def test_chain_rule_wrong_axes_hint_says_which_axes():
+    feedback = checks.check_chain_rule(lambda G, T: np.tensordot(G, T, axes=([0, 1], [2, 3])))
+    assert "LAST two axes" in feedback.message
+
+
+def test_mistakes_of_each_checker_have_distinct_values():
+    """Each listed mistake is told apart: no two give the same array on the fixed inputs."""
+    for wrt, reference, other in (("A", solutions.dC_dA_by_rule, solutions.dC_dB_by_rule),
+                                  ("B", solutions.dC_dB_by_rule, solutions.dC_dA_by_rule)):
+        A, B, _ = checks.matmul_exercise_inputs(2, 3, 4)
+        tensor = reference(A, B)
+        values = [tensor] + [np.asarray(mistake.value) for mistake in
+                             checks._tensor_mistakes(tensor, other(A, B), wrt, A, B)]
+        for a in range(len(values)):
+            for b in range(a + 1, len(values)):
+                same = values[a].shape == values[b].shape and np.allclose(values[a], values[b])
+                assert not same, (wrt, a, b)

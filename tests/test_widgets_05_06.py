@@ -1,0 +1,68 @@
+"""The notebook-06 explorer: every control changes the picture or the readout, quickly."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from utils.widgets import Explorer, rnn_gradient_explorer
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return rnn_gradient_explorer()
+
+
+def test_it_is_an_explorer_with_the_three_controls(explorer):
+    assert isinstance(explorer, Explorer)
+    assert set(explorer.controls) == {"radius", "nonlinearity", "length"}
+    assert explorer.view.image.value and "∂h" in explorer.readout.value
+
+
+@pytest.mark.parametrize("name, values", [
+    ("radius", [0.5, 0.75, 1.25, 1.6, 1.0]),
+    ("nonlinearity", ["linear", "relu", "tanh"]),
+    ("length", [5, 60, 100, 40]),
+])
+def test_every_control_changes_the_picture_and_the_readout(explorer, name, values):
+    for value in values:
+        before = (explorer.view.image.value, explorer.readout.value)
+        explorer.controls[name].value = value
+        assert explorer.view.image.value != before[0], f"{name} = {value}: picture unchanged"
+        assert explorer.readout.value != before[1], f"{name} = {value}: readout unchanged"
+
+
+def norm_line(explorer):
+    [line] = [ln for ln in explorer.view.figure.axes[0].lines if ln.get_label() == "‖∂h_T/∂h_k‖₂"]
+    return line
+
+
+def test_the_plotted_norms_are_the_jacobian_norms(explorer):
+    from utils import rnn
+
+    explorer.controls["nonlinearity"].value = "linear"
+    explorer.controls["length"].value = 20
+    explorer.controls["radius"].value = 1.2
+    k, norms = norm_line(explorer).get_data()
+    assert len(k) == 21 and norms[-1] == pytest.approx(1.0)
+    assert norms[0] > 1.0, "radius 1.2 with a linear RNN should explode"
+    explorer.controls["radius"].value = 0.6
+    assert norm_line(explorer).get_data()[1][0] < 1e-2, "should vanish"
+    assert rnn.NONLINEARITIES == tuple(explorer.controls["nonlinearity"].options)
+
+
+def test_the_controls_stay_within_small_sizes(explorer):
+    assert explorer.controls["length"].max <= 100
+    assert explorer.controls["radius"].max <= 2.0
+
+
+def test_an_update_is_fast_enough(explorer):
+    # the target is 50 ms on a quiet machine; the test allows for a busy CI runner
+    times = []
+    for value in (0.6, 0.9, 1.1, 1.4, 0.7, 1.3, 1.0):
+        start = time.perf_counter()
+        explorer.controls["radius"].value = value
+        times.append(time.perf_counter() - start)
+    assert np.median(times) < 0.5, f"median update {1000 * np.median(times):.0f} ms"

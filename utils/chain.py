@@ -1,0 +1,175 @@
+"""The cost of multiplying a chain of Jacobians from the input side or from the loss side.
+
+A chain x_0 -> x_1 -> ... -> x_L has widths (n_0, n_1, ..., n_L); step k has the Jacobian
+J_k of shape (n_k, n_{k-1}), and the whole chain's Jacobian is J_L ... J_2 J_1 (n_L, n_0).
+A (p, q) @ (q, r) product costs p*q*r multiplications, so the order matters:
+    forward  (input side):  J_2 J_1, then J_3 (J_2 J_1), ...  costs sum_k n_k n_{k-1} n_0
+    reverse  (loss side):   J_L J_{L-1}, then (J_L J_{L-1}) J_{L-2}, ...  sum_k n_L n_k n_{k-1}
+With a scalar loss at the end (n_L = 1) every reverse step is a row vector times a matrix.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from threadpoolctl import ThreadpoolController
+
+ORDERS = ("forward", "reverse")
+
+
+def _check_width(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a whole number >= 1; got {value!r}")
+    return int(value)
+
+
+def check_widths(widths) -> tuple[int, ...]:
+    """The widths (n_0, ..., n_L) of a chain of L >= 1 steps as a tuple of positive ints."""
+    if isinstance(widths, (str, bytes)) or not hasattr(widths, "__len__"):
+        raise TypeError(f"widths must be a sequence of whole numbers (n_0, n_1, ..., n_L); "
+                        f"got a {type(widths).__name__}")
+    if len(widths) < 2:
+        raise ValueError(f"a chain needs at least two widths (input and output: one step); "
+                         f"got {len(widths)}: {tuple(widths)!r}")
+    return tuple(_check_width(w, f"widths[{k}]") for k, w in enumerate(widths))
+
+
+def check_order(order) -> str:
+    if order not in ORDERS:
+        raise ValueError(f"order must be 'forward' (from the input side) or 'reverse' (from "
+                         f"the loss side); got {order!r}")
+    return order
+
+
+def chain_widths(length: int, input_width: int, hidden_width: int,
+                 output_width: int) -> tuple[int, ...]:
+    """Widths of a chain of `length` steps: n_0 = input, n_1..n_{L-1} = hidden, n_L = output."""
+    length = _check_width(length, "length")
+    hidden = _check_width(hidden_width, "hidden_width")
+    return ((_check_width(input_width, "input_width"),) + (hidden,) * (length - 1)
+            + (_check_width(output_width, "output_width"),))
+
+
+@dataclass(frozen=True)
+class ChainCosts:
+    """Multiplications needed to form J_L ... J_1 in either order, step by step."""
+
+    widths: tuple[int, ...]
+
+    @property
+    def length(self) -> int:
+        return len(self.widths) - 1
+
+    @property
+    def jacobian_shapes(self) -> list[tuple[int, int]]:
+        """Shapes of J_1, ..., J_L: (outputs, inputs) of each step."""
+        return [(self.widths[k], self.widths[k - 1]) for k in range(1, len(self.widths))]
+
+    @property
+    def forward_steps(self) -> list[int]:
+        """J_k @ (J_{k-1} ... J_1): (n_k, n_{k-1}) @ (n_{k-1}, n_0), for k = 2..L."""
+        n = self.widths
+        return [n[k] * n[k - 1] * n[0] for k in range(2, len(n))]
+
+    @property
+    def reverse_steps(self) -> list[int]:
+        """(J_L ... J_{k+1}) @ J_k: (n_L, n_k) @ (n_k, n_{k-1}), for k = L-1..1."""
+        n = self.widths
+        return [n[-1] * n[k] * n[k - 1] for k in range(len(n) - 2, 0, -1)]
+
+    @property
+    def forward_multiplications(self) -> int:
+        return sum(self.forward_steps)
+
+    @property
+    def reverse_multiplications(self) -> int:
+        return sum(self.reverse_steps)
+
+    def multiplications(self, order: str) -> int:
+        check_order(order)
+        return self.forward_multiplications if order == "forward" else \
+            self.reverse_multiplications
+
+
+def chain_costs(widths) -> ChainCosts:
+    """Costs of both orders for a chain with widths (n_0, ..., n_L)."""
+    return ChainCosts(check_widths(widths))
+
+
+def random_chain(widths, rng=None) -> list[np.ndarray]:
+    """Random Jacobians J_1, ..., J_L, J_k of shape (n_k, n_{k-1}), scaled so products stay O(1)."""
+    widths = check_widths(widths)
+    rng = np.random.default_rng(0) if rng is None else rng
+    return [rng.standard_normal((widths[k], widths[k - 1])) / np.sqrt(widths[k - 1])
+            for k in range(1, len(widths))]
+
+
+def check_chain(jacobians) -> list[np.ndarray]:
+    """Jacobians J_1, ..., J_L whose shapes fit: J_k has as many columns as J_{k-1} has rows."""
+    if isinstance(jacobians, np.ndarray) or not hasattr(jacobians, "__len__"):
+        raise TypeError("jacobians must be a list [J_1, ..., J_L] of 2-D arrays, input side "
+                        f"first; got a {type(jacobians).__name__}")
+    if len(jacobians) == 0:
+        raise ValueError("jacobians must hold at least one Jacobian; got an empty list")
+    matrices = []
+    for k, jacobian in enumerate(jacobians, start=1):
+        matrix = np.asarray(jacobian, dtype=float)
+        if matrix.ndim != 2:
+            raise ValueError(f"J_{k} must be a 2-D matrix (outputs, inputs); got shape "
+                             f"{matrix.shape}")
+        if matrices and matrix.shape[1] != matrices[-1].shape[0]:
+            raise ValueError(f"J_{k} has shape {matrix.shape} but J_{k - 1} has shape "
+                             f"{matrices[-1].shape}: step {k} must take the {matrices[-1].shape[0]}"
+                             f" outputs of step {k - 1} as its inputs (J_{k} needs "
+                             f"{matrices[-1].shape[0]} columns)")
+        matrices.append(matrix)
+    return matrices
+
+
+def multiply_chain(jacobians, order: str = "reverse") -> np.ndarray:
+    """J_L ... J_2 J_1 for jacobians = [J_1, ..., J_L], multiplied in the given order."""
+    matrices = check_chain(jacobians)
+    check_order(order)
+    if order == "forward":
+        product = matrices[0]
+        for jacobian in matrices[1:]:
+            product = jacobian @ product
+        return product
+    product = matrices[-1]
+    for jacobian in reversed(matrices[:-1]):
+        product = product @ jacobian
+    return product
+
+
+def single_blas_thread():
+    """A context in which numpy's BLAS runs on one thread (threadpoolctl), restored after.
+
+    Timing small products on a busy machine with BLAS threads is mostly timing threads waiting
+    for a free core (100× slower is common); one thread measures the work itself.
+    """
+    return _blas_controller().limit(limits=1, user_api="blas")
+
+
+@lru_cache(maxsize=1)
+def _blas_controller() -> ThreadpoolController:
+    return ThreadpoolController()  # finds the loaded BLAS libraries once; limiting is then cheap
+
+
+def time_product(jacobians, order: str, repeats: int = 5, budget: float = 0.05) -> float:
+    """Seconds for multiply_chain(jacobians, order): the best of 2 to `repeats` runs on one BLAS
+    thread, stopping once about `budget` seconds are spent."""
+    matrices = check_chain(jacobians)
+    check_order(order)
+    best, spent = float("inf"), 0.0
+    with single_blas_thread():
+        for run in range(max(int(repeats), 2)):
+            start = time.perf_counter()
+            multiply_chain(matrices, order)
+            elapsed = time.perf_counter() - start
+            best, spent = min(best, elapsed), spent + elapsed
+            if run >= 1 and spent > budget:
+                break
+    return best

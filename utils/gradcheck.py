@@ -1,0 +1,113 @@
+"""Gradient checks: a layer's backward against finite differences of its forward.
+
+backward(G) claims to return the VJP G · dy/dx (and G · dy/dparam for each parameter). The check
+builds dy/dx by central differences (numerical_jacobian), contracts it with the same random G,
+and compares: the Jacobian is built only here, on small inputs, to test the code that avoids it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .jacobian import numerical_jacobian
+from .validation import as_float_array
+
+
+class GradientCheckError(AssertionError):
+    """backward disagrees with finite differences by more than the tolerance."""
+
+
+def relative_error(analytic, numeric) -> float:
+    """max |a - n| / max(|a|, |n|): scale-free, and 0 when both are exactly zero."""
+    analytic, numeric = np.asarray(analytic, float), np.asarray(numeric, float)
+    if analytic.shape != numeric.shape:
+        raise ValueError(f"cannot compare a gradient of shape {analytic.shape} with one of shape "
+                         f"{numeric.shape}: a gradient must have the shape of what it is for")
+    scale = max(np.abs(analytic).max(initial=0.0), np.abs(numeric).max(initial=0.0))
+    return 0.0 if scale == 0 else float(np.abs(analytic - numeric).max() / scale)
+
+
+def numerical_vjp(f, x, grad_output) -> np.ndarray:
+    """G · df/dx from the finite-difference Jacobian: sum over output entries of G * dy/dx."""
+    jacobian = numerical_jacobian(f, x)            # shape f(x).shape + x.shape
+    G = np.asarray(grad_output, dtype=float)
+    return np.tensordot(G, jacobian, axes=G.ndim)  # shape x.shape
+
+
+@dataclass
+class GradientCheck:
+    """Relative error of every gradient a layer returned: 'input' and one per parameter."""
+
+    layer: str
+    errors: dict = field(default_factory=dict)
+    tolerance: float = 1e-6
+
+    @property
+    def max_relative_error(self) -> float:
+        return max(self.errors.values())
+
+    @property
+    def passed(self) -> bool:
+        return self.max_relative_error <= self.tolerance
+
+    def __repr__(self) -> str:
+        parts = ", ".join(f"d/d{name} {error:.1e}" for name, error in self.errors.items())
+        verdict = "ok" if self.passed else f"FAILED (tolerance {self.tolerance:.0e})"
+        return f"{self.layer}: relative errors {parts}: {verdict}"
+
+
+def check_layer_gradients(layer, x, *forward_args, grad_output=None, tolerance: float = 1e-6,
+                          seed: int = 0, raise_on_failure: bool = True) -> GradientCheck:
+    """Check layer.backward's gradients (input and every parameter) against finite differences.
+
+    forward_args are passed on after x (e.g. the labels of a loss layer); grad_output defaults
+    to a random array shaped like the output (fixed seed). Returns a GradientCheck with the
+    relative error of each gradient; raises GradientCheckError naming the worst one if it is
+    above `tolerance` (unless raise_on_failure=False).
+    """
+    for method in ("forward", "backward"):
+        if not callable(getattr(layer, method, None)):
+            raise TypeError(f"check_layer_gradients needs a layer with forward and backward; got "
+                            f"a {type(layer).__name__} without {method}()")
+    x = np.array(as_float_array(x, "x"), dtype=np.float64)
+    y = np.asarray(layer.forward(x, *forward_args))
+    if grad_output is None:
+        grad_output = np.random.default_rng(seed).normal(size=y.shape)
+    grad_output = np.asarray(grad_output, dtype=float)
+    if grad_output.shape != y.shape:
+        raise ValueError(f"grad_output must have the shape of the layer's output {y.shape}; got "
+                         f"{grad_output.shape}")
+    analytic_input = layer.backward(grad_output)
+    analytic_params = {name: np.array(g) for name, g in getattr(layer, "grads", {}).items()}
+
+    report = GradientCheck(type(layer).__name__, tolerance=tolerance)
+    report.errors["input"] = relative_error(
+        analytic_input, numerical_vjp(lambda x_: layer.forward(x_, *forward_args), x, grad_output))
+    for name, param in getattr(layer, "params", {}).items():
+        if name not in analytic_params:
+            raise GradientCheckError(f"{report.layer}.backward set no gradient for parameter "
+                                     f"{name!r}: expected grads[{name!r}] of shape {param.shape}")
+        if analytic_params[name].shape != param.shape:
+            raise ValueError(f"{report.layer}: grads[{name!r}] has shape "
+                             f"{analytic_params[name].shape}, but {name} has shape {param.shape}; "
+                             f"a gradient always has the shape of what it is for")
+
+        def forward_with(value, param=param):  # the loss as a function of this parameter alone
+            saved = param.copy()
+            param[...] = value
+            try:
+                return layer.forward(x, *forward_args)
+            finally:
+                param[...] = saved
+
+        report.errors[name] = relative_error(analytic_params[name],
+                                             numerical_vjp(forward_with, param, grad_output))
+    layer.forward(x, *forward_args)  # leave the layer as backward found it
+    if raise_on_failure and not report.passed:
+        worst = max(report.errors, key=report.errors.get)
+        raise GradientCheckError(f"{report.layer}: the gradient for {worst!r} disagrees with "
+                                 f"finite differences (relative error "
+                                 f"{report.errors[worst]:.2e} > {tolerance:.0e}); {report!r}")
+    return report

@@ -1,0 +1,202 @@
+"""Layers with a backward pass: forward(x) keeps what backward(grad_output) will need.
+
+Every layer has the same interface:
+
+    y = layer.forward(x)              # and remembers x (or what it needs of it)
+    dL_dx = layer.backward(dL_dy)     # dL_dy has y's shape, dL_dx has x's shape
+    layer.params["W"], layer.grads["W"]   # parameters and their dL/dparameter, same shapes
+
+backward takes the incoming gradient dL/dy instead of returning the Jacobian dy/dx because
+the loss is a scalar: dL/dx = dL/dy contracted with dy/dx is a vector-Jacobian product (VJP)
+that each layer computes directly, without ever building the Jacobian.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .validation import as_float_array
+
+
+class Layer:
+    """The interface: forward(x) -> y, backward(dL_dy) -> dL_dx, params and grads dicts."""
+
+    def __init__(self):
+        self.params: dict[str, np.ndarray] = {}
+        self.grads: dict[str, np.ndarray] = {}
+        self._output_shape = None  # set by forward; backward checks grad_output against it
+
+    def __call__(self, x):
+        return self.forward(x)
+
+    def _check_grad_output(self, grad_output) -> np.ndarray:
+        """grad_output must have the shape of the last forward's output (dL/dy is shaped like y)."""
+        name = type(self).__name__
+        if self._output_shape is None:
+            raise RuntimeError(f"{name}.backward was called before forward: run forward(x) first "
+                               f"so the layer has the input its gradient depends on")
+        grad_output = as_float_array(grad_output, "grad_output")
+        if grad_output.shape != self._output_shape:
+            raise ValueError(f"{name}.backward: grad_output has shape {grad_output.shape}, but "
+                             f"dL/dy must have the shape of the forward output "
+                             f"{self._output_shape}")
+        return grad_output
+
+    def __repr__(self) -> str:
+        shapes = ", ".join(f"{k}{v.shape}" for k, v in self.params.items())
+        return f"{type(self).__name__}({shapes})"
+
+
+class Dense(Layer):
+    """y = x @ W + b for a batch x (batch, n_in): W (n_in, n_out), b (n_out,), y (batch, n_out)."""
+
+    def __init__(self, n_in: int, n_out: int, rng=None, W=None, b=None):
+        super().__init__()
+        for name, n in (("n_in", n_in), ("n_out", n_out)):
+            if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+                raise ValueError(f"Dense needs a positive whole number for {name}; got {n!r}")
+        rng = np.random.default_rng(0) if rng is None else rng
+        if W is None:  # He initialisation: keeps the scale of activations through ReLU layers
+            W = rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_out))
+        W = np.array(as_float_array(W, "W"), dtype=np.float64)
+        b = np.zeros(n_out) if b is None else np.array(as_float_array(b, "b"), dtype=np.float64)
+        if W.shape != (n_in, n_out) or b.shape != (n_out,):
+            raise ValueError(f"Dense({n_in}, {n_out}) needs W of shape {(n_in, n_out)} and b of "
+                             f"shape {(n_out,)}; got W {W.shape} and b {b.shape}")
+        self.params = {"W": W, "b": b}
+
+    def forward(self, x):
+        x = as_float_array(x, "x")
+        n_in = self.params["W"].shape[0]
+        if x.ndim != 2 or x.shape[1] != n_in:
+            raise ValueError(f"Dense.forward expects a batch of shape (batch, {n_in}); got "
+                             f"shape {x.shape}")
+        self.x = x
+        y = x @ self.params["W"] + self.params["b"]
+        self._output_shape = y.shape
+        return y
+
+    def backward(self, grad_output):
+        G = self._check_grad_output(grad_output)          # (batch, n_out)
+        self.grads["W"] = self.x.T @ G                     # G |--> x.T @ G, shape (n_in, n_out)
+        self.grads["b"] = G.sum(axis=0)                    # b is added to every row: sum over them
+        return G @ self.params["W"].T                      # G |--> G @ W.T, shape (batch, n_in)
+
+
+class ReLU(Layer):
+    """y = max(x, 0) elementwise; its gradient lets dL/dy through where the INPUT was positive."""
+
+    def forward(self, x):
+        x = as_float_array(x, "x")
+        self.mask = x > 0
+        self._output_shape = x.shape
+        return np.where(self.mask, x, 0.0)
+
+    def backward(self, grad_output):
+        return self._check_grad_output(grad_output) * self.mask
+
+
+class Tanh(Layer):
+    """y = tanh(x) elementwise; dy/dx = 1 - y², so the output is all backward needs."""
+
+    def forward(self, x):
+        x = as_float_array(x, "x")
+        self.y = np.tanh(x)
+        self._output_shape = x.shape
+        return self.y
+
+    def backward(self, grad_output):
+        return self._check_grad_output(grad_output) * (1.0 - self.y ** 2)
+
+
+def log_softmax(logits: np.ndarray) -> np.ndarray:
+    """log softmax along the last axis; subtracting the row max keeps exp from overflowing."""
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def check_labels(labels, n_rows: int, n_classes: int) -> np.ndarray:
+    labels = np.asarray(labels)
+    if labels.shape != (n_rows,) or labels.dtype.kind not in "iu":
+        raise ValueError(f"labels must be whole numbers of shape ({n_rows},), one class per row "
+                         f"of logits; got shape {labels.shape} and dtype {labels.dtype}")
+    if n_rows and (labels.min() < 0 or labels.max() >= n_classes):
+        raise ValueError(f"labels must lie in 0..{n_classes - 1} (logits have {n_classes} "
+                         f"columns); got {labels.min()}..{labels.max()}")
+    return labels
+
+
+class SoftmaxCrossEntropy(Layer):
+    """L = mean over the batch of -log softmax(logits)[label]; forward(logits, labels) -> scalar."""
+
+    def forward(self, logits, labels=None):
+        logits = as_float_array(logits, "logits")
+        if logits.ndim != 2 or 0 in logits.shape:
+            raise ValueError(f"SoftmaxCrossEntropy expects logits of shape (batch, classes); got "
+                             f"shape {logits.shape}")
+        if labels is None:
+            raise ValueError("SoftmaxCrossEntropy.forward needs labels: forward(logits, labels)")
+        self.labels = check_labels(labels, *logits.shape)
+        self.log_probs = log_softmax(logits)
+        self._output_shape = ()
+        rows = np.arange(len(logits))
+        return -self.log_probs[rows, self.labels].mean()
+
+    def backward(self, grad_output=1.0):
+        g = self._check_grad_output(grad_output)
+        batch = len(self.labels)
+        dL_dlogits = np.exp(self.log_probs)                 # softmax(logits)
+        dL_dlogits[np.arange(batch), self.labels] -= 1.0    # minus the one-hot labels
+        return g * dL_dlogits / batch                       # the mean spreads 1/batch to each row
+
+
+class Sequential(Layer):
+    """Layers applied in order; backward runs them in reverse, each passing dL/d(its input) on."""
+
+    def __init__(self, *layers):
+        super().__init__()
+        if not layers or not all(isinstance(layer, Layer) for layer in layers):
+            raise TypeError(f"Sequential needs one or more Layer objects; got "
+                            f"{[type(layer).__name__ for layer in layers]}")
+        self.layers = list(layers)
+        # one shared dict per layer, named "0.W", "0.b", ...: updating them updates the layers
+        self.params = {f"{i}.{k}": v for i, layer in enumerate(self.layers)
+                       for k, v in layer.params.items()}
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer.forward(x)
+        self._output_shape = np.shape(x)
+        return x
+
+    def backward(self, grad_output):
+        grad = self._check_grad_output(grad_output)
+        for layer in reversed(self.layers):
+            grad = layer.backward(grad)
+        self.grads = {f"{i}.{k}": v for i, layer in enumerate(self.layers)
+                      for k, v in layer.grads.items()}
+        return grad
+
+    def __repr__(self) -> str:
+        return "Sequential(" + ", ".join(repr(layer) for layer in self.layers) + ")"
+
+
+def mlp(sizes, activation: str = "relu", rng=None) -> Sequential:
+    """Dense layers of the given sizes with an activation between them, e.g. mlp([64, 32, 10])."""
+    activations = {"relu": ReLU, "tanh": Tanh}
+    if activation not in activations:
+        raise ValueError(f"activation must be one of {sorted(activations)}; got {activation!r}")
+    sizes = list(sizes)
+    if len(sizes) < 2:
+        raise ValueError(f"mlp needs at least an input and an output size; got {sizes}")
+    rng = np.random.default_rng(0) if rng is None else rng
+    layers = []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
+        layers += [Dense(n_in, n_out, rng=rng), activations[activation]()]
+    return Sequential(*layers[:-1])  # no activation after the last layer: it makes the logits
+
+
+def sgd_step(model: Layer, learning_rate: float) -> None:
+    """One gradient-descent step in place: every parameter moves against its gradient."""
+    for name, value in model.params.items():
+        value -= learning_rate * model.grads[name]

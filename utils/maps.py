@@ -1,0 +1,99 @@
+"""Smooth maps of the plane with their Jacobians: pictures of J as the best local linear map.
+
+Each map takes points as an array of shape (2, ...) (x_1 values, x_2 values) and returns the
+image points in the same layout, so a whole grid of lines is mapped in one call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class PlaneMap:
+    """A map R^2 -> R^2 with its Jacobian, a domain to draw it on and a point to start at."""
+
+    name: str
+    formula: str                     # HTML, for readouts
+    function: Callable               # (2, ...) -> (2, ...)
+    jacobian: Callable               # point (2,) -> (2, 2), rows = outputs, columns = inputs
+    domain: tuple                    # ((x1_low, x1_high), (x2_low, x2_high))
+    default_point: tuple
+    input_names: tuple = ("x₁", "x₂")
+
+    def __call__(self, points):
+        return self.function(np.asarray(points, dtype=float))
+
+
+def _polar(points):
+    r, theta = points
+    return np.stack([r * np.cos(theta), r * np.sin(theta)])
+
+
+def _polar_jacobian(point):
+    r, theta = point
+    return np.array([[np.cos(theta), -r * np.sin(theta)],
+                     [np.sin(theta), r * np.cos(theta)]])
+
+
+def _warp(points):
+    x, y = points
+    return np.stack([x + 0.5 * np.sin(1.5 * y), y + 0.5 * np.sin(1.5 * x)])
+
+
+def _warp_jacobian(point):
+    x, y = point
+    return np.array([[1.0, 0.75 * np.cos(1.5 * y)],
+                     [0.75 * np.cos(1.5 * x), 1.0]])
+
+
+def _square(points):
+    x, y = points  # z = x + iy  ->  z² = (x² - y²) + i·2xy
+    return np.stack([x**2 - y**2, 2 * x * y])
+
+
+def _square_jacobian(point):
+    x, y = point
+    return np.array([[2 * x, -2 * y],
+                     [2 * y, 2 * x]])
+
+
+PLANE_MAPS = {
+    "polar → Cartesian": PlaneMap(
+        "polar → Cartesian", "(r, θ) ↦ (r cos θ, r sin θ)", _polar, _polar_jacobian,
+        ((0.2, 2.0), (0.0, np.pi)), (1.2, 0.6), ("r", "θ")),
+    "smooth warp": PlaneMap(
+        "smooth warp", "(x₁, x₂) ↦ (x₁ + ½ sin 1.5x₂, x₂ + ½ sin 1.5x₁)", _warp, _warp_jacobian,
+        ((-2.0, 2.0), (-2.0, 2.0)), (0.4, -0.5)),
+    "complex square z²": PlaneMap(
+        "complex square z²", "(x₁, x₂) ↦ (x₁² − x₂², 2x₁x₂), i.e. z ↦ z²", _square,
+        _square_jacobian, ((0.2, 1.6), (-1.2, 1.2)), (1.0, 0.5)),
+}
+
+
+def grid_lines(domain, lines: int = 9, samples: int = 60) -> list[np.ndarray]:
+    """Lines of constant x_1 and of constant x_2 across the domain, each of shape (2, samples)."""
+    (x_low, x_high), (y_low, y_high) = domain
+    xs, ys = np.linspace(x_low, x_high, lines), np.linspace(y_low, y_high, lines)
+    along_x, along_y = np.linspace(x_low, x_high, samples), np.linspace(y_low, y_high, samples)
+    return ([np.stack([np.full(samples, x), along_y]) for x in xs]
+            + [np.stack([along_x, np.full(samples, y)]) for y in ys])
+
+
+def square_outline(point, size: float, samples_per_side: int = 25) -> np.ndarray:
+    """The square with corner `point` spanned by size·e1 and size·e2, as a closed (2, N) path."""
+    t = np.linspace(0.0, 1.0, samples_per_side, endpoint=False)
+    zero, one = np.zeros_like(t), np.ones_like(t)
+    unit = np.concatenate([np.stack([t, zero]), np.stack([one, t]),
+                           np.stack([1 - t, one]), np.stack([zero, 1 - t])], axis=1)
+    outline = np.asarray(point, dtype=float)[:, None] + size * unit
+    return np.concatenate([outline, outline[:, :1]], axis=1)
+
+
+def enclosed_area(path) -> float:
+    """Signed area inside a closed path (2, N) by the shoelace formula (positive anticlockwise)."""
+    x, y = np.asarray(path, dtype=float)
+    return 0.5 * float(np.sum(x[:-1] * y[1:] - x[1:] * y[:-1]))

@@ -1,0 +1,142 @@
+"""The two routes to dL/dX for C = A @ B, run and measured: time and peak memory against size.
+
+    tensor route: build dC/dX (4-D), then dL/dX = sum_ij dL/dc_ij * dc_ij/dX
+    VJP route:    dL/dA = dL/dC @ B.T   or   dL/dB = A.T @ dL/dC
+
+Measurements are real: wall-clock time (best of several repeats) and the peak of the memory
+numpy allocates while the route runs (numpy reports its buffers to `tracemalloc`).
+"""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+from dataclasses import dataclass
+
+import numpy as np
+
+from .costs import DEFAULT_MAX_BYTES, matmul_costs
+from .matmul import chain_rule_via_tensor, matmul_jacobian
+from .validation import as_matrix, check_matmul_shapes, check_wrt
+
+
+def tensor_route(dL_dC, A, B, wrt: str = "A", max_bytes: int = DEFAULT_MAX_BYTES) -> np.ndarray:
+    """dL/dX through the 4-D tensor dC/dX: correct, and wasteful."""
+    return chain_rule_via_tensor(dL_dC, matmul_jacobian(A, B, wrt, max_bytes=max_bytes))
+
+
+def vjp_route(dL_dC, A, B, wrt: str = "A") -> np.ndarray:
+    """dL/dX as one matrix product: dL/dC @ B.T for X = A, A.T @ dL/dC for X = B."""
+    A, B = as_matrix(A, "A"), as_matrix(B, "B")
+    check_matmul_shapes(A, B)
+    check_wrt(wrt)
+    dL_dC = np.asarray(dL_dC, dtype=float)
+    if dL_dC.shape != (A.shape[0], B.shape[1]):
+        raise ValueError(f"dL_dC must have C's shape {(A.shape[0], B.shape[1])}; "
+                         f"got {dL_dC.shape}")
+    return dL_dC @ B.T if wrt == "A" else A.T @ dL_dC
+
+
+def best_time(run, repeats: int = 3, min_seconds: float = 2e-3) -> float:
+    """Seconds per call of `run()`: the best of `repeats` timings, each long enough to read."""
+    if not callable(run):
+        raise TypeError(f"run must be a function of no arguments; got {type(run).__name__}")
+    if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
+        raise ValueError(f"repeats must be a whole number >= 1; got {repeats!r}")
+    start = time.perf_counter()
+    run()
+    once = max(time.perf_counter() - start, 1e-9)
+    loops = max(1, int(np.ceil(min_seconds / once)))
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(loops):
+            run()
+        best = min(best, (time.perf_counter() - start) / loops)
+    return best
+
+
+def peak_bytes(run) -> int:
+    """The most memory numpy had allocated at once while `run()` ran, beyond what was before."""
+    was_tracing = tracemalloc.is_tracing()
+    if not was_tracing:
+        tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        before = tracemalloc.get_traced_memory()[0]
+        run()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        if not was_tracing:
+            tracemalloc.stop()
+    return max(0, peak - before)
+
+
+def fit_slope(x, y) -> float:
+    """The slope of log y against log x: y ~ x**slope."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.shape != y.shape or x.ndim != 1 or x.size < 2:
+        raise ValueError(f"x and y must be 1-D of the same length >= 2; got shapes "
+                         f"{x.shape} and {y.shape}")
+    if np.any(x <= 0) or np.any(y <= 0):
+        raise ValueError("a log-log slope needs positive x and y")
+    return float(np.polyfit(np.log(x), np.log(y), 1)[0])
+
+
+@dataclass(frozen=True)
+class RouteMeasurement:
+    """Time and peak memory of both routes for square n x n matrices, one entry per n.
+
+    Sizes where the tensor was over the measuring budget hold NaN in the tensor columns.
+    """
+
+    sizes: np.ndarray
+    tensor_seconds: np.ndarray
+    vjp_seconds: np.ndarray
+    tensor_bytes: np.ndarray
+    vjp_bytes: np.ndarray
+
+    def slopes(self, smallest: int = 1) -> dict:
+        """Log-log slopes (the exponent k in cost ~ n**k), fitted on sizes >= `smallest`."""
+        slopes = {}
+        for name in ("tensor_seconds", "vjp_seconds", "tensor_bytes", "vjp_bytes"):
+            values = getattr(self, name).astype(float)
+            keep = (self.sizes >= smallest) & np.isfinite(values)
+            if keep.sum() < 2:
+                raise ValueError(f"need at least two measured sizes >= {smallest} for {name}; "
+                                 f"sizes are {self.sizes.tolist()}")
+            slopes[name] = fit_slope(self.sizes[keep], values[keep])
+        return slopes
+
+
+def measure_routes(sizes, wrt: str = "A", repeats: int = 3, seed: int = 0,
+                   tensor_max_bytes: int = 160 * 2**20, on_progress=None) -> RouteMeasurement:
+    """Run both routes for n x n matrices A, B, dL/dC at each n; `on_progress(k)` after each.
+
+    The tensor route is skipped (NaN) where dC/dX would exceed `tensor_max_bytes`.
+    """
+    sizes = np.asarray(sizes)
+    if sizes.ndim != 1 or sizes.size < 2 or sizes.dtype.kind not in "iu" or np.any(sizes < 1):
+        raise ValueError(f"sizes must be a list of at least two whole numbers >= 1; "
+                         f"got {sizes.tolist()!r}")
+    check_wrt(wrt)
+    rng = np.random.default_rng(seed)
+    rows = []
+    for k, n in enumerate(sizes.tolist()):
+        A, B, dL_dC = (rng.standard_normal((n, n)) for _ in range(3))
+
+        def via_tensor(A=A, B=B, dL_dC=dL_dC):
+            return tensor_route(dL_dC, A, B, wrt)
+
+        def via_vjp(A=A, B=B, dL_dC=dL_dC):
+            return vjp_route(dL_dC, A, B, wrt)
+
+        if matmul_costs(n, n, n, wrt).tensor_bytes <= tensor_max_bytes:
+            tensor_time, tensor_peak = best_time(via_tensor, repeats), peak_bytes(via_tensor)
+        else:
+            tensor_time = tensor_peak = np.nan
+        rows.append((tensor_time, best_time(via_vjp, repeats), tensor_peak, peak_bytes(via_vjp)))
+        if on_progress is not None:
+            on_progress(k + 1)
+    columns = np.array(rows, dtype=float).T
+    return RouteMeasurement(sizes, columns[0], columns[1], columns[2], columns[3])
