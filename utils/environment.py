@@ -45,5 +45,4 @@ def check_environment() -> str:
         return ("❌ Some packages do not meet the course's requirements: " + "; ".join(problems)
                 + ". Run `make lab` again (it reinstalls), or `pip install -e .` in the course "
                   "folder.")
-    return (f"✅ Python >= 3.10 and all {len(package_versions())} required packages are "
-            f"installed with suitable versions.")
+    return "✅ Python >= 3.10 and every package the course needs, in a suitable version."

@@ -1,0 +1,39 @@
+"""utils.environment: the setup check that 00-start-here shows a student."""
+
+from importlib import metadata
+
+import pytest
+
+from utils import environment
+
+
+def test_everything_needed_is_installed_here():
+    assert environment.check_environment().startswith("✅")
+    names = {name for name, *_ in environment.package_versions()}
+    assert {"numpy", "matplotlib", "ipywidgets", "jupyterlab"} <= names
+
+
+def test_a_missing_or_old_package_is_named(monkeypatch):
+    real_version = metadata.version
+
+    def fake_version(name):
+        if name == "numpy":
+            return "1.20.0"
+        if name == "matplotlib":
+            raise metadata.PackageNotFoundError(name)
+        return real_version(name)
+
+    monkeypatch.setattr(environment.metadata, "version", fake_version)
+    message = environment.check_environment()
+    assert message.startswith("❌")
+    assert "numpy 1.20.0 (needs <3,>=1.24)" in message
+    assert "matplotlib missing" in message
+
+
+def test_course_not_installed_says_how_to_fix(monkeypatch):
+    def not_installed(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(environment.metadata, "requires", not_installed)
+    with pytest.raises(RuntimeError, match="make lab"):
+        environment.requirements()
