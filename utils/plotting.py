@@ -37,25 +37,6 @@ def heatmap(ax, matrix, title: str = "", xlabel: str = "", ylabel: str = "", lim
     return image
 
 
-def block_lines(ax, blocks_down: int, blocks_across: int, block_rows: int, block_cols: int,
-                **style):
-    """Grid lines between the blocks of a block_layout picture; returns the line artists."""
-    style = {"color": "black", "linewidth": 1.5, **style}
-    lines = [ax.axhline(r * block_rows - 0.5, **style) for r in range(1, blocks_down)]
-    lines += [ax.axvline(c * block_cols - 0.5, **style) for c in range(1, blocks_across)]
-    return lines
-
-
-def tensor_heatmap(ax, tensor, title: str = "", limit=None):
-    """A 4-D Jacobian dC/dX (C.shape + X.shape) drawn as a block matrix with block borders."""
-    m, p, r, c = tensor.shape
-    image = heatmap(ax, block_layout(tensor), title=title, limit=limit,
-                    xlabel=f"block column j = 0..{p - 1}, inside it X's column",
-                    ylabel=f"block row i = 0..{m - 1}, inside it X's row")
-    block_lines(ax, m, p, r, c)
-    return image
-
-
 # === 01 Jacobians ===
 E1_COLOUR, E2_COLOUR = "tab:orange", "tab:purple"  # the two input directions and J's columns
 
@@ -139,8 +120,9 @@ class WarpPicture:
         return [self.square, *self.edges_in, self.point_in, *self.parallelograms,
                 *self.images, *self.columns, *self.points_out]
 
-    def show_map(self, plane_map) -> None:
-        """Draw the grid of `plane_map` (a utils.maps.PlaneMap) and its image."""
+    def show_map(self, plane_map, margin: float = 0.0) -> None:
+        """Draw the grid of `plane_map` (a utils.maps.PlaneMap) and its image, with axis limits
+        wide enough for a square reaching `margin` beyond the domain (and for its image)."""
         from .maps import grid_lines
 
         lines = grid_lines(plane_map.domain, self.n_lines)
@@ -149,7 +131,10 @@ class WarpPicture:
             artist.set_data(*line)
         for artist, image in zip(self.grid_out, images, strict=True):
             artist.set_data(*image)
-        for ax, paths in ((self.ax_in, lines), (self.ax_out, images)):
+        padded = [(low - margin, high + margin) for low, high in plane_map.domain]
+        reach = grid_lines(padded, self.n_lines + 2)  # only sets the limits, never drawn
+        for ax, paths in ((self.ax_in, lines + reach),
+                          (self.ax_out, images + [plane_map(line) for line in reach])):
             points = np.concatenate(paths, axis=1)
             low, high = points.min(axis=1), points.max(axis=1)
             pad = 0.06 * (high - low).max()
@@ -161,25 +146,27 @@ class WarpPicture:
         self.ax_out.set_ylabel("f₂")
 
     def show_point(self, plane_map, point, size: float):
-        """Square at `point` with side `size`, its image and J's parallelogram; returns
+        """Square of side `size` centred on `point`, its image and J's parallelogram; returns
         (jacobian, image of the square's outline, parallelogram corners)."""
         from .maps import square_outline
 
         point = np.asarray(point, dtype=float)
         jacobian = plane_map.jacobian(point)
-        corners_in = point + size * np.array([[0, 0], [1, 0], [1, 1], [0, 1]])
+        corner = point - size / 2  # bottom-left: the orange and purple edges start here
+        corners_in = corner + size * np.array([[0, 0], [1, 0], [1, 1], [0, 1]])
         self.square.set_xy(corners_in)
-        self.edges_in[0].set_data([point[0], point[0] + size], [point[1]] * 2)
-        self.edges_in[1].set_data([point[0]] * 2, [point[1], point[1] + size])
+        self.edges_in[0].set_data([corner[0], corner[0] + size], [corner[1]] * 2)
+        self.edges_in[1].set_data([corner[0]] * 2, [corner[1], corner[1] + size])
         self.point_in.set_data([point[0]], [point[1]])
-        image_path = plane_map(square_outline(point, size))
-        base = plane_map(point)
-        corners_out = base + (corners_in - point) @ jacobian.T
+        image_path = plane_map(square_outline(point, size, centred=True))
+        centre_out = plane_map(point)
+        corners_out = centre_out + (corners_in - point) @ jacobian.T
         for parallelogram, image, point_out in zip(self.parallelograms, self.images,
                                                    self.points_out, strict=True):
             parallelogram.set_xy(corners_out)
             image.set_data(*image_path)
-            point_out.set_data([base[0]], [base[1]])
+            point_out.set_data([centre_out[0]], [centre_out[1]])
+        base = corners_out[0]  # the image of the corner under the linear map
         for line, column in zip(self.columns, list(jacobian.T) * 2, strict=True):
             tip = base + size * column
             line.set_data([base[0], tip[0]], [base[1], tip[1]])
