@@ -156,3 +156,20 @@ def test_single_blas_thread_uses_one_thread_then_restores_and_keeps_results():
     assert blas_threads() == before, "single_blas_thread must restore the previous count"
     assert np.allclose(inside, expected)
 
+
+
+def test_time_product_stops_after_one_run_once_over_budget(monkeypatch):
+    import utils.chain as chain
+
+    calls = []
+    real = chain.multiply_chain
+    monkeypatch.setattr(chain, "multiply_chain", lambda m, o: calls.append(o) or real(m, o))
+    jacobians = random_chain((30, 20, 10))
+    time_product(jacobians, "forward", repeats=5, budget=0.0)
+    assert len(calls) == 1, "a run over the budget is not repeated"
+    calls.clear()
+    time_product(jacobians, "forward", repeats=4, budget=10.0)
+    assert len(calls) == 4, "under the budget every repeat runs"
+    for bad in (0, -1, 2.5, True):
+        with pytest.raises(ValueError, match="repeats must be a whole number"):
+            time_product(jacobians, "forward", repeats=bad)

@@ -105,10 +105,48 @@ def test_softmax_stub_is_not_done(answer):
     (lambda z: np.diag(softmax(z) * (1 - softmax(z))), "diagonal only"),
     (lambda z: np.diag(softmax(z)), "outer product missing"),
     (lambda z: np.outer(softmax(z), softmax(z)) - np.diag(softmax(z)), "sign flipped"),
-    (lambda z: np.diag(np.exp(z)) - np.outer(np.exp(z), np.exp(z)), "wrong values"),
+    (lambda z: np.diag(np.exp(z)) - np.outer(np.exp(z), np.exp(z)), "unnormalised exp(z)"),
+    (lambda z: np.diag(np.exp(z - z.max())) - np.outer(np.exp(z - z.max()), np.exp(z - z.max())),
+     "unnormalised exp(z)"),
+    (lambda z: softmax(z) * (1 - softmax(z)), "diagonal as a vector"),
+    (lambda z: -np.outer(softmax(z), softmax(z)), "diagonal term missing"),
+    (lambda z: np.diag(z) - np.outer(z, z), "used z instead of s"),
+    (lambda z: np.diag(softmax(z)) - 0.5 * np.outer(softmax(z), softmax(z)), "wrong values"),
+    (lambda z: np.ones(len(z) + 1), "wrong shape"),
 ])
 def test_softmax_mistakes(wrong, name):
     assert_mistake(check_softmax_jacobian(wrong), name)
+
+
+def test_softmax_diagonal_as_a_vector_hint_names_the_shapes():
+    message = check_softmax_jacobian(lambda z: softmax(z) * (1 - softmax(z))).message
+    assert "4×4 matrix" in message and "shape (4,)" in message
+
+
+def test_wrong_values_name_the_test_input_and_show_expected_against_got():
+    feedback = check_softmax_jacobian(lambda z: np.diag(softmax(z)) - 0.5 * np.outer(
+        softmax(z), softmax(z)))
+    assert "at z = [1, -0.5, 2, 0.3]" in feedback.message
+    lines = feedback.message.splitlines()
+    assert "expected" in lines[1] and "got" in lines[1] and len(lines) == 2 + 4  # a 4×4 matrix
+    feedback = check_jacobian_shape(lambda x: ref.jacobian_of_g(x) + 0.1)
+    assert "at x = [0.5, -1, 2]" in feedback.message
+    assert len(feedback.message.splitlines()) == 2 + 2
+    recognised = check_jacobian_shape(lambda x: ref.jacobian_of_g(x).T)
+    assert "at x = [0.5, -1, 2]" in recognised.message and "\n" not in recognised.message
+
+
+@pytest.mark.parametrize("answer, name", [
+    (lambda x: ref.jacobian_of_g(x) + 0j, "complex"),
+    (lambda x: [[1.0, None, 2.0], [3.0, 4.0, 5.0]], "None entries"),
+])
+def test_complex_answers_and_none_entries_get_a_clear_message(answer, name):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ComplexWarning on the way
+        feedback = check_jacobian_shape(answer)
+    assert_mistake(feedback, name)
+    assert ("real numbers" if name == "complex" else "None") in feedback.message
 
 
 # --- 01-central-difference --------------------------------------------------------------------
@@ -155,14 +193,45 @@ def test_central_difference_stub_is_not_done(method, step):
     (ref.central_difference, 1e-9, "step too small"),
     (ref.central_difference, 1e-12, "step too small"),
     (lambda f, x, h: (f(x + h) - f(x - h)) / h, 1e-5, "missing factor 2"),
-    (lambda f, x, h: f(x), 1e-5, "wrong values"),
+    (lambda f, x, h: f(x), 1e-5, "does not use h"),
+    (lambda f, x, h: (f(x + 1e-3) - f(x - 1e-3)) / 2e-3 + 0.1, 1e-5, "does not use h"),
+    (lambda f, x, h: (f(x + h) - f(x - h)) / 2 * h, 1e-5, "precedence slip"),
+    (lambda f, x, h: (f(x + h) + f(x - h)) / (2 * h), 1e-5, "wrong values"),
     (ref.central_difference, -1e-5, "bad step"),
     (ref.central_difference, "1e-5", "bad step"),
     (lambda f, x, h: np.array([1.0, 2.0]), 1e-5, "not a number"),
+    (lambda f, x, h: ref.central_difference(f, x, h) if f is np.sin else [1.0, 2.0], 1e-5,
+     "not a number"),
+    (lambda f, x, h: ref.central_difference(f, x, h) if f is np.sin else "slope", 1e-5,
+     "not a number"),
     (lambda f, x: f(x), 1e-5, "raised"),
 ])
 def test_central_difference_mistakes(method, step, name):
     assert_mistake(check_central_difference(method, step), name)
+
+
+def test_central_difference_without_a_step_checks_the_method_first():
+    feedback = check_central_difference(ref.central_difference, ...)
+    assert feedback.mistake == "not done" and "good_step" in feedback.message
+    assert "works" in feedback.message
+    assert_mistake(check_central_difference(forward_difference, ...), "one-sided difference")
+
+
+def test_central_difference_one_sided_message_reports_the_measured_ratio():
+    message = check_central_difference(forward_difference, 1e-5).message
+    assert "only 10× smaller" in message
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered in log")
+def test_central_difference_float32_and_integer_steps_are_judged_in_float64():
+    assert_passes(check_central_difference(ref.central_difference, np.float32(1e-5)))
+    assert_mistake(check_central_difference(ref.central_difference, 1), "step too large")
+
+
+def test_central_difference_precedence_hint_says_what_to_write():
+    message = check_central_difference(lambda f, x, h: (f(x + h) - f(x - h)) / 2 * h,
+                                       1e-5).message
+    assert "/ (2*h)" in message
 
 
 # --- 02-chain-jacobian ------------------------------------------------------------------------
@@ -243,6 +312,25 @@ def vjp_as_jvp(u, jacobians):
     (lambda u, js: js[2] @ js[1] @ js[0], "full Jacobian"),
     (lambda u, js: u, "wrong values"),
     (lambda u, js: js[0] @ u if len(u) == 4 else u, "wrong values"),
+    (lambda u, js: u @ (js[2] @ js[1] @ js[0]), "matrix-matrix product"),
+    (lambda u, js: u @ np.dot(js[2], np.dot(js[1], js[0])), "matrix-matrix product"),
+    (lambda u, js: u @ np.matmul(js[2], js[1]) @ js[0], "matrix-matrix product"),
+    (lambda u, js: u @ np.linalg.multi_dot([js[2], js[1], js[0]]), "matrix-matrix product"),
+    (lambda u, js: (js[0].T @ js[1].T @ js[2].T) @ u, "matrix-matrix product"),
 ])
 def test_chain_vjp_mistakes(wrong, name):
     assert_mistake(check_chain_vjp(wrong), name)
+
+
+def test_chain_vjp_full_product_first_gets_the_forward_route_hint():
+    message = check_chain_vjp(lambda u, js: u @ (js[2] @ js[1] @ js[0])).message
+    assert "full Jacobian product first" in message and "expensive forward route" in message
+
+
+@pytest.mark.parametrize("vector_products", [
+    lambda u, js: np.linalg.multi_dot([u, js[2], js[1], js[0]]),
+    lambda u, js: (u[None, :] @ js[2] @ js[1] @ js[0])[0],  # a 1×n row matrix is still a vector
+    lambda u, js: np.dot(np.dot(np.dot(u, js[2]), js[1]), js[0]),
+])
+def test_chain_vjp_accepts_other_vector_matrix_formulations(vector_products):
+    assert_passes(check_chain_vjp(vector_products))

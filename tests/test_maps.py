@@ -47,3 +47,10 @@ def test_grid_lines_cover_the_domain():
     points = np.concatenate(lines, axis=1)
     assert np.allclose(points.min(axis=1), [0.0, -2.0])
     assert np.allclose(points.max(axis=1), [1.0, 2.0])
+
+
+def test_centred_square_outline_has_its_centre_at_the_point():
+    outline = square_outline((1.0, 2.0), 0.5, centred=True)
+    assert np.allclose(outline[:, :-1].mean(axis=1), (1.0, 2.0))
+    assert np.isclose(enclosed_area(outline), 0.25)
+    assert np.allclose(outline[:, 0], (0.75, 1.75))  # starts at the bottom-left corner

@@ -94,3 +94,38 @@ def test_chain_cost_explorer_counts_match_utils_chain():
     assert readout_number(readout, "input side first: <b>") == costs.forward_multiplications
     assert readout_number(readout, "loss side first: <b>") == costs.reverse_multiplications
     assert "vector-Jacobian product" in readout
+
+
+@pytest.mark.parametrize("map_name", list(PLANE_MAPS))
+def test_jacobian_explorer_keeps_the_largest_square_inside_the_axes_at_every_corner(map_name):
+    explorer = jacobian_explorer(map_name)
+    controls = explorer.controls
+    controls["size"].value = controls["size"].max
+    ax_in, ax_out = explorer.view.figure.axes[:2]
+    for x1 in (controls["x1"].min, controls["x1"].max):
+        for x2 in (controls["x2"].min, controls["x2"].max):
+            controls["x1"].value, controls["x2"].value = x1, x2
+            square, image = ax_in.patches[0].get_xy(), ax_out.lines[-1].get_xydata()
+            for ax, points in ((ax_in, square), (ax_out, image)):
+                (x_low, x_high), (y_low, y_high) = ax.get_xlim(), ax.get_ylim()
+                assert x_low <= points[:, 0].min() and points[:, 0].max() <= x_high
+                assert y_low <= points[:, 1].min() and points[:, 1].max() <= y_high
+
+
+@pytest.mark.parametrize("map_name", list(PLANE_MAPS))
+def test_jacobian_explorer_square_is_centred_so_its_area_ratio_is_close_to_det_j(map_name):
+    explorer = jacobian_explorer(map_name)  # default δ = 0.25: the error is O(δ²)
+    readout = explorer.readout.value
+    det = readout_number(readout, "det J =")
+    ratio = readout_number(readout, "area of f(square) / δ² =")
+    assert abs(ratio - det) <= 0.05 * abs(det), (ratio, det)
+    point = np.array([explorer.controls["x1"].value, explorer.controls["x2"].value])
+    centre = explorer.view.figure.axes[0].patches[0].get_xy()[:4].mean(axis=0)
+    assert np.allclose(centre, point)
+
+
+def test_chain_cost_explorer_says_one_multiplication_in_the_singular():
+    explorer = chain_cost_explorer(length=2, input_width=1, hidden_width=1, output_width=1)
+    readout = explorer.readout.value
+    assert "<b>1</b> multiplication," in readout and "1</b> multiplications" not in readout
+

@@ -83,8 +83,12 @@ def grid_lines(domain, lines: int = 9, samples: int = 60) -> list[np.ndarray]:
             + [np.stack([along_x, np.full(samples, y)]) for y in ys])
 
 
-def square_outline(point, size: float, samples_per_side: int = 25) -> np.ndarray:
-    """The square with corner `point` spanned by size·e1 and size·e2, as a closed (2, N) path."""
+def square_outline(point, size: float, samples_per_side: int = 25,
+                   centred: bool = False) -> np.ndarray:
+    """The square spanned by size·e1 and size·e2 with its corner (or with `centred`, its centre)
+    at `point`, as a closed (2, N) path, anticlockwise from the bottom-left corner."""
+    if centred:
+        point = np.asarray(point, dtype=float) - size / 2
     t = np.linspace(0.0, 1.0, samples_per_side, endpoint=False)
     zero, one = np.zeros_like(t), np.ones_like(t)
     unit = np.concatenate([np.stack([t, zero]), np.stack([one, t]),
