@@ -22,16 +22,19 @@ from utils.plotting import block_layout
 def test_references_agree_with_matmul_jacobian_and_finite_differences(shape):
     m, n, p = shape
     A, B, dL_dC = checks.matmul_exercise_inputs(m, n, p)
-    dC_dA = solutions.dC_dA_by_rule(A, B)
+    dC_dA = solutions.dC_dA_by_loops(A, B)
     dC_dB = solutions.dC_dB_by_rule(A, B)
     assert np.allclose(dC_dA, matmul_jacobian(A, B, "A"))
     assert np.allclose(dC_dB, matmul_jacobian(A, B, "B"))
     assert np.allclose(dC_dA, numerical_jacobian(lambda X: X @ B, A))
     assert np.allclose(dC_dB, numerical_jacobian(lambda X: A @ X, B))
-    dL_dA, dL_dB = matmul_vjp(dL_dC, A, B)
-    assert np.allclose(solutions.matmul_grad_A(dL_dC, A, B), dL_dA)
-    assert np.allclose(solutions.matmul_grad_B(dL_dC, A, B), dL_dB)
-    assert np.allclose(solutions.chain_rule_through_tensor(dL_dC, dC_dA),
+    At = np.ascontiguousarray(A.T)  # C = At.T @ B, the product of 04-grad-A and 04-grad-B
+    dL_dAt, dL_dB = matmul_vjp(dL_dC, A, B)
+    assert np.allclose(solutions.grad_A(dL_dC, At, B), dL_dAt.T)
+    assert np.allclose(solutions.grad_B(dL_dC, At, B), dL_dB)
+    assert np.allclose(solutions.grad_A(dL_dC, At, B),
+                       chain_rule_via_tensor(dL_dC, numerical_jacobian(lambda X: X.T @ B, At)))
+    assert np.allclose(solutions.chain_rule(dL_dC, dC_dA),
                        chain_rule_via_tensor(dL_dC, dC_dA))
     assert solutions.tensor_bytes(m, n, p) == dC_dA.nbytes
 
@@ -44,9 +47,13 @@ def test_references_agree_with_autograd():
     def loss(A, B):
         return autograd_np.sum((A @ B) * dL_dC)  # dL/dC = dL_dC exactly
 
-    assert np.allclose(autograd.grad(loss, 0)(A, B), solutions.matmul_grad_A(dL_dC, A, B))
-    assert np.allclose(autograd.grad(loss, 1)(A, B), solutions.matmul_grad_B(dL_dC, A, B))
-    assert np.allclose(autograd.jacobian(lambda A: A @ B)(A), solutions.dC_dA_by_rule(A, B))
+    def loss_transposed(At, B):  # C = At.T @ B
+        return autograd_np.sum((At.T @ B) * dL_dC)
+
+    At = np.ascontiguousarray(A.T)
+    assert np.allclose(autograd.grad(loss_transposed, 0)(At, B), solutions.grad_A(dL_dC, At, B))
+    assert np.allclose(autograd.grad(loss_transposed, 1)(At, B), solutions.grad_B(dL_dC, At, B))
+    assert np.allclose(autograd.jacobian(lambda A: A @ B)(A), solutions.dC_dA_by_loops(A, B))
 
 
 def test_every_exercise_has_a_reference_registered():
@@ -57,7 +64,18 @@ def test_every_exercise_has_a_reference_registered():
 
 def test_solution_prints_the_reference(capsys):
     checks.solution("04-grad-A")
-    assert "dL_dC @ B.T" in capsys.readouterr().out
+    assert "def grad_A(dL_dC, A, B)" in capsys.readouterr().out
+    checks.solution("03-dC-dA")
+    assert "for l in range(n)" in capsys.readouterr().out
+
+
+def test_each_reference_has_the_name_of_its_notebook_stub():
+    """A pasted solution replaces the stub: same function name."""
+    stubs = {"03-dC-dA": "dC_dA_by_loops", "03-dC-dB": "dC_dB_by_rule",
+             "03-tensor-bytes": "tensor_bytes", "04-grad-A": "grad_A", "04-grad-B": "grad_B",
+             "04-chain-rule": "chain_rule"}
+    for exercise, name in stubs.items():
+        assert solutions.REFERENCES[exercise].__name__ == name
 
 
 # --- 03-dC-dA and 03-dC-dB ---------------------------------------------------------------------
@@ -89,17 +107,17 @@ def stub(*args):
 
 
 @pytest.mark.parametrize("check, answers", [
-    (checks.check_dC_dA, [solutions.dC_dA_by_rule, dC_dA_by_loops,
+    (checks.check_dC_dA, [solutions.dC_dA_by_loops, dC_dA_by_loops,
                           lambda A, B: matmul_jacobian(A, B, "A")]),
     (checks.check_dC_dB, [solutions.dC_dB_by_rule, dC_dB_by_loops,
                           lambda A, B: matmul_jacobian(A, B, "B")]),
     (checks.check_tensor_bytes, [solutions.tensor_bytes,
                                  lambda m, n, p: np.zeros((m, p, m, n)).nbytes]),
-    (checks.check_grad_A, [solutions.matmul_grad_A, lambda G, A, B: matmul_vjp(G, A, B)[0],
-                           lambda G, A, B: np.einsum("ij,kj->ik", G, B)]),
-    (checks.check_grad_B, [solutions.matmul_grad_B, lambda G, A, B: matmul_vjp(G, A, B)[1],
-                           lambda G, A, B: (G.T @ A).T]),
-    (checks.check_chain_rule, [solutions.chain_rule_through_tensor, chain_rule_via_tensor,
+    (checks.check_grad_A, [solutions.grad_A, lambda G, A, B: matmul_vjp(G, A.T, B)[0].T,
+                           lambda G, A, B: np.einsum("kj,lj->kl", B, G)]),
+    (checks.check_grad_B, [solutions.grad_B, lambda G, A, B: matmul_vjp(G, A.T, B)[1],
+                           lambda G, A, B: (G.T @ A.T).T]),
+    (checks.check_chain_rule, [solutions.chain_rule, chain_rule_via_tensor,
                                lambda G, T: np.einsum("ij,ijkl->kl", G, T)]),
 ])
 def test_checker_accepts_correct_answers_and_says_not_done_for_stubs(check, answers):
@@ -126,7 +144,7 @@ TENSOR_MISTAKES = {
 
 
 @pytest.mark.parametrize("mistake", sorted(TENSOR_MISTAKES))
-@pytest.mark.parametrize("check, reference", [(checks.check_dC_dA, solutions.dC_dA_by_rule),
+@pytest.mark.parametrize("check, reference", [(checks.check_dC_dA, solutions.dC_dA_by_loops),
                                               (checks.check_dC_dB, solutions.dC_dB_by_rule)])
 def test_tensor_checkers_name_the_axis_mistakes(check, reference, mistake):
     feedback = check(TENSOR_MISTAKES[mistake](reference))
@@ -148,7 +166,50 @@ def test_dC_dB_checker_names_missing_delta_and_the_other_tensor():
     no_delta = lambda A, B: np.einsum("ik,jl->ijkl", A, np.ones((B.shape[1],) * 2))  # noqa: E731
     feedback = checks.check_dC_dB(no_delta)
     assert feedback.mistake == "missing delta" and "δ_jl" in feedback.message
-    assert checks.check_dC_dB(solutions.dC_dA_by_rule).mistake == "dC/dA instead"
+    assert checks.check_dC_dB(solutions.dC_dA_by_loops).mistake == "dC/dA instead"
+
+
+def dC_dA_loops_b_jl(A, B):  # the likeliest loop slip: B[j, l] for B[l, j]
+    m, n = A.shape
+    p = B.shape[1]
+    tensor = np.zeros((m, p, m, n))
+    for i in range(m):
+        for j in range(p):
+            for l in range(n):
+                tensor[i, j, i, l] = B[j, l]
+    return tensor
+
+
+def dC_dB_loops_a_ki(A, B):  # the same slip for dC/dB: A[k, i] for A[i, k]
+    m, n = A.shape
+    p = B.shape[1]
+    tensor = np.zeros((m, p, n, p))
+    for i in range(m):
+        for j in range(p):
+            for k in range(n):
+                tensor[i, j, k, j] = A[k, i]
+    return tensor
+
+
+def test_tensor_checkers_name_the_swapped_index_loop_slip_instead_of_an_index_error():
+    feedback = checks.check_dC_dA(dC_dA_loops_b_jl)
+    assert feedback.mistake == "b_jl instead of b_lj", feedback.message
+    assert "B[l, j]" in feedback.message and "IndexError" in feedback.message
+    feedback = checks.check_dC_dB(dC_dB_loops_a_ki)
+    assert feedback.mistake == "a_ki instead of a_ik", feedback.message
+    assert "A[i, k]" in feedback.message
+
+
+def test_tensor_checker_names_a_function_right_only_for_square_matrices():
+    def square_only(A, B):
+        n = A.shape[0]  # assumes m = n = p
+        tensor = np.zeros((n, n, n, n))
+        for i in range(n):
+            tensor[i, :, i, :] = B.T
+        return tensor
+
+    feedback = checks.check_dC_dA(square_only)
+    assert feedback.mistake in ("only square", "raised"), feedback.message
 
 
 def test_tensor_checker_reports_an_error_instead_of_raising():
@@ -161,7 +222,7 @@ def test_tensor_checker_reports_an_error_instead_of_raising():
 
 
 def test_tensor_checker_gives_the_difference_for_unrecognised_values():
-    feedback = checks.check_dC_dA(lambda A, B: 2 * solutions.dC_dA_by_rule(A, B))
+    feedback = checks.check_dC_dA(lambda A, B: 2 * solutions.dC_dA_by_loops(A, B))
     assert feedback.mistake == "wrong values" and "largest difference" in feedback.message
 
 
@@ -170,6 +231,8 @@ def test_tensor_checker_gives_the_difference_for_unrecognised_values():
 
 @pytest.mark.parametrize("mistake, answer", [
     ("entries not bytes", lambda m, n, p: m * p * m * n),
+    ("bits not bytes", lambda m, n, p: m * p * m * n * 64),
+    ("assumed square", lambda m, n, p: n**4 * 8),
     ("non-zeros only", lambda m, n, p: m * p * n * 8),
     ("gradient bytes", lambda m, n, p: m * n * 8),
     ("dC/dB bytes", lambda m, n, p: m * p * n * p * 8),
@@ -180,22 +243,34 @@ def test_tensor_bytes_checker_names_each_mistake(mistake, answer):
     assert feedback.mistake == mistake, feedback.message
 
 
+def test_tensor_bytes_checker_says_expected_against_got_in_plain_numbers():
+    feedback = checks.check_tensor_bytes(lambda m, n, p: 1234)
+    assert feedback.mistake == "wrong values"
+    assert "expected 2,520 bytes for m, n, p = 3, 5, 7; got 1234" in feedback.message
+
+
 def test_tensor_bytes_checker_refuses_an_array():
     feedback = checks.check_tensor_bytes(lambda m, n, p: np.zeros((m, p, m, n)))
     assert feedback.mistake == "not a number"
 
 
-# --- 04-grad-A and 04-grad-B -------------------------------------------------------------------
+# --- 04-grad-A and 04-grad-B: C = A.T @ B, A (n, m), B (n, p), dL/dC (m, p) -----------------
+
+
+def _jacobian_of_transposed_product(A, B, wrt):
+    return numerical_jacobian(lambda X: X.T @ B, A) if wrt == "A" else \
+        numerical_jacobian(lambda X: A.T @ X, B)
 
 
 @pytest.mark.parametrize("mistake, answer", [
-    ("transpose missing", lambda G, A, B: G @ B),
-    ("wrong side", lambda G, A, B: B.T @ G),
-    ("result transposed", lambda G, A, B: B @ G.T),
-    ("dL/dB instead", lambda G, A, B: A.T @ G),
-    ("elementwise", lambda G, A, B: G * B.T),
-    ("jacobian-shaped", lambda G, A, B: G[:, :, None, None] * matmul_jacobian(A, B, "A")),
-    ("jacobian-shaped", lambda G, A, B: matmul_jacobian(A, B, "A")),
+    ("result transposed", lambda G, A, B: G @ B.T),  # the C = A B rule copied
+    ("transpose missing", lambda G, A, B: B @ G),
+    ("wrong side", lambda G, A, B: G.T @ B),
+    ("dL/dB instead", lambda G, A, B: A @ G),
+    ("elementwise", lambda G, A, B: B * G.T),
+    ("jacobian-shaped",
+     lambda G, A, B: G[:, :, None, None] * _jacobian_of_transposed_product(A, B, "A")),
+    ("jacobian-shaped", lambda G, A, B: _jacobian_of_transposed_product(A, B, "A")),
 ])
 def test_grad_A_checker_names_each_mistake(mistake, answer):
     feedback = checks.check_grad_A(answer)
@@ -204,12 +279,13 @@ def test_grad_A_checker_names_each_mistake(mistake, answer):
 
 
 @pytest.mark.parametrize("mistake, answer", [
-    ("transpose missing", lambda G, A, B: A @ G),
-    ("wrong side", lambda G, A, B: G @ A.T),
-    ("result transposed", lambda G, A, B: G.T @ A),
-    ("dL/dA instead", lambda G, A, B: G @ B.T),
-    ("elementwise", lambda G, A, B: A.T * G),
-    ("jacobian-shaped", lambda G, A, B: G[:, :, None, None] * matmul_jacobian(A, B, "B")),
+    ("transpose missing", lambda G, A, B: A.T @ G),  # the C = A B rule copied
+    ("wrong side", lambda G, A, B: G @ A),
+    ("result transposed", lambda G, A, B: G.T @ A.T),
+    ("dL/dA instead", lambda G, A, B: B @ G.T),
+    ("elementwise", lambda G, A, B: A * G),
+    ("jacobian-shaped",
+     lambda G, A, B: G[:, :, None, None] * _jacobian_of_transposed_product(A, B, "B")),
 ])
 def test_grad_B_checker_names_each_mistake(mistake, answer):
     feedback = checks.check_grad_B(answer)
@@ -218,25 +294,26 @@ def test_grad_B_checker_names_each_mistake(mistake, answer):
 
 
 def test_grad_hints_are_specific():
-    assert "Bᵀ" in checks.check_grad_A(lambda G, A, B: G @ B).message
-    assert "wrong side" in checks.check_grad_B(lambda G, A, B: G @ A.T).message
+    assert "dL/dA = B · dL/dCᵀ" in checks.check_grad_A(lambda G, A, B: G @ B.T).message
+    assert "wrong side" in checks.check_grad_B(lambda G, A, B: G @ A).message
+    assert "(Aᵀ)ᵀ = A" in checks.check_grad_B(lambda G, A, B: A.T @ G).message
     assert "shaped like A" in checks.check_grad_A(
-        lambda G, A, B: matmul_jacobian(A, B, "A")).message
+        lambda G, A, B: _jacobian_of_transposed_product(A, B, "A")).message
 
 
 def test_grad_checker_explains_a_shape_error_on_non_square_inputs():
     def only_for_square(G, A, B):  # right on the square inputs, wrong side otherwise
         if A.shape[0] == A.shape[1] == B.shape[1]:
-            return G @ B.T
-        return G @ B  # the non-square case makes numpy refuse the product
+            return B @ G.T
+        return G.T @ B  # the non-square case makes numpy refuse the product
 
     feedback = checks.check_grad_A(only_for_square)
     assert feedback.mistake == "shape error"
-    assert "It worked for square matrices" in feedback.message and "Bᵀ" in feedback.message
+    assert "It worked for square matrices" in feedback.message and "dL/dCᵀ" in feedback.message
 
 
 def test_grad_checker_reports_wrong_values_with_the_shapes_used():
-    feedback = checks.check_grad_B(lambda G, A, B: 3 * A.T @ G)
+    feedback = checks.check_grad_B(lambda G, A, B: 3 * A @ G)
     assert feedback.mistake == "wrong values" and "checked with dL/dC (3, 3)" in feedback.message
 
 
@@ -257,13 +334,13 @@ def test_chain_rule_checker_names_each_mistake(mistake, answer):
 
 def test_chain_rule_wrong_axes_hint_says_which_axes():
     feedback = checks.check_chain_rule(lambda G, T: np.tensordot(G, T, axes=([0, 1], [2, 3])))
-    assert "LAST two axes" in feedback.message
+    assert "LAST two axes" in feedback.message and "dC_dX[i, j, k, l]" in feedback.message
 
 
 def test_mistakes_of_each_checker_have_distinct_values():
     """Each listed mistake is told apart: no two give the same array on the fixed inputs."""
-    for wrt, reference, other in (("A", solutions.dC_dA_by_rule, solutions.dC_dB_by_rule),
-                                  ("B", solutions.dC_dB_by_rule, solutions.dC_dA_by_rule)):
+    for wrt, reference, other in (("A", solutions.dC_dA_by_loops, solutions.dC_dB_by_rule),
+                                  ("B", solutions.dC_dB_by_rule, solutions.dC_dA_by_loops)):
         A, B, _ = checks.matmul_exercise_inputs(2, 3, 4)
         tensor = reference(A, B)
         values = [tensor] + [np.asarray(mistake.value) for mistake in

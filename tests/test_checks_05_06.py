@@ -8,15 +8,25 @@ import pytest
 
 from utils import checks, solutions
 
-# ----- 05-dense-backward -----
+# ----- 05-dense-backward (torch.nn.Linear layout: y = x @ W.T + b, W (n_out, n_in)) -----
 
 
-def dense_backward_einsum(x, W, b, grad_output):   # another correct formulation
-    return (np.einsum("bo,io->bi", grad_output, W), np.einsum("bi,bo->io", x, grad_output),
+def linear_backward_einsum(x, W, b, grad_output):   # another correct formulation
+    return (np.einsum("bo,oi->bi", grad_output, W), np.einsum("bo,bi->oi", grad_output, x),
             np.einsum("bo->o", grad_output))
 
 
-@pytest.mark.parametrize("answer", [solutions.dense_backward, dense_backward_einsum])
+def test_the_dense_reference_matches_finite_differences():
+    from utils import numerical_jacobian
+
+    x, W, b, G = checks._dense_case()
+    dx, dW, db = solutions.linear_backward(x, W, b, G)
+    for got, f, at in ((dx, lambda x_: x_ @ W.T + b, x), (dW, lambda W_: x @ W_.T + b, W),
+                       (db, lambda b_: x @ W.T + b_, b)):
+        assert np.allclose(got, np.tensordot(G, numerical_jacobian(f, at), axes=2), atol=1e-8)
+
+
+@pytest.mark.parametrize("answer", [solutions.linear_backward, linear_backward_einsum])
 def test_dense_backward_accepts_correct_answers(answer):
     assert checks.check_dense_backward(answer).passed
 
@@ -27,51 +37,68 @@ def test_dense_backward_stub_is_not_done(stub):
 
 
 @pytest.mark.parametrize("mistake, answer", [
-    ("bias not summed", lambda x, W, b, g: (g @ W.T, x.T @ g, g)),
-    ("bias averaged", lambda x, W, b, g: (g @ W.T, x.T @ g, g.mean(axis=0))),
-    ("bias summed over outputs", lambda x, W, b, g: (g @ W.T, x.T @ g, g.sum(axis=1))),
-    ("dW transposed", lambda x, W, b, g: (g @ W.T, g.T @ x, g.sum(axis=0))),
-    ("dW averaged", lambda x, W, b, g: (g @ W.T, x.T @ g / len(x), g.sum(axis=0))),
-    ("dx averaged", lambda x, W, b, g: (g @ W.T / len(x), x.T @ g, g.sum(axis=0))),
-    ("raised", lambda x, W, b, g: (g @ W, x.T @ g, g.sum(axis=0))),
-    ("not three gradients", lambda x, W, b, g: g @ W.T),
+    ("bias not summed", lambda x, W, b, g: (g @ W, g.T @ x, g)),
+    ("bias keepdims", lambda x, W, b, g: (g @ W, g.T @ x, g.sum(axis=0, keepdims=True))),
+    ("bias averaged", lambda x, W, b, g: (g @ W, g.T @ x, g.mean(axis=0))),
+    ("bias summed over outputs", lambda x, W, b, g: (g @ W, g.T @ x, g.sum(axis=1))),
+    ("dW transposed", lambda x, W, b, g: (g @ W, x.T @ g, g.sum(axis=0))),
+    ("dW averaged", lambda x, W, b, g: (g @ W, g.T @ x / len(x), g.sum(axis=0))),
+    ("dx averaged", lambda x, W, b, g: (g @ W / len(x), g.T @ x, g.sum(axis=0))),
+    ("raised", lambda x, W, b, g: (g @ W.T, g.T @ x, g.sum(axis=0))),
+    ("not three gradients", lambda x, W, b, g: g @ W),
 ])
 def test_dense_backward_names_each_mistake(mistake, answer):
     feedback = checks.check_dense_backward(answer)
     assert not feedback.passed and feedback.mistake == mistake, feedback.message
 
 
-def test_dense_backward_bias_hint_talks_about_the_shape():
-    feedback = checks.check_dense_backward(lambda x, W, b, g: (g @ W.T, x.T @ g, g))
-    assert "(5, 4)" in feedback.message and "sum" in feedback.message
+def test_dense_backward_hints_say_what_the_learner_did():
+    bias = checks.check_dense_backward(lambda x, W, b, g: (g @ W, g.T @ x, g))
+    assert "(5, 4)" in bias.message and "sum" in bias.message
+    averaged = checks.check_dense_backward(lambda x, W, b, g: (g @ W / 5, g.T @ x, g.sum(0)))
+    assert "You divided dL/dx by the batch size" in averaged.message.replace("you", "You")
+    mean = checks.check_dense_backward(lambda x, W, b, g: (g @ W, g.T @ x, g.mean(0)))
+    assert "mean over the batch; b gets the sum" in mean.message
+    keepdims = checks.check_dense_backward(lambda x, W, b, g: (g @ W, g.T @ x,
+                                                               g.sum(0, keepdims=True)))
+    assert "(1, 4)" in keepdims.message
 
 
 def test_dense_backward_other_wrong_values_say_which_gradient():
-    feedback = checks.check_dense_backward(lambda x, W, b, g: (g @ W.T, x.T @ g + 1, g.sum(0)))
+    feedback = checks.check_dense_backward(lambda x, W, b, g: (g @ W, g.T @ x + 1, g.sum(0)))
     assert feedback.mistake == "wrong values" and "dL_dW" in feedback.message
 
 
-# ----- 05-relu-backward -----
+# ----- 05-relu-backward (a dense layer followed by ReLU) -----
 
 @pytest.mark.parametrize("answer", [
-    solutions.relu_backward,
-    lambda x, y, g: np.where(y > 0, g, 0.0),          # the mask read off the output: also right
-    lambda x, y, g: g * np.heaviside(x, 0.0),
+    solutions.dense_relu_backward,
+    lambda x, W, b, g: np.where(np.maximum(x @ W + b, 0) > 0, g, 0.0) @ W.T,  # mask from y
+    lambda x, W, b, g: (g * np.heaviside(x @ W + b, 0.0)) @ W.T,
 ])
 def test_relu_backward_accepts_correct_answers(answer):
     assert checks.check_relu_backward(answer).passed
 
 
-@pytest.mark.parametrize("stub", [..., None, lambda x, y, g: ...])
+def test_the_relu_reference_matches_finite_differences():
+    from utils import numerical_jacobian
+
+    x, W, b, G = checks._dense_relu_case()
+    numeric = np.tensordot(G, numerical_jacobian(lambda x_: np.maximum(x_ @ W + b, 0), x), 2)
+    assert np.allclose(solutions.dense_relu_backward(x, W, b, G), numeric, atol=1e-8)
+
+
+@pytest.mark.parametrize("stub", [..., None, lambda x, W, b, g: ...])
 def test_relu_backward_stub_is_not_done(stub):
     assert checks.check_relu_backward(stub).mistake == "not done"
 
 
 @pytest.mark.parametrize("mistake, answer", [
-    ("output values", lambda x, y, g: g * y),
-    ("input values", lambda x, y, g: g * x),
-    ("mask without grad_output", lambda x, y, g: (x > 0).astype(float)),
-    ("gradient passed unchanged", lambda x, y, g: g),
+    ("output values", lambda x, W, b, g: (g * np.maximum(x @ W + b, 0)) @ W.T),
+    ("pre-activation values", lambda x, W, b, g: (g * (x @ W + b)) @ W.T),
+    ("mask missing", lambda x, W, b, g: g @ W.T),
+    ("mask after the product", lambda x, W, b, g: (g @ W.T) * (x > 0)),
+    ("dW instead of dx", lambda x, W, b, g: x.T @ (g * (x @ W + b > 0))),
 ])
 def test_relu_backward_names_each_mistake(mistake, answer):
     feedback = checks.check_relu_backward(answer)
@@ -79,15 +106,18 @@ def test_relu_backward_names_each_mistake(mistake, answer):
 
 
 def test_the_relu_case_separates_output_values_from_the_mask():
-    x, y, G = checks._relu_case()
-    assert not np.allclose(G * y, G * (x > 0)), "the test input must tell the two apart"
+    x, W, b, G = checks._dense_relu_case()
+    z = x @ W + b
+    assert np.any((z > 0) & (z < 1)) and np.any(z > 1) and np.any(z < 0)
+    assert not np.allclose(G * np.maximum(z, 0), G * (z > 0))
 
 
-# ----- 05-used-twice -----
+# ----- 05-used-twice: C = A @ A.T -----
 
 @pytest.mark.parametrize("answer", [
-    solutions.square_matmul_vjp,
-    lambda A, G: np.einsum("ij,kj->ik", G, A) + np.einsum("ki,kj->ij", A, G),
+    solutions.gram_vjp,
+    lambda A, G: (G + G.T) @ A,
+    lambda A, G: np.einsum("ij,jk->ik", G, A) + np.einsum("ji,jk->ik", G, A),
 ])
 def test_used_twice_accepts_correct_answers(answer):
     assert checks.check_used_twice(answer).passed
@@ -98,9 +128,9 @@ def test_used_twice_agrees_with_the_autodiff_and_finite_differences():
     from utils import numerical_jacobian
 
     A, G = checks._used_twice_case()
-    ours = ad.grad(lambda A: ad.sum((A @ A) * G))(A)
-    numeric = np.tensordot(G, numerical_jacobian(lambda a: a @ a, A), axes=2)
-    assert np.allclose(solutions.square_matmul_vjp(A, G), ours)
+    ours = ad.grad(lambda A: ad.sum((A @ A.T) * G))(A)
+    numeric = np.tensordot(G, numerical_jacobian(lambda a: a @ a.T, A), axes=2)
+    assert np.allclose(solutions.gram_vjp(A, G), ours)
     assert np.allclose(ours, numeric, atol=1e-8)
 
 
@@ -110,11 +140,11 @@ def test_used_twice_stub_is_not_done(stub):
 
 
 @pytest.mark.parametrize("mistake, answer", [
-    ("overwritten", lambda A, G: G @ A.T),
-    ("overwritten", lambda A, G: A.T @ G),
-    ("assumed symmetric", lambda A, G: 2 * G @ A.T),
-    ("assumed symmetric", lambda A, G: 2 * A.T @ G),
-    ("transposes missing", lambda A, G: G @ A + A @ G),
+    ("overwritten", lambda A, G: G @ A),
+    ("overwritten", lambda A, G: G.T @ A),
+    ("assumed symmetric", lambda A, G: 2 * G @ A),
+    ("assumed symmetric", lambda A, G: 2 * G.T @ A),
+    ("wrong shape", lambda A, G: A.T @ G),
 ])
 def test_used_twice_names_each_mistake(mistake, answer):
     feedback = checks.check_used_twice(answer)
@@ -124,11 +154,58 @@ def test_used_twice_names_each_mistake(mistake, answer):
 def test_used_twice_overwrite_models_a_real_overwriting_backward():
     def overwriting_backward(A, G):       # a backward loop that assigns instead of adding
         grads = {}
-        for contribution in (G @ A.T, A.T @ G):
+        for contribution in (G @ A, G.T @ A):
             grads["A"] = contribution
         return grads["A"]
 
     assert checks.check_used_twice(overwriting_backward).mistake == "overwritten"
+
+
+# ----- 05-sin-rule -----
+
+@pytest.mark.parametrize("answer", [
+    solutions.sin_vjp,
+    lambda g, ans, x: g * np.sin(x + np.pi / 2),
+    lambda g, ans, x: g * np.sqrt(1 - ans ** 2) * np.sign(np.cos(x)),
+])
+def test_vjp_rule_accepts_correct_answers(answer):
+    feedback = checks.check_vjp_rule(answer)
+    assert feedback.passed, feedback.message
+
+
+def test_vjp_rule_leaves_the_rule_table_as_it_was():
+    from utils import autodiff as ad
+
+    before = dict(ad.VJP_RULES)
+    checks.check_vjp_rule(solutions.sin_vjp)
+    checks.check_vjp_rule(lambda g, ans, x: g * ans)
+    assert ad.VJP_RULES == before
+
+
+def test_vjp_rule_that_only_works_on_the_checkers_shape_is_caught_in_the_graph():
+    def shape_bound(g, ans, x):
+        return g * np.cos(x) if x.shape == (3, 4) else np.zeros_like(x)
+
+    assert checks.check_vjp_rule(shape_bound).mistake == "wrong in a graph"
+
+
+@pytest.mark.parametrize("stub", [..., None, lambda g, ans, x: ...])
+def test_vjp_rule_stub_is_not_done(stub):
+    assert checks.check_vjp_rule(stub).mistake == "not done"
+
+
+@pytest.mark.parametrize("mistake, answer", [
+    ("local derivative only", lambda g, ans, x: np.cos(x)),
+    ("cos of the output", lambda g, ans, x: g * np.cos(ans)),
+    ("sign", lambda g, ans, x: -g * np.cos(x)),
+    ("derivative of cos", lambda g, ans, x: -g * np.sin(x)),
+    ("copied exp's rule", lambda g, ans, x: g * ans),
+    ("matrix product", lambda g, ans, x: g @ np.cos(x).T),
+    ("wrong shape", lambda g, ans, x: (g * np.cos(x)).sum(axis=0)),
+])
+def test_vjp_rule_names_each_mistake(mistake, answer):
+    feedback = checks.check_vjp_rule(answer)
+    assert not feedback.passed and feedback.mistake == mistake, feedback.message
 
 
 # ----- 06-jacobian-through-time -----
@@ -173,12 +250,26 @@ def wrong_order(W, hs, k):
     return product
 
 
+def product_of_steps(W, hs, first, last, step=lambda W, h: np.diag(1 - h ** 2) @ W):
+    product = np.eye(len(W))
+    for t in range(first, last + 1):
+        product = step(W, hs[t]) @ product
+    return product
+
+
 @pytest.mark.parametrize("mistake, answer", [
     ("wrong order", wrong_order),
     ("transposed", lambda W, hs, k: solutions.jacobian_through_time(W, hs, k).T),
     ("off by one step", lambda W, hs, k: solutions.jacobian_through_time(
         W, np.vstack([hs[:1], hs[:-1]]), k)),
     ("nonlinearity ignored", lambda W, hs, k: np.linalg.matrix_power(W, len(hs) - 1 - k)),
+    ("one step too many", lambda W, hs, k: product_of_steps(W, hs, k, len(hs) - 1)),
+    ("one step missing", lambda W, hs, k: product_of_steps(W, hs, k + 2, len(hs) - 1)),
+    ("one step missing", lambda W, hs, k: product_of_steps(W, hs, k + 1, len(hs) - 2)),
+    ("W transposed", lambda W, hs, k: product_of_steps(
+        W, hs, k + 1, len(hs) - 1, step=lambda W, h: np.diag(1 - h ** 2) @ W.T)),
+    ("tanh applied to h", lambda W, hs, k: product_of_steps(
+        W, hs, k + 1, len(hs) - 1, step=lambda W, h: np.diag(1 - np.tanh(h) ** 2) @ W)),
 ])
 def test_jacobian_through_time_names_each_mistake(mistake, answer):
     feedback = checks.check_jacobian_through_time(answer)
@@ -210,12 +301,21 @@ def test_clip_by_norm_stub_is_not_done(stub):
     assert checks.check_clip_by_norm(stub).mistake == "not done"
 
 
+def clip_rows(g, m):
+    norms = np.linalg.norm(g, axis=1, keepdims=True)
+    return np.where(norms > m, g * m / norms, g)
+
+
 @pytest.mark.parametrize("mistake, answer", [
     ("clipped entries", lambda g, m: np.clip(g, -m, m)),
     ("always rescaled", lambda g, m: g * m / np.linalg.norm(g)),
     ("unit length", lambda g, m: g / np.linalg.norm(g)),
     ("never clipped", lambda g, m: g),
+    ("per-row norms", clip_rows),
+    ("inverted condition", lambda g, m: g * m / np.linalg.norm(g) if np.linalg.norm(g) <= m
+     else g),
     ("wrong shape", lambda g, m: g.ravel()),
+    ("not numeric", lambda g, m: "clipped"),
 ])
 def test_clip_by_norm_names_each_mistake(mistake, answer):
     feedback = checks.check_clip_by_norm(answer)
@@ -223,7 +323,20 @@ def test_clip_by_norm_names_each_mistake(mistake, answer):
 
 
 def test_every_exercise_has_a_printable_solution(capsys):
-    for name in ("05-dense-backward", "05-relu-backward", "05-used-twice",
+    for name in ("05-dense-backward", "05-relu-backward", "05-used-twice", "05-sin-rule",
                  "06-jacobian-through-time", "06-clip-by-norm"):
         checks.solution(name)
         assert "def " in capsys.readouterr().out
+
+
+def test_clip_by_norm_messages_name_the_gradient_not_internal_shapes():
+    shape = checks.check_clip_by_norm(lambda g, m: g.ravel())
+    assert "long gradient" in shape.message and "(2, 3)" in shape.message
+    assert "(2, 2, 3)" not in shape.message
+    text = checks.check_clip_by_norm(lambda g, m: "clipped")
+    assert "should be a numeric array; got str" in text.message
+    # right for the long gradient, wrong for the short one: the message says which
+    half = checks.check_clip_by_norm(lambda g, m: solutions.clip_by_norm(g, m) if
+                                     np.linalg.norm(g) > m else g + 1)
+    assert half.mistake == "wrong values" and "short gradient" in half.message
+    assert "(2, 2, 3)" not in half.message

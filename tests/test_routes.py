@@ -147,3 +147,49 @@ def test_matrix_of_matrices_and_memory_plot_draw():
     slopes = plot_route_scaling(ax3, ax4, result, smallest=8)
     assert set(slopes) == {"tensor_seconds", "vjp_seconds", "tensor_bytes", "vjp_bytes"}
     figure.savefig(io.BytesIO(), format="png")
+
+
+def test_measure_routes_times_on_one_blas_thread_and_keeps_its_limit(monkeypatch):
+    from threadpoolctl import threadpool_info
+
+    import utils.routes as routes
+
+    seen = []
+    original = routes._measure_one
+
+    def spy(*args):
+        seen.append([info["num_threads"] for info in threadpool_info()
+                     if info["user_api"] == "blas"])
+        return original(*args)
+
+    monkeypatch.setattr(routes, "_measure_one", spy)
+    result = routes.measure_routes([4, 8], repeats=1, tensor_max_bytes=2**20)
+    assert seen and all(threads == [1] * len(threads) for threads in seen)
+    assert result.tensor_max_bytes == 2**20
+
+
+def test_route_plot_names_the_measuring_limit_and_memory_plot_the_budget():
+    figure = Figure()
+    ax_time, ax_memory, ax_budget = figure.subplots(1, 3)
+    result = measure_routes([8, 16, 24], repeats=1, tensor_max_bytes=8 * 16**4)
+    plot_route_scaling(ax_time, ax_memory, result, smallest=8)
+    notes = [text.get_text() for text in ax_time.texts]
+    assert any("over the\n512.0 KiB measuring limit" in note for note in notes), notes
+    plot_tensor_memory(ax_budget, [1, 10, 100], budget=2**29)
+    assert any("512.0 MiB" in text.get_text() for text in ax_budget.texts)
+
+
+def test_block_combination_picture_sums_the_weighted_blocks():
+    from utils.plotting import plot_block_combination
+
+    figure = Figure()
+    axes = figure.subplots(1, 5)
+    dL_dC = np.array([[1.0, -2.0], [0.5, 3.0]])
+    B = np.array([[1.0, 2.0], [3.0, 4.0]])
+    dC_dA = matmul_jacobian(np.ones((2, 2)), B)
+    result = plot_block_combination(axes, dL_dC, dC_dA)
+    assert np.allclose(result, dL_dC @ B.T)
+    assert np.allclose(axes[-1].images[0].get_array(), dL_dC @ B.T)
+    assert "∂c₂₁/∂A" in axes[2].get_title()
+    with pytest.raises(ValueError, match="5 axes"):
+        plot_block_combination(axes[:3], dL_dC, dC_dA)

@@ -52,15 +52,16 @@ def test_tensor_explorer_entry_sliders_follow_the_shape_of_C():
     controls = explorer.controls
     controls["i"].value, controls["j"].value = controls["i"].max, controls["j"].max
     controls["m"].value, controls["p"].value = 1, 2
-    assert (controls["i"].max, controls["j"].max) == (0, 1)
-    assert (controls["i"].value, controls["j"].value) == (0, 1)
+    assert (controls["i"].max, controls["j"].max) == (1, 2)  # 1-based, as c_ij
+    assert (controls["i"].value, controls["j"].value) == (1, 2)
     controls["m"].value, controls["p"].value = 6, 6
-    assert (controls["i"].max, controls["j"].max) == (5, 5)
+    assert (controls["i"].max, controls["j"].max) == (6, 6)
+    assert (controls["i"].min, controls["j"].min) == (1, 1)
 
 
 @pytest.mark.parametrize("wrt", ["A", "B"])
 def test_tensor_explorer_picture_and_readout_match_the_tensor(wrt):
-    explorer = tensor_explorer(m=4, n=3, p=2, i=3, j=1, wrt=wrt)
+    explorer = tensor_explorer(m=4, n=3, p=2, i=4, j=2, wrt=wrt)  # c_42 = C[3, 1]
     ax_tensor = explorer.view.figure.axes[0]
     image = ax_tensor.images[0]
     x_shape = (4, 3) if wrt == "A" else (3, 2)
@@ -77,6 +78,8 @@ def test_tensor_explorer_picture_and_readout_match_the_tensor(wrt):
     assert f"counted: {nonzero:,}" in explorer.readout.value
     fraction = "1/4" if wrt == "A" else "1/2"
     assert f"= {fraction} of them" in explorer.readout.value
+    assert f"∂c₄₂/∂{wrt}" in explorer.readout.value and f"dC_d{wrt}[3, 1]" in explorer.readout.value
+    assert "3 non-zeros of" in explorer.readout.value
 
 
 def test_tensor_explorer_rejects_bad_sizes():
@@ -85,7 +88,9 @@ def test_tensor_explorer_rejects_bad_sizes():
     with pytest.raises(ValueError, match="wrt must be 'A' or 'B'"):
         tensor_vs_vjp_explorer(wrt="C")
     with pytest.raises(ValueError, match=r"\(i, j\) must index C"):
-        tensor_explorer(m=2, i=2)
+        tensor_explorer(m=2, i=3)
+    with pytest.raises(ValueError, match=r"\(i, j\) must index C"):
+        tensor_explorer(i=0)
     with pytest.raises(ValueError, match="max_size"):
         tensor_vs_vjp_explorer(max_size=20)
 
@@ -106,6 +111,7 @@ def test_tensor_vs_vjp_explorer_readout_counts():
     assert "1.4 KiB" in readout and "96 B" in readout
     assert ">180<" in readout and ">60<" in readout and ">120<" in readout
     assert "15× the memory" in readout and "3.0× the multiplications" in readout
+    assert "7.3 TiB" in readout and "7.6 MiB" in readout and "per-call overhead" in readout
     image = explorer.view.figure.axes[1].images[0]
     assert image.get_array().shape == (3, 4)
     explorer.controls["wrt"].value = "B"
@@ -132,8 +138,8 @@ def _pixels(explorer):
 
 
 @pytest.mark.parametrize("make, changes, state", [
-    (tensor_explorer, [("wrt", "B"), ("m", 5), ("i", 4), ("wrt", "A"), ("p", 2), ("j", 1)],
-     {"m": 5, "n": 2, "p": 2, "i": 4, "j": 1, "wrt": "A"}),
+    (tensor_explorer, [("wrt", "B"), ("m", 5), ("i", 5), ("wrt", "A"), ("p", 2), ("j", 1)],
+     {"m": 5, "n": 2, "p": 2, "i": 5, "j": 1, "wrt": "A"}),
     (tensor_vs_vjp_explorer, [("wrt", "B"), ("m", 7), ("seed", 4), ("wrt", "A"), ("n", 1)],
      {"m": 7, "n": 1, "p": 5, "seed": 4, "wrt": "A"}),
 ])
@@ -143,3 +149,32 @@ def test_updated_picture_equals_a_fresh_drawing(make, changes, state):
     for name, value in changes:
         explorer.controls[name].value = value
     assert np.array_equal(_pixels(explorer), _pixels(make(**state)))
+
+
+def test_tensor_vs_vjp_pictures_share_one_scale():
+    """One entry takes the same pixels in every panel: the tensor's area is m·p times dL/dA's."""
+    explorer = tensor_vs_vjp_explorer(m=3, n=4, p=5)
+    figure = explorer.view.figure
+    ax_tensor, ax_vjp, ax_weights = figure.axes
+    scales = []
+    for ax in (ax_tensor, ax_vjp, ax_weights):
+        left, right = ax.get_xlim()
+        bottom, top = ax.get_ylim()
+        box = ax.get_window_extent()
+        scales.append((box.width / (right - left), box.height / (bottom - top)))
+    assert np.allclose(scales, scales[0][0], rtol=1e-3), scales
+    assert ax_weights.images[0].get_array().shape == (3, 5)  # dL/dC, the weights
+    titles = " ".join(text.get_text() for ax in figure.axes for text in ax.texts)
+    assert "1.4 KiB, 180 multiplications" in titles and "96 B, 60 multiplications" in titles
+
+
+def test_measure_routes_with_progress_shows_a_bar_that_reaches_the_end(monkeypatch):
+    import IPython.display
+
+    from utils import widgets
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    result = widgets.measure_routes_with_progress([4, 8], repeats=1)
+    (bar,) = shown
+    assert bar.value == bar.max == 2 and result.sizes.tolist() == [4, 8]

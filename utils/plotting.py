@@ -45,9 +45,9 @@ def plot_step_errors(ax, steps, errors: dict, eps: float = float(np.finfo(float)
     """Finite-difference error against the step h, log-log, with the optimal steps marked.
 
     `errors` maps "one-sided" and/or "central" to the errors at `steps` (increasing). Dashed
-    guides, fitted to the data, show the slopes h and h² (truncation, right of each minimum) and
-    eps/h (round-off, left of it); dotted verticals mark sqrt(eps) (best one-sided step) and
-    eps^(1/3) (best central step).
+    guides, fitted to the data and drawn 5× above it, show the slopes h and h² (truncation,
+    right of each minimum) and ε/h (round-off, left of it); dotted verticals mark √ε (best
+    one-sided step) and ε^(1/3) (best central step). `eps` is ε, the machine epsilon.
     """
     steps = np.asarray(steps, dtype=float)
     low = eps / 10
@@ -62,19 +62,19 @@ def plot_step_errors(ax, steps, errors: dict, eps: float = float(np.finfo(float)
         # fitted at the largest step (pure truncation), drawn 5× above the data to stay visible
         scale = 5 * values[-1] / steps[-1] ** power
         ax.loglog(steps[right], scale * steps[right] ** power, "--", color=colour,
-                  linewidth=1.2, alpha=0.8, label=f"∝ {name} (truncation)")
+                  linewidth=1.2, alpha=0.8, label=f"∝ {name}: truncation (guide, 5× above)")
         roundoff.append(np.median((values * steps / eps)[steps < 1e-12]))
     left = steps <= 1e-4
     ax.loglog(steps[left], 5 * max(roundoff) * eps / steps[left], "--", color="gray",
-              linewidth=1.2, alpha=0.8, label="∝ eps/h (round-off)")
-    for step, label in ((np.sqrt(eps), "√eps"), (eps ** (1 / 3), "eps^(1/3)")):
+              linewidth=1.2, alpha=0.8, label="∝ ε/h: round-off (guide, 5× above)")
+    for step, label in ((np.sqrt(eps), "√ε"), (eps ** (1 / 3), "ε^(1/3)")):
         ax.axvline(step, color="black", linestyle=":", linewidth=1)
-        ax.text(step * 1.15, 3e-1, f"h = {label}\n≈ {step:.0e}", fontsize=9, va="top")
+        ax.text(step * 1.15, 3e-1, f"h = {label}\n≈ {step:.0e}", fontsize=11, va="top")
     smallest = min(float(np.min(np.maximum(v, low))) for v in errors.values())
     ax.set_ylim(smallest / 10, 10)
     ax.set_xlabel("step h")
     ax.set_ylabel("|estimate − exact derivative|")
-    ax.legend(loc="lower left", fontsize=9, ncol=2)  # small h, small error: always empty
+    ax.legend(loc="lower left", fontsize=10, ncol=2)  # small h, small error: always empty
 
 
 class WarpPicture:
@@ -282,11 +282,11 @@ class TensorPicture:
         for k, line in enumerate(self.col_lines):
             line.set_visible(k + 1 < p)
             line.set_xdata([(k + 1) * c - 0.5] * 2)
-        if self.ticks:
+        if self.ticks:  # 1-based, as in the math: block (i, j) = 1, 1 is dC_dX[0, 0]
             self.ax.set_xticks([j * c + (c - 1) / 2 for j in range(p)],
-                               [f"j={j}" for j in range(p)])
+                               [f"j={j + 1}" for j in range(p)])
             self.ax.set_yticks([i * r + (r - 1) / 2 for i in range(m)],
-                               [f"i={i}" for i in range(m)])
+                               [f"i={i + 1}" for i in range(m)])
         self.highlight.set_visible(highlight is not None)
         if highlight is not None:
             i, j = highlight
@@ -306,6 +306,7 @@ def matrix_of_matrices(ax, tensor, title: str = "", wrt: str = "A", highlight=No
     ax.set_title(title)
     ax.set_xlabel(f"block column j of C  (inside a block: column l of {wrt})")
     ax.set_ylabel(f"block row i of C\n(inside: row k of {wrt})")
+    ax.tick_params(length=0)
     if annotate:
         annotate_cells(ax, block_layout(tensor))
     return picture.image
@@ -333,8 +334,11 @@ def plot_tensor_memory(ax, sizes, itemsize: int = 8, budget: int | None = None):
     ax.loglog(sizes, sizes**2 * itemsize, "s-", color="tab:blue",
               label="gradient dL/dA: $n^2$ entries")
     if budget is not None:
+        from .costs import format_bytes
+
         ax.axhline(budget, color="gray", linestyle="--", linewidth=1.2)
-        ax.text(sizes[0], budget * 1.6, "memory budget of matmul_jacobian", color="gray")
+        ax.text(sizes[0], budget * 1.6, f"memory budget of matmul_jacobian: "
+                                        f"{format_bytes(budget)}", color="dimgray")
     ticks = [1024.0**k for k in range(0, 7)]
     ax.set_yticks(ticks, ["1 B", "1 KiB", "1 MiB", "1 GiB", "1 TiB", "1 PiB", "1 EiB"])
     ax.set_ylim(min(sizes**2 * itemsize) / 4, max(sizes**4 * itemsize) * 4)
@@ -353,9 +357,12 @@ def plot_route_scaling(ax_time, ax_memory, measurement, smallest: int = 16) -> d
     `measurement` is a utils.routes.RouteMeasurement; slopes are fitted on sizes >= `smallest`
     and returned.
     """
+    from .costs import format_bytes
+
     slopes = measurement.slopes(smallest)
     sizes = measurement.sizes
-    panels = ((ax_time, "seconds", "time (best of 3)", "Measured time of each route"),
+    panels = ((ax_time, "seconds", "time per call (best of 3, 1 BLAS thread)",
+               "Measured time of each route"),
               (ax_memory, "bytes", "peak memory (tracemalloc)", "Measured peak memory"))
     for ax, unit, ylabel, title in panels:
         tensor, vjp = getattr(measurement, f"tensor_{unit}"), getattr(measurement, f"vjp_{unit}")
@@ -364,15 +371,17 @@ def plot_route_scaling(ax_time, ax_memory, measurement, smallest: int = 16) -> d
         ax.loglog(sizes, vjp, "s-", color="tab:blue",
                   label=f"VJP route: slope {slopes[f'vjp_{unit}']:.1f}")
         last = int(np.max(np.nonzero(np.isfinite(tensor))))
-        ax.annotate(f"n > {sizes[last]}: tensor over\nbudget, not even tried",
-                    (sizes[last], tensor[last]), xytext=(10, -28), textcoords="offset points",
-                    color="tab:red", fontsize=9)
+        limit = format_bytes(measurement.tensor_max_bytes)
+        ax.annotate(f"n > {sizes[last]}: tensor over the\n{limit} measuring limit,\nnot tried",
+                    (sizes[last], tensor[last]), xytext=(12, -44), textcoords="offset points",
+                    color="tab:red")
         ax.axvline(smallest, color="gray", linestyle=":", linewidth=1)
         ax.set_xlabel("n   (A, B and dL/dC are n × n)")
         ax.set_ylabel(ylabel)
         ax.set_title(title)
         ax.grid(True, which="major", alpha=0.3)
-        ax.legend(loc="upper left", title=f"slopes fitted for n ≥ {smallest}")
+        ax.legend(loc="upper left", title=f"slopes fitted for n ≥ {smallest}",
+                  fontsize="small", title_fontsize="small")
     ticks = [1024.0**k for k in range(1, 4)]
     ax_memory.set_yticks(ticks, ["1 KiB", "1 MiB", "1 GiB"])
     seconds = np.concatenate([measurement.tensor_seconds, measurement.vjp_seconds])
@@ -382,6 +391,35 @@ def plot_route_scaling(ax_time, ax_memory, measurement, smallest: int = 16) -> d
                                          (1.0, "1 s"), (10.0, "10 s")) if low <= t <= high]
     ax_time.set_yticks([t for t, _ in ticks], [label for _, label in ticks])
     return slopes
+
+
+def plot_block_combination(axes, dL_dC, dC_dX, weight_names=None, wrt: str = "A"):
+    """The chain rule as a picture: each block ∂c_ij/∂X, titled with its weight dL/dc_ij, then
+    their weighted sum dL/dX. `axes`: one Axes per entry of C, plus one for the sum.
+    """
+    dL_dC, dC_dX = np.asarray(dL_dC, dtype=float), np.asarray(dC_dX, dtype=float)
+    m, p = dL_dC.shape
+    if dC_dX.shape[:2] != (m, p) or len(axes) != m * p + 1:
+        raise ValueError(f"need dC_dX of shape {(m, p)} + X.shape and {m * p + 1} axes; got "
+                         f"dC_dX {dC_dX.shape} and {len(axes)} axes")
+    names = weight_names or [f"{w:g}" for w in dL_dC.ravel()]
+    result = np.tensordot(dL_dC, dC_dX, axes=2)
+    limit = symmetric_limit(np.concatenate([dC_dX.ravel(), result.ravel()]))
+    subscript = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+    for ax, (i, j) in zip(axes[:-1], np.ndindex(m, p), strict=True):
+        ax.imshow(dC_dX[i, j], cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
+        annotate_cells(ax, dC_dX[i, j], fontsize=13)
+        sign = "" if (i, j) == (0, 0) else "+ "
+        entry = f"{i + 1}{j + 1}".translate(subscript)
+        ax.set_title(f"{sign}{names[i * p + j]} ×\n∂c{entry}/∂{wrt}")
+    ax = axes[-1]
+    ax.imshow(result, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
+    annotate_cells(ax, result, fontsize=13)
+    ax.set_title(f"= dL/d{wrt}")
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    return result
 # (end of 04 The efficient VJP)
 
 

@@ -3,8 +3,9 @@
     tensor route: build dC/dX (4-D), then dL/dX = sum_ij dL/dc_ij * dc_ij/dX
     VJP route:    dL/dA = dL/dC @ B.T   or   dL/dB = A.T @ dL/dC
 
-Measurements are real: wall-clock time (best of several repeats) and the peak of the memory
-numpy allocates while the route runs (numpy reports its buffers to `tracemalloc`).
+Measurements are real: wall-clock time per call (best of several repeats, numpy's BLAS held to
+one thread so a busy machine's thread scheduling does not swamp the work) and the peak of the
+memory numpy allocates while the route runs (numpy reports its buffers to `tracemalloc`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .chain import single_blas_thread
 from .costs import DEFAULT_MAX_BYTES, matmul_costs
 from .matmul import chain_rule_via_tensor, matmul_jacobian
 from .validation import as_matrix, check_matmul_shapes, check_wrt
@@ -87,7 +89,8 @@ def fit_slope(x, y) -> float:
 class RouteMeasurement:
     """Time and peak memory of both routes for square n x n matrices, one entry per n.
 
-    Sizes where the tensor was over the measuring budget hold NaN in the tensor columns.
+    Sizes where the tensor was over the measuring limit `tensor_max_bytes` hold NaN in the
+    tensor columns.
     """
 
     sizes: np.ndarray
@@ -95,6 +98,7 @@ class RouteMeasurement:
     vjp_seconds: np.ndarray
     tensor_bytes: np.ndarray
     vjp_bytes: np.ndarray
+    tensor_max_bytes: int = 160 * 2**20
 
     def slopes(self, smallest: int = 1) -> dict:
         """Log-log slopes (the exponent k in cost ~ n**k), fitted on sizes >= `smallest`."""
@@ -113,7 +117,8 @@ def measure_routes(sizes, wrt: str = "A", repeats: int = 3, seed: int = 0,
                    tensor_max_bytes: int = 160 * 2**20, on_progress=None) -> RouteMeasurement:
     """Run both routes for n x n matrices A, B, dL/dC at each n; `on_progress(k)` after each.
 
-    The tensor route is skipped (NaN) where dC/dX would exceed `tensor_max_bytes`.
+    The tensor route is skipped (NaN) where dC/dX would exceed `tensor_max_bytes`. Times are
+    taken with numpy's BLAS on one thread (`utils.chain.single_blas_thread`).
     """
     sizes = np.asarray(sizes)
     if sizes.ndim != 1 or sizes.size < 2 or sizes.dtype.kind not in "iu" or np.any(sizes < 1):
@@ -122,21 +127,28 @@ def measure_routes(sizes, wrt: str = "A", repeats: int = 3, seed: int = 0,
     check_wrt(wrt)
     rng = np.random.default_rng(seed)
     rows = []
-    for k, n in enumerate(sizes.tolist()):
-        A, B, dL_dC = (rng.standard_normal((n, n)) for _ in range(3))
-
-        def via_tensor(A=A, B=B, dL_dC=dL_dC):
-            return tensor_route(dL_dC, A, B, wrt)
-
-        def via_vjp(A=A, B=B, dL_dC=dL_dC):
-            return vjp_route(dL_dC, A, B, wrt)
-
-        if matmul_costs(n, n, n, wrt).tensor_bytes <= tensor_max_bytes:
-            tensor_time, tensor_peak = best_time(via_tensor, repeats), peak_bytes(via_tensor)
-        else:
-            tensor_time = tensor_peak = np.nan
-        rows.append((tensor_time, best_time(via_vjp, repeats), tensor_peak, peak_bytes(via_vjp)))
-        if on_progress is not None:
-            on_progress(k + 1)
+    with single_blas_thread():
+        for k, n in enumerate(sizes.tolist()):
+            rows.append(_measure_one(n, rng, wrt, repeats, tensor_max_bytes))
+            if on_progress is not None:
+                on_progress(k + 1)
     columns = np.array(rows, dtype=float).T
-    return RouteMeasurement(sizes, columns[0], columns[1], columns[2], columns[3])
+    return RouteMeasurement(sizes, columns[0], columns[1], columns[2], columns[3],
+                            tensor_max_bytes)
+
+
+def _measure_one(n: int, rng, wrt: str, repeats: int, tensor_max_bytes: int) -> tuple:
+    """(tensor seconds, VJP seconds, tensor peak bytes, VJP peak bytes) for n x n matrices."""
+    A, B, dL_dC = (rng.standard_normal((n, n)) for _ in range(3))
+
+    def via_tensor():
+        return tensor_route(dL_dC, A, B, wrt)
+
+    def via_vjp():
+        return vjp_route(dL_dC, A, B, wrt)
+
+    if matmul_costs(n, n, n, wrt).tensor_bytes <= tensor_max_bytes:
+        tensor_time, tensor_peak = best_time(via_tensor, repeats), peak_bytes(via_tensor)
+    else:
+        tensor_time = tensor_peak = np.nan
+    return tensor_time, best_time(via_vjp, repeats), tensor_peak, peak_bytes(via_vjp)

@@ -73,10 +73,16 @@ REFERENCES["02-chain-vjp"] = chain_vjp
 
 
 # === 03 Matrix by matrix ===
-def dC_dA_by_rule(A, B):
-    """dC/dA of C = A @ B, shape (m, p, m, n): dc_ij/da_kl = delta_ik * b_lj."""
-    m = A.shape[0]
-    return np.einsum("ik,lj->ijkl", np.eye(m), B)
+def dC_dA_by_loops(A, B):
+    """dC/dA of C = A @ B, shape (m, p, m, n): dc_ij/da_kl = delta_ik * b_lj, with loops."""
+    m, n = A.shape
+    p = B.shape[1]
+    dC_dA = np.zeros((m, p, m, n))
+    for i in range(m):
+        for j in range(p):
+            for l in range(n):  # k = i is the only row of block (i, j) that is not zero
+                dC_dA[i, j, i, l] = B[l, j]
+    return dC_dA
 
 
 def dC_dB_by_rule(A, B):
@@ -90,59 +96,67 @@ def tensor_bytes(m, n, p):
     return m * p * m * n * 8
 
 
-REFERENCES["03-dC-dA"] = dC_dA_by_rule
+REFERENCES["03-dC-dA"] = dC_dA_by_loops
 REFERENCES["03-dC-dB"] = dC_dB_by_rule
 REFERENCES["03-tensor-bytes"] = tensor_bytes
 # (end of 03 Matrix by matrix)
 
 
 # === 04 The efficient VJP ===
-def matmul_grad_A(dL_dC, A, B):
-    """dL/dA = dL/dC @ B.T: (m, p) @ (p, n) -> (m, n), A's shape."""
-    return dL_dC @ B.T
+def grad_A(dL_dC, A, B):
+    """dL/dA for C = A.T @ B: dL/da_kl = sum_j b_kj dL/dc_lj, so B @ dL/dC.T, (n, p) @ (p, m)."""
+    return B @ dL_dC.T
 
 
-def matmul_grad_B(dL_dC, A, B):
-    """dL/dB = A.T @ dL/dC: (n, m) @ (m, p) -> (n, p), B's shape."""
-    return A.T @ dL_dC
+def grad_B(dL_dC, A, B):
+    """dL/dB for C = A.T @ B: dL/db_kl = sum_i a_ki dL/dc_il, so A @ dL/dC, (n, m) @ (m, p)."""
+    return A @ dL_dC
 
 
-def chain_rule_through_tensor(dL_dC, dC_dX):
+def chain_rule(dL_dC, dC_dX):
     """dL/dx = sum over C's entries c of dL/dc * dc/dx: contract C's axes, the first ones."""
     return np.tensordot(dL_dC, dC_dX, axes=dL_dC.ndim)
 
 
-REFERENCES["04-grad-A"] = matmul_grad_A
-REFERENCES["04-grad-B"] = matmul_grad_B
-REFERENCES["04-chain-rule"] = chain_rule_through_tensor
+REFERENCES["04-grad-A"] = grad_A
+REFERENCES["04-grad-B"] = grad_B
+REFERENCES["04-chain-rule"] = chain_rule
 # (end of 04 The efficient VJP)
 
 
 # === 05 The backward pass ===
 
-def dense_backward(x, W, b, grad_output):
-    """dL/dx, dL/dW, dL/db for y = x @ W + b, given dL/dy = grad_output of shape (batch, n_out)."""
-    dL_dx = grad_output @ W.T            # (batch, n_out) @ (n_out, n_in) -> (batch, n_in)
-    dL_dW = x.T @ grad_output            # (n_in, batch) @ (batch, n_out) -> (n_in, n_out)
+def linear_backward(x, W, b, grad_output):
+    """dL/dx, dL/dW, dL/db for y = x @ W.T + b, W stored (n_out, n_in) as in torch.nn.Linear."""
+    dL_dx = grad_output @ W              # (batch, n_out) @ (n_out, n_in) -> (batch, n_in)
+    dL_dW = grad_output.T @ x            # (n_out, batch) @ (batch, n_in) -> (n_out, n_in)
     dL_db = grad_output.sum(axis=0)      # b was added to every row, so sum over the batch
     return dL_dx, dL_dW, dL_db
 
 
-def relu_backward(x, y, grad_output):
-    """dL/dx for y = relu(x): pass grad_output through where the input x was positive."""
-    return grad_output * (x > 0)
+def dense_relu_backward(x, W, b, grad_output):
+    """dL/dx for y = relu(x @ W + b): mask by the pre-activation, then the matmul VJP."""
+    z = x @ W + b                        # the ReLU's input, (batch, n_out)
+    dL_dz = grad_output * (z > 0)        # relu'(z) is the mask of its INPUT z
+    return dL_dz @ W.T                   # G |--> G @ W.T, (batch, n_in)
 
 
-def square_matmul_vjp(A, grad_output):
-    """dL/dA for C = A @ A: A is used twice, once on each side, and the two gradients add up."""
-    through_left = grad_output @ A.T     # A as the left factor: G |--> G @ B.T with B = A
-    through_right = A.T @ grad_output    # A as the right factor: G |--> A.T @ G
-    return through_left + through_right
+def gram_vjp(A, grad_output):
+    """dL/dA for C = A @ A.T: A is used twice (left factor and, transposed, right factor)."""
+    through_left = grad_output @ A       # C = A B with B = A.T: G |--> G @ B.T = G @ A
+    through_right = grad_output.T @ A    # dL/dB = A.T @ G, and B = A.T sends back its transpose
+    return through_left + through_right  # = (G + G.T) @ A
 
 
-REFERENCES["05-dense-backward"] = dense_backward
-REFERENCES["05-relu-backward"] = relu_backward
-REFERENCES["05-used-twice"] = square_matmul_vjp
+def sin_vjp(g, ans, x):
+    """The VJP rule of sin: G |--> G * cos(x), elementwise (sin acts entry by entry)."""
+    return g * np.cos(x)
+
+
+REFERENCES["05-dense-backward"] = linear_backward
+REFERENCES["05-relu-backward"] = dense_relu_backward
+REFERENCES["05-used-twice"] = gram_vjp
+REFERENCES["05-sin-rule"] = sin_vjp
 # (end of 05 The backward pass)
 
 
