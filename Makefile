@@ -52,7 +52,7 @@ html: $(DELIVERY)  ## every notebook with its stored outputs in build/html/, vie
 	$(BIN)/python tools/build_site.py html
 
 test-browser: slides html  ## JupyterLab, Voila, the decks and the site in Chromium (needs $(CHROMIUM))
-	COURSE_BROWSER_TESTS=1 CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest tests/browser
+	COURSE_BROWSER_TESTS=1 CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n 0 -s tests/browser
 
 lint: $(READY)
 	$(BIN)/ruff check .

@@ -38,7 +38,9 @@ class FigureView:
         if margins:
             self.figure.subplots_adjust(**margins)
         self.canvas = FigureCanvasAgg(self.figure)
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width="auto"))
+        width = int(round(figsize[0] * dpi))  # shown at its own pixel size: sharp, never stretched
+        self.image = widgets.Image(format="png", width=width,
+                                   layout=widgets.Layout(max_width="100%", height="auto"))
         self.moving: list = []
         self.backgrounds: dict = {}
         self.key = None

@@ -1,0 +1,201 @@
+"""Delivery: slide metadata, the Colab cell, Binder's environment, the README's launch links and
+the offline page templates. (The real-browser tests live in tests/browser: `make test-browser`.)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import build_site  # noqa: E402
+import colab_setup  # noqa: E402
+import course_repo  # noqa: E402
+import slide_metadata  # noqa: E402
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+
+
+def cell(kind: str, source: str, tags=()):
+    made = new_markdown_cell(source) if kind == "md" else new_code_cell(source)
+    if tags:
+        made.metadata["tags"] = list(tags)
+    return made
+
+
+# --- slide metadata ----------------------------------------------------------------------------
+
+def test_every_notebook_has_current_slide_metadata():
+    stale = slide_metadata.update(NOTEBOOKS, check=True)
+    assert not stale, f"slide metadata out of date in {stale}: run `make nav`"
+    for path in NOTEBOOKS:
+        for number, each in enumerate(nbformat.read(path, as_version=4).cells):
+            kind = each.metadata.get("slideshow", {}).get("slide_type")
+            assert kind in {"slide", "subslide", "fragment", "-", "skip", "notes"}, \
+                f"{path.name} cell {number} has no slide type"
+
+
+def test_slide_types_follow_the_notebook_structure():
+    cells = [cell("md", "# 01 · Title\n\nWhat you will learn."),
+             cell("md", "[< prev](00-x.ipynb)", tags=["navigation"]),
+             cell("code", colab_setup.SOURCE, tags=["colab-setup"]),
+             cell("code", "%matplotlib inline\nimport numpy as np\nfrom utils import (\n"
+                          "    matmul_vjp,\n)\nrng = np.random.default_rng(0)\n"
+                          "np.set_printoptions(precision=4)"),
+             cell("md", "## The VJP in math\n\n$$\\frac{dL}{dA} = G B^T$$"),
+             cell("md", "The same in code:"),
+             cell("code", "A = rng.normal(size=(2, 3))\nA.shape"),
+             cell("md", "### A closer look"),
+             cell("code", ""),
+             cell("md", "Kept as the author set it.", tags=["slide-manual"])]
+    cells[-1].metadata["slideshow"] = {"slide_type": "notes"}
+    assert slide_metadata.slide_types(cells) == [
+        "slide", "skip", "skip", "skip", "slide", "-", "fragment", "subslide", "skip", None]
+
+
+def test_a_first_code_cell_that_computes_is_shown():
+    cells = [cell("md", "# 01 · T"), cell("code", "import numpy as np\nx = np.ones(3)\nx + 1")]
+    assert slide_metadata.slide_types(cells) == ["slide", "fragment"]
+
+
+def test_a_long_section_continues_on_a_subslide():
+    long_prose = "\n".join(f"Line {k} of a long explanation." for k in range(15))
+    cells = [cell("md", "## Section"), cell("md", long_prose), cell("md", long_prose)]
+    assert slide_metadata.slide_types(cells) == ["slide", "-", "subslide"]
+
+
+def test_slide_metadata_is_idempotent_and_keeps_navigation_skipped(tmp_path):
+    notebook = new_notebook(cells=[cell("md", "# 01 · T"), cell("md", "nav", tags=["navigation"]),
+                                   cell("md", "## S"), cell("code", "1 + 1")])
+    path = tmp_path / "01-t.ipynb"
+    nbformat.write(notebook, path)
+    assert slide_metadata.update([path], check=False) == ["01-t.ipynb"]
+    assert slide_metadata.update([path], check=True) == []
+    written = nbformat.read(path, as_version=4)
+    assert written.cells[1].metadata["slideshow"] == {"slide_type": "skip"}
+
+
+# --- the Colab cell ----------------------------------------------------------------------------
+
+def test_every_notebook_starts_its_code_with_the_colab_cell():
+    stale = colab_setup.update(NOTEBOOKS, check=True)
+    assert not stale, f"Colab cell missing or stale in {stale}: run `make nav`"
+    for path in NOTEBOOKS:
+        code = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+        assert code and colab_setup.TAG in code[0].metadata.get("tags", []), path.name
+        assert code[0].outputs == [], f"{path.name}: the Colab cell must print nothing"
+
+
+def test_colab_cell_is_idempotent_and_goes_before_the_first_code_cell(tmp_path):
+    notebook = new_notebook(cells=[cell("md", "# 01 · T"), cell("code", "import numpy")])
+    path = tmp_path / "01-t.ipynb"
+    nbformat.write(notebook, path)
+    assert colab_setup.update([path], check=False) == ["01-t.ipynb"]
+    assert colab_setup.update([path], check=True) == []
+    cells = nbformat.read(path, as_version=4).cells
+    assert [c.cell_type for c in cells] == ["markdown", "code", "code"]
+    assert colab_setup.TAG in cells[1].metadata["tags"] and cells[2].source == "import numpy"
+
+
+def run_colab_cell(source: str) -> str:
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+        exec(compile(source, "<colab cell>", "exec"), {})
+    return printed.getvalue()
+
+
+def test_colab_cell_does_nothing_outside_colab(monkeypatch):
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    calls = []
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: calls.append(a))
+    before = (os.getcwd(), list(sys.path))
+    assert run_colab_cell(colab_setup.SOURCE) == ""
+    assert calls == [] and (os.getcwd(), sys.path) == before
+
+
+def test_colab_cell_on_colab_clones_the_course_and_moves_into_it(monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    checkout = tmp_path / course_repo.CHECKOUT_NAME
+    calls = []
+
+    def fake_run(command, check):
+        calls.append(command)
+        if command[0] == "git":
+            (Path(command[-1]) / "notebooks").mkdir(parents=True)
+
+    monkeypatch.setattr(subprocess, "run", fake_run)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    source = colab_setup.SOURCE.replace("/content/", f"{tmp_path}/")
+    run_colab_cell(source)
+    assert calls[0] == ["git", "clone", "--depth", "1", course_repo.REPO_URL, str(checkout)]
+    assert calls[1] == [sys.executable, "-m", "pip", "install", "--quiet", "autograd"]
+    assert Path.cwd() == checkout / "notebooks" and sys.path[0] == str(checkout)
+    run_colab_cell(source)  # run again: no second clone
+    assert [call[0] for call in calls] == ["git", sys.executable, sys.executable]
+
+
+# --- Binder and the README ---------------------------------------------------------------------
+
+def test_binder_environment_is_the_top_level_one_without_the_editable_install():
+    top = yaml.safe_load((ROOT / "environment.yml").read_text())
+    binder = yaml.safe_load((ROOT / "binder" / "environment.yml").read_text())
+    without_pip_e = [d for d in top["dependencies"]
+                     if not (isinstance(d, dict) and d.get("pip") == ["-e ."])]
+    assert binder["dependencies"] == without_pip_e, "run `python tools/binder_env.py`"
+    assert binder["channels"] == top["channels"] and binder["name"] == top["name"]
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "binder_env.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_binder_postbuild_installs_the_course_package():
+    post_build = ROOT / "binder" / "postBuild"
+    assert os.access(post_build, os.X_OK), "binder/postBuild must be executable"
+    assert "pip install --no-deps -e ." in post_build.read_text()
+
+
+def test_readme_launch_links_use_the_course_repository():
+    readme = (ROOT / "README.md").read_text()
+    for url in (course_repo.BINDER_URL, course_repo.COLAB_URL, course_repo.REPO_URL):
+        assert url in readme, f"README lacks {url} (tools/course_repo.py)"
+
+
+# --- the offline page templates ----------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["slides", "html"])
+def test_pages_load_nothing_from_the_network(kind, tmp_path):
+    view = {"model_id": "m1", "version_major": 2, "version_minor": 0}
+    output = nbformat.v4.new_output("display_data", data={
+        "text/plain": "Explorer(...)", build_site.WIDGET_VIEW: view})
+    widget_cell = cell("code", "demo_explorer()")
+    widget_cell.outputs = [output]
+    notebook = new_notebook(cells=[cell("md", "# 01 · T\n\n$x^2$ [next](02-next.ipynb)"),
+                                   cell("code", colab_setup.SOURCE, tags=["colab-setup"]),
+                                   widget_cell])
+    notebook.metadata["widgets"] = {build_site.WIDGET_STATE: {"state": {
+        "m1": {"model_name": "VBoxModel", "state": {"children": ["IPY_MODEL_m2", "IPY_MODEL_m3"]}},
+        "m2": {"model_name": "HTMLModel", "state": {"value": "<b>entries</b> = 36"}},
+        "m3": {"model_name": "IntSliderModel", "state": {"description": "n", "value": 3}}}}}
+    suffix = ".slides.html" if kind == "slides" else ".html"
+    page = build_site.render(build_site.make_exporter(kind), notebook, tmp_path / "01-t.ipynb",
+                             suffix)
+    for attribute in ("src", "href"):
+        assert f'{attribute}="http' not in page and f"{attribute}='http" not in page
+    assert "@import url(http" not in page and "cdn" not in page.lower()
+    assert "_static/mathjax/MathJax.js" in page
+    assert f"02-next{suffix}" in page, "links between notebooks point at the built pages"
+    assert "<b>entries</b> = 36" in page and "<b>n</b> 3" in page, "widget snapshot missing"
+    assert "google.colab" not in page, "the Colab cell is left out of pages and decks"

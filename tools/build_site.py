@@ -1,0 +1,236 @@
+"""Build the offline slide decks and the static site from the notebooks' stored outputs.
+
+    python tools/build_site.py slides   # build/slides/NN-topic.slides.html + index.html
+    python tools/build_site.py html     # build/html/NN-topic.html + index.html
+
+Both work with no network at view time: reveal.js and MathJax are copied beside the pages from
+two wheels on PyPI (downloaded once into build/cache/wheels by `pip download`, no Node needed),
+and nbconvert runs with the templates in tools/templates, which load nothing from a CDN.
+Widgets cannot run without a kernel, so each widget output is replaced by a static snapshot of
+the state nbclient stored when the notebook was executed: the figure as it was drawn, the
+readout's numbers, the controls' values.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import re
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter, SlidesExporter
+from traitlets.config import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+CACHE = ROOT / "build" / "cache" / "wheels"
+
+# name beside the pages -> (the PyPI wheel that ships it, the folder inside the wheel, what to copy)
+ASSETS = {
+    "reveal.js": ("sphinx-revealjs==3.2.1", "sphinx_revealjs/_static/revealjs/",
+                  ("dist/", "plugin/notes/", "LICENSE")),  # reveal.js 5.2.0
+    "mathjax": ("jupyter-server-mathjax==0.2.6", "jupyter_server_mathjax/static/",
+                ("",)),  # MathJax 2.7, with its STIX-Web fonts
+}
+MATHJAX = "_static/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
+# MathJax 2.7 configured for the fonts its wheel ships (STIX-Web), so no font comes from a CDN.
+MATHJAX_HEAD = """<script type="text/x-mathjax-config">
+MathJax.Hub.Config({
+    TeX: {equationNumbers: {autoNumber: "AMS", useLabelIds: true}},
+    tex2jax: {inlineMath: [["$", "$"], ["\\\\(", "\\\\)"]],
+              displayMath: [["$$", "$$"], ["\\\\[", "\\\\]"]],
+              processEscapes: true, processEnvironments: true},
+    "HTML-CSS": {availableFonts: [], preferredFont: null, webFont: "STIX-Web", imageFont: null},
+    displayAlign: "center", messageStyle: "none"
+});
+</script>
+<script src="MATHJAX_URL"></script>"""
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def notebook_paths() -> list[Path]:
+    return sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+
+
+def wheel(spec: str) -> Path:
+    """The wheel for `spec` ("name==version"), downloaded from PyPI once and then cached."""
+    name, version = spec.split("==")
+    pattern = f"{name.replace('-', '_')}-{version}-*.whl"
+    found = sorted(CACHE.glob(pattern))
+    if not found:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                        "--only-binary=:all:", "--dest", str(CACHE), spec], check=True)
+        found = sorted(CACHE.glob(pattern))
+    if not found:
+        raise FileNotFoundError(f"pip download {spec} left no {pattern} in {CACHE}")
+    return found[-1]
+
+
+def copy_assets(out: Path, names: tuple[str, ...]) -> None:
+    """Unpack the named assets into out/_static/<name>/ (skipped when already there)."""
+    for name in names:
+        spec, prefix, keep = ASSETS[name]
+        target = out / "_static" / name
+        if (target / ".complete").exists():
+            continue
+        with zipfile.ZipFile(wheel(spec)) as archive:
+            for member in archive.namelist():
+                relative = member[len(prefix):]
+                if (member.startswith(prefix) and not member.endswith("/")
+                        and relative.startswith(keep) and not relative.endswith(".map")):
+                    destination = target / relative
+                    destination.parent.mkdir(parents=True, exist_ok=True)
+                    destination.write_bytes(archive.read(member))
+        (target / ".complete").write_text(spec + "\n")
+
+
+# --- widgets as static snapshots -------------------------------------------------------------
+
+def snapshot(model_id: str, state: dict) -> str:
+    """HTML for a widget and its children as they were when the notebook was executed."""
+    model = state.get(model_id)
+    if model is None:
+        return ""
+    name, attrs = model["model_name"], model["state"]
+    description = html.escape(str(attrs.get("description", "")))
+    children = [snapshot(ref.removeprefix("IPY_MODEL_"), state)
+                for ref in attrs.get("children", [])]
+    if name in ("VBoxModel", "BoxModel", "GridBoxModel", "AccordionModel", "TabModel"):
+        return "<div>" + "".join(children) + "</div>"
+    if name == "HBoxModel":
+        return ('<div style="display:flex;flex-wrap:wrap;gap:1em">'
+                + "".join(children) + "</div>")
+    if name == "ImageModel":
+        buffers = {tuple(b["path"]): b["data"] for b in model.get("buffers", [])}
+        data = buffers.get(("value",), "")
+        fmt = attrs.get("format", "png")
+        return f'<img alt="figure" style="max-width:100%" src="data:image/{fmt};base64,{data}">'
+    if name in ("HTMLModel", "HTMLMathModel", "LabelModel"):
+        value = attrs.get("value", "")
+        return f"<div>{value if name != 'LabelModel' else html.escape(value)}</div>"
+    if name.endswith("SliderModel") or name in ("DropdownModel", "ToggleButtonsModel",
+                                                "RadioButtonsModel", "CheckboxModel",
+                                                "BoundedIntTextModel", "BoundedFloatTextModel",
+                                                "IntTextModel", "FloatTextModel"):
+        value = attrs.get("value")
+        if "_options_labels" in attrs and isinstance(attrs.get("index"), int):
+            value = attrs["_options_labels"][attrs["index"]]
+        return f"<span><b>{description}</b> {html.escape(str(value))}</span>"
+    return "".join(children)
+
+
+def replace_widgets(notebook) -> None:
+    """Swap every widget output for its static snapshot; drop the stored widget state."""
+    state = notebook.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get(WIDGET_VIEW)
+            if view is None:
+                continue
+            body = snapshot(view.get("model_id", ""), state)
+            note = ("static snapshot of the widget: open the notebook in JupyterLab to move "
+                    "its controls" if body else
+                    "an interactive widget: open the notebook in JupyterLab to use it")
+            output["data"] = {"text/html": f'<div class="course-widget-snapshot">{body}'
+                                           f'<div class="course-widget-note">{note}</div></div>'}
+    notebook.metadata.pop("widgets", None)
+
+
+def link_pages(notebook, suffix: str) -> None:
+    """Point links between notebooks (the navigation cells) at the built pages instead."""
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = re.sub(r"\]\((\d\d-[^)\s]+)\.ipynb\)", rf"](\1{suffix})", cell.source)
+
+
+def title_of(notebook, fallback: str) -> str:
+    for cell in notebook.cells:
+        match = re.search(r"^#\s+(.+)$", cell.source, flags=re.M) if cell.cell_type == "markdown" \
+            else None
+        if match:
+            return match.group(1).strip()
+    return fallback
+
+
+def index_page(title: str, entries: list[tuple[str, str]], note: str) -> str:
+    items = "\n".join(f'  <li><a href="{html.escape(href)}">{html.escape(text)}</a></li>'
+                      for href, text in entries)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style>body {{ font-family: sans-serif; max-width: 48em; margin: 3em auto; line-height: 1.6; }}
+ul {{ list-style: none; padding-left: 0; }} li {{ margin: 0.3em 0; }}</style></head>
+<body><h1>{html.escape(title)}</h1>
+<p>{note}</p>
+<ul>
+{items}
+</ul>
+</body></html>
+"""
+
+
+def make_exporter(kind: str):
+    """The nbconvert exporter for "slides" or "html", set up to load nothing from a CDN."""
+    config = Config()
+    config.TemplateExporter.extra_template_basedirs = [str(TEMPLATES)]
+    config.HTMLExporter.mathjax_url = MATHJAX
+    config.HTMLExporter.embed_images = True
+    if kind == "slides":
+        config.SlidesExporter.reveal_url_prefix = "_static/reveal.js"
+        config.SlidesExporter.reveal_scroll = True
+        config.SlidesExporter.reveal_theme = "white"  # its fonts ship with reveal.js
+        return SlidesExporter(config=config, template_name="course_reveal")
+    return HTMLExporter(config=config, template_name="course_lab")
+
+
+def render(exporter, notebook, path: Path, suffix: str) -> str:
+    """One page: the Colab cell dropped, widgets as snapshots, links to the other pages."""
+    notebook.cells = [c for c in notebook.cells  # Colab's setup is noise on a page or a slide
+                      if "colab-setup" not in c.metadata.get("tags", [])]
+    replace_widgets(notebook)
+    link_pages(notebook, suffix)
+    body, _ = exporter.from_notebook_node(notebook, resources={
+        "metadata": {"name": title_of(notebook, path.stem), "path": str(path.parent)},
+        "course_head": MATHJAX_HEAD.replace("MATHJAX_URL", MATHJAX)})
+    return body
+
+
+def build(kind: str, out: Path, paths: list[Path]) -> list[Path]:
+    """Render each notebook with its stored outputs into `out`, plus an index page."""
+    out.mkdir(parents=True, exist_ok=True)
+    copy_assets(out, ("reveal.js", "mathjax") if kind == "slides" else ("mathjax",))
+    exporter = make_exporter(kind)
+    suffix = ".slides.html" if kind == "slides" else ".html"
+    written, entries = [], []
+    for path in paths:
+        notebook = nbformat.read(path, as_version=4)
+        target = out / (path.stem + suffix)
+        target.write_text(render(exporter, notebook, path, suffix), encoding="utf-8")
+        written.append(target)
+        entries.append((target.name, title_of(notebook, path.stem)))
+    what = "slide decks (arrow keys to move, <kbd>s</kbd> for speaker notes)" if kind == "slides" \
+        else "notebooks, rendered with their stored outputs"
+    (out / "index.html").write_text(index_page(
+        "Matrix derivatives for deep learning", entries,
+        f"The course's {what}. Everything here works offline."), encoding="utf-8")
+    return written
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("kind", choices=["slides", "html"])
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/NN-*.ipynb")
+    parser.add_argument("--out", type=Path, help="default: build/slides or build/html")
+    args = parser.parse_args()
+    start = time.perf_counter()
+    pages = build(args.kind, args.out or ROOT / "build" / args.kind,
+                  args.notebooks or notebook_paths())
+    print(f"{len(pages)} {args.kind} pages in {(args.out or ROOT / 'build' / args.kind)} "
+          f"({time.perf_counter() - start:.1f} s)")

@@ -1,0 +1,95 @@
+"""Put the Colab setup cell first among the code cells of every notebook.
+
+On Google Colab a notebook opened from GitHub arrives alone: no `utils` package, no `data/`.
+The cell clones the course next to it, makes `import utils` work and moves into `notebooks/`,
+so every later cell runs as it does locally. Anywhere else it only imports `sys`: no output,
+so nbval's stored-output comparison is unaffected.
+
+    python tools/colab_setup.py          # insert or refresh the cell (idempotent)
+    python tools/colab_setup.py --check  # exit 1 if a notebook lacks the current cell
+
+Run it before tools/navigation.py (`make nav` does both), since inserting a cell shifts the
+position-based cell ids that navigation.py writes.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from course_repo import CHECKOUT_NAME, REPO_URL  # noqa: E402
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+TAG = "colab-setup"
+# What the notebooks import that Colab's image does not already have (numpy, matplotlib,
+# ipywidgets, packaging and threadpoolctl are there).
+COLAB_LACKS = ", ".join(f'"{name}"' for name in ("autograd",))
+
+SOURCE = f'''\
+# On Google Colab only: fetch the course so `import utils` and its data work (elsewhere: no-op).
+import sys
+
+if "google.colab" in sys.modules:
+    import os
+    import subprocess
+
+    REPO = "{REPO_URL}"
+    COURSE = "/content/{CHECKOUT_NAME}"
+    if not os.path.isdir(COURSE):
+        subprocess.run(["git", "clone", "--depth", "1", REPO, COURSE], check=True)
+    sys.path.insert(0, COURSE)
+    os.chdir(COURSE + "/notebooks")
+    pip_install = [sys.executable, "-m", "pip", "install", "--quiet"]
+    subprocess.run(pip_install + [{COLAB_LACKS}], check=True)'''
+
+
+def notebook_paths() -> list[Path]:
+    return sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+
+
+def setup_cell():
+    cell = nbformat.v4.new_code_cell(SOURCE)
+    cell.metadata["tags"] = [TAG]
+    cell.metadata["slideshow"] = {"slide_type": "skip"}
+    return cell
+
+
+def with_setup_cell(cells: list) -> list:
+    """The cells with the Colab cell (refreshed, or new) right before the first other code cell.
+
+    An existing Colab cell keeps its id and execution count, so a second run changes nothing.
+    """
+    old = [c for c in cells if TAG in c.metadata.get("tags", [])]
+    cells = [c for c in cells if TAG not in c.metadata.get("tags", [])]
+    cell = old[0] if old else setup_cell()
+    cell.source = SOURCE
+    cell.outputs = []
+    cell.metadata["slideshow"] = {"slide_type": "skip"}
+    first_code = next((k for k, c in enumerate(cells) if c.cell_type == "code"), len(cells))
+    cells.insert(first_code, cell)
+    return cells
+
+
+def update(paths: list[Path], check: bool) -> list[str]:
+    stale = []
+    for path in paths:
+        notebook = nbformat.read(path, as_version=4)
+        before = nbformat.writes(notebook)
+        notebook.cells = with_setup_cell(notebook.cells)
+        if nbformat.writes(notebook) != before:
+            stale.append(path.name)
+            if not check:
+                nbformat.write(notebook, path)
+    return stale
+
+
+if __name__ == "__main__":
+    args = [a for a in sys.argv[1:] if a != "--check"]
+    check = "--check" in sys.argv[1:]
+    stale = update([Path(a) for a in args] or notebook_paths(), check)
+    if check and stale:
+        sys.exit(f"Colab setup cell missing or out of date in {', '.join(stale)}: run `make nav`")
+    print(f"{'out of date' if check else 'updated'}: {', '.join(stale) or 'none'}")

@@ -1,0 +1,129 @@
+"""Give every cell of every notebook its reveal.js slide type, from the notebook's own structure.
+
+The deck follows the notebook's story without hand-kept metadata:
+
+    `# ` title, `## ` section        -> "slide"      (a new column of the deck)
+    `### ` and deeper headings       -> "subslide"   (down within the section)
+    prose that would overflow a slide -> "subslide"  (a long section continues below)
+    other prose                       -> "-"          (joins the slide above)
+    code cells                        -> "fragment"   (code and its output appear on a click)
+    setup cell (imports only), Colab cell, navigation cells, empty cells -> "skip"
+
+A cell tagged `slide-manual` keeps whatever slide type it has. Navigation cells keep the "skip"
+tools/navigation.py gives them, so the two scripts can run in either order.
+
+    python tools/slide_metadata.py            # write the metadata (idempotent)
+    python tools/slide_metadata.py --check    # exit 1 if any notebook is out of date (tested)
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+SKIP_TAGS = {"navigation", "colab-setup"}
+MANUAL_TAG = "slide-manual"
+SLIDE_LINES = 22  # about what fits at reveal's 960x700 with the deck's 20px fonts
+
+
+def notebook_paths() -> list[Path]:
+    return sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+
+
+def heading_level(cell) -> int:
+    """1 for `# Title`, 2 for `## Section`, ...; 0 if the markdown cell opens with no heading."""
+    match = re.match(r"\s*(#{1,6})\s", cell.source)
+    return len(match.group(1)) if cell.cell_type == "markdown" and match else 0
+
+
+def is_setup(cell) -> bool:
+    """A code cell of imports and configuration (seed, print options): noise on a projector."""
+    lines = [line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+    try:
+        statements = ast.parse("\n".join(lines)).body
+    except SyntaxError:
+        return False
+    imports = [s for s in statements if isinstance(s, (ast.Import, ast.ImportFrom))]
+    configuration = [s for s in statements if isinstance(s, (ast.Assign, ast.Expr))
+                     and isinstance(s.value, ast.Call)]
+    return bool(imports) and len(imports) + len(configuration) == len(statements)
+
+
+def height(cell) -> int:
+    """A rough count of the screen lines a cell takes on a slide, with its outputs."""
+    text_lines = sum(1 + len(line) // 90 for line in cell.source.splitlines())
+    if cell.cell_type != "code":
+        return text_lines
+    lines = text_lines + 1
+    for output in cell.get("outputs", []):
+        data = output.get("data", {})
+        if "application/vnd.jupyter.widget-view+json" in data:
+            lines += 16
+        elif "image/png" in data or "image/svg+xml" in data:
+            lines += 12
+        else:
+            text = output.get("text") or data.get("text/plain") or ""
+            lines += min(len("".join(text).splitlines()), 12)
+    return lines
+
+
+def slide_types(cells) -> list[str | None]:
+    """The slide type for each cell (None: leave the cell's own, it is tagged slide-manual)."""
+    types: list[str | None] = []
+    used = 0  # lines on the current (sub)slide so far
+    seen_code = False
+    for cell in cells:
+        tags = set(cell.metadata.get("tags", []))
+        if MANUAL_TAG in tags:
+            types.append(None)
+            continue
+        if tags & SKIP_TAGS or not cell.source.strip():
+            types.append("skip")
+            continue
+        if cell.cell_type == "code" and not seen_code:
+            seen_code = True
+            if is_setup(cell):
+                types.append("skip")
+                continue
+        level = heading_level(cell)
+        if level in (1, 2):
+            kind = "slide"
+        elif level >= 3 or (cell.cell_type == "markdown" and used + height(cell) > SLIDE_LINES
+                            and used > 0):
+            kind = "subslide"
+        elif cell.cell_type == "code":
+            kind = "fragment"
+        else:
+            kind = "-"
+        used = height(cell) if kind in ("slide", "subslide") else used + height(cell)
+        types.append(kind)
+    return types
+
+
+def update(paths: list[Path], check: bool) -> list[str]:
+    stale = []
+    for path in paths:
+        notebook = nbformat.read(path, as_version=4)
+        before = nbformat.writes(notebook)
+        for cell, kind in zip(notebook.cells, slide_types(notebook.cells), strict=True):
+            if kind is not None:
+                cell.metadata["slideshow"] = {"slide_type": kind}
+        if nbformat.writes(notebook) != before:
+            stale.append(path.name)
+            if not check:
+                nbformat.write(notebook, path)
+    return stale
+
+
+if __name__ == "__main__":
+    args = [a for a in sys.argv[1:] if a != "--check"]
+    check = "--check" in sys.argv[1:]
+    stale = update([Path(a) for a in args] or notebook_paths(), check)
+    if check and stale:
+        sys.exit(f"slide metadata out of date in {', '.join(stale)}: run `make nav`")
+    print(f"{'out of date' if check else 'updated'}: {', '.join(stale) or 'none'}")
