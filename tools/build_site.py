@@ -26,8 +26,10 @@ import nbformat
 from nbconvert import HTMLExporter, SlidesExporter
 from traitlets.config import Config
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from notebook_files import notebook_paths  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CACHE = ROOT / "build" / "cache" / "wheels"
 
@@ -53,10 +55,6 @@ MathJax.Hub.Config({
 <script src="MATHJAX_URL"></script>"""
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
-
-
-def notebook_paths() -> list[Path]:
-    return sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
 
 
 def wheel(spec: str) -> Path:

@@ -21,8 +21,8 @@ import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from course_repo import CHECKOUT_NAME, REPO_URL  # noqa: E402
+from notebook_files import NOTEBOOKS, command_line, notebook_paths, rewrite  # noqa: E402, F401
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 TAG = "colab-setup"
 # What the notebooks import that Colab's image does not already have (numpy, matplotlib,
 # ipywidgets, packaging and threadpoolctl are there).
@@ -44,10 +44,6 @@ if "google.colab" in sys.modules:
     os.chdir(COURSE + "/notebooks")
     pip_install = [sys.executable, "-m", "pip", "install", "--quiet"]
     subprocess.run(pip_install + [{COLAB_LACKS}], check=True)'''
-
-
-def notebook_paths() -> list[Path]:
-    return sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
 
 
 def setup_cell():
@@ -74,22 +70,11 @@ def with_setup_cell(cells: list) -> list:
 
 
 def update(paths: list[Path], check: bool) -> list[str]:
-    stale = []
-    for path in paths:
-        notebook = nbformat.read(path, as_version=4)
-        before = nbformat.writes(notebook)
+    def edit(_path, notebook):
         notebook.cells = with_setup_cell(notebook.cells)
-        if nbformat.writes(notebook) != before:
-            stale.append(path.name)
-            if not check:
-                nbformat.write(notebook, path)
-    return stale
+
+    return rewrite(paths, edit, check)
 
 
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if a != "--check"]
-    check = "--check" in sys.argv[1:]
-    stale = update([Path(a) for a in args] or notebook_paths(), check)
-    if check and stale:
-        sys.exit(f"Colab setup cell missing or out of date in {', '.join(stale)}: run `make nav`")
-    print(f"{'out of date' if check else 'updated'}: {', '.join(stale) or 'none'}")
+    command_line(update, "Colab setup cell")

@@ -16,7 +16,9 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from notebook_files import NOTEBOOKS, notebook_paths  # noqa: E402
+
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
@@ -33,6 +35,6 @@ def execute(path: Path) -> float:
 
 
 if __name__ == "__main__":
-    paths = [Path(p) for p in sys.argv[1:]] or sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+    paths = [Path(p) for p in sys.argv[1:]] or notebook_paths()
     for path in paths:
         print(f"{path.name}: executed in {execute(path):.1f} s", flush=True)

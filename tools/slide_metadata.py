@@ -23,16 +23,12 @@ import re
 import sys
 from pathlib import Path
 
-import nbformat
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from notebook_files import NOTEBOOKS, command_line, notebook_paths, rewrite  # noqa: E402, F401
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 SKIP_TAGS = {"navigation", "colab-setup"}
 MANUAL_TAG = "slide-manual"
 SLIDE_LINES = 22  # about what fits at reveal's 960x700 with the deck's 20px fonts
-
-
-def notebook_paths() -> list[Path]:
-    return sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
 
 
 def heading_level(cell) -> int:
@@ -106,24 +102,13 @@ def slide_types(cells) -> list[str | None]:
 
 
 def update(paths: list[Path], check: bool) -> list[str]:
-    stale = []
-    for path in paths:
-        notebook = nbformat.read(path, as_version=4)
-        before = nbformat.writes(notebook)
+    def edit(_path, notebook):
         for cell, kind in zip(notebook.cells, slide_types(notebook.cells), strict=True):
             if kind is not None:
                 cell.metadata["slideshow"] = {"slide_type": kind}
-        if nbformat.writes(notebook) != before:
-            stale.append(path.name)
-            if not check:
-                nbformat.write(notebook, path)
-    return stale
+
+    return rewrite(paths, edit, check)
 
 
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if a != "--check"]
-    check = "--check" in sys.argv[1:]
-    stale = update([Path(a) for a in args] or notebook_paths(), check)
-    if check and stale:
-        sys.exit(f"slide metadata out of date in {', '.join(stale)}: run `make nav`")
-    print(f"{'out of date' if check else 'updated'}: {', '.join(stale) or 'none'}")
+    command_line(update, "slide metadata")
