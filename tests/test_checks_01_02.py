@@ -205,6 +205,8 @@ def test_central_difference_stub_is_not_done(method, step):
     (lambda f, x, h: ref.central_difference(f, x, h) if f is np.sin else "slope", 1e-5,
      "not a number"),
     (lambda f, x: f(x), 1e-5, "raised"),
+    (lambda f, x, h: np.cos(x), 1e-5, "wrong for other f"),  # right for sin only
+    (lambda f, x, h: ref.central_difference(np.sin, x, h), 1e-5, "wrong for other f"),
 ])
 def test_central_difference_mistakes(method, step, name):
     assert_mistake(check_central_difference(method, step), name)
@@ -310,6 +312,7 @@ def vjp_as_jvp(u, jacobians):
     (vjp_transposed, "transposed"),
     (vjp_as_jvp, "JVP instead of VJP"),
     (lambda u, js: js[2] @ js[1] @ js[0], "full Jacobian"),
+    (lambda u, js: u[None, :] @ js[2] @ js[1] @ js[0], "row vector"),
     (lambda u, js: u, "wrong values"),
     (lambda u, js: js[0] @ u if len(u) == 4 else u, "wrong values"),
     (lambda u, js: u @ (js[2] @ js[1] @ js[0]), "matrix-matrix product"),

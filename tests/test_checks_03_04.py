@@ -254,6 +254,12 @@ def test_tensor_bytes_checker_refuses_an_array():
     assert feedback.mistake == "not a number"
 
 
+def test_tensor_bytes_checker_refuses_text_as_not_a_number():
+    feedback = checks.check_tensor_bytes(lambda m, n, p: "8 TB")
+    assert feedback.mistake == "not a number"
+    assert "return one number of bytes; got str '8 TB'" in feedback.message
+
+
 # --- 04-grad-A and 04-grad-B: C = A.T @ B, A (n, m), B (n, p), dL/dC (m, p) -----------------
 
 

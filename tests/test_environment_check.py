@@ -1,5 +1,7 @@
 """utils.environment: the setup check that 00-start-here shows a student."""
 
+import sys
+import types
 from importlib import metadata
 
 import pytest
@@ -35,5 +37,24 @@ def test_course_not_installed_says_how_to_fix(monkeypatch):
         raise metadata.PackageNotFoundError(name)
 
     monkeypatch.setattr(environment.metadata, "requires", not_installed)
+    monkeypatch.setattr(environment, "PYPROJECT", environment.PYPROJECT.with_name("absent.toml"))
     with pytest.raises(RuntimeError, match="make lab"):
         environment.requirements()
+
+
+def test_a_clone_used_without_installing_reads_its_pyproject(monkeypatch):
+    installed = {str(r) for r in environment.requirements()}
+
+    def not_installed(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(environment.metadata, "requires", not_installed)
+    assert {str(r) for r in environment.requirements()} == installed
+    assert environment.check_environment().startswith("✅")
+
+
+def test_on_colab_the_jupyter_front_end_is_not_required(monkeypatch):
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    names = {r.name for r in environment.requirements()}
+    assert "numpy" in names and "autograd" in names
+    assert not names & {"jupyterlab", "notebook", "jupyterlab_rise", "ipykernel"}

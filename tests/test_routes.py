@@ -191,5 +191,9 @@ def test_block_combination_picture_sums_the_weighted_blocks():
     assert np.allclose(result, dL_dC @ B.T)
     assert np.allclose(axes[-1].images[0].get_array(), dL_dC @ B.T)
     assert "∂c₂₁/∂A" in axes[2].get_title()
+    # the panels share one colour scale (up to 13.5), so the text colour follows it: the
+    # block's 3 and 4 sit on pale cells (black text), only the sum's 13.5 on a dark one
+    colours = {text.get_text(): text.get_color() for ax in axes for text in ax.texts}
+    assert colours["3"] == colours["4"] == "black" and colours["13.5"] == "white", colours
     with pytest.raises(ValueError, match="5 axes"):
         plot_block_combination(axes[:3], dL_dC, dC_dA)

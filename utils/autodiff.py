@@ -3,8 +3,8 @@
 Calling a primitive on a `Node` computes the value with numpy and remembers the inputs. backward
 walks the graph from the scalar loss back to the inputs; at each node it looks up the
 primitive's rule in VJP_RULES, which maps the incoming gradient G = dL/d(output) to dL/d(input)
-without building any Jacobian. That is all tf.gradients, jax.grad and PyTorch's .backward() do,
-with many more rules.
+without building any Jacobian. At heart that is what tf.gradients, PyTorch's .backward() and
+jax.grad do, with many more rules (JAX derives most of its VJPs by transposing JVP rules).
 """
 
 from __future__ import annotations
@@ -165,16 +165,33 @@ def unbroadcast(g, x):
     return g
 
 
+defvjp(matmul,    0, lambda g, ans, A, B: g @ B.T)
+defvjp(matmul,    1, lambda g, ans, A, B: A.T @ g)
+defvjp(add,       0, lambda g, ans, x, y: unbroadcast(g, x))
+defvjp(add,       1, lambda g, ans, x, y: unbroadcast(g, y))
+defvjp(subtract,  0, lambda g, ans, x, y: unbroadcast(g, x))
+defvjp(subtract,  1, lambda g, ans, x, y: unbroadcast(-g, y))
+defvjp(multiply,  0, lambda g, ans, x, y: unbroadcast(g * y, x))
+defvjp(multiply,  1, lambda g, ans, x, y: unbroadcast(g * x, y))
+defvjp(transpose, 0, lambda g, ans, x: g.T)
+defvjp(tanh,      0, lambda g, ans, x: g * (1.0 - ans ** 2))
+defvjp(exp,       0, lambda g, ans, x: g * ans)
+defvjp(log,       0, lambda g, ans, x: g / x)
+defvjp(relu,      0, lambda g, ans, x: g * (x > 0))       # the mask of the input, not the output
+
+
 # G |--> G broadcast back over the summed axes (each summand gets the whole of G)
 def grad_sum(g, ans, x, axis=None):
     g = g if axis is None else np.expand_dims(g, axis)
     return np.broadcast_to(g, np.shape(x)).copy()
+defvjp(sum, 0, grad_sum)
 
 
 # G |--> G broadcast back, divided by how many entries each mean averaged
 def grad_mean(g, ans, x, axis=None):
     count = np.size(x) if axis is None else np.prod([np.shape(x)[a] for a in np.atleast_1d(axis)])
     return grad_sum(g, ans, x, axis) / count
+defvjp(mean, 0, grad_mean)
 
 
 # G |--> G * (softmax(logits) - onehot(labels)) / batch
@@ -183,23 +200,6 @@ def grad_softmax_cross_entropy(g, ans, logits, labels):
     probs = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
     probs[np.arange(len(labels)), labels] -= 1.0
     return g * probs / len(labels)
-
-
-defvjp(matmul,   0, lambda g, ans, A, B: g @ B.T)
-defvjp(matmul,   1, lambda g, ans, A, B: A.T @ g)
-defvjp(add,      0, lambda g, ans, x, y: unbroadcast(g, x))
-defvjp(add,      1, lambda g, ans, x, y: unbroadcast(g, y))
-defvjp(subtract, 0, lambda g, ans, x, y: unbroadcast(g, x))
-defvjp(subtract, 1, lambda g, ans, x, y: unbroadcast(-g, y))
-defvjp(multiply, 0, lambda g, ans, x, y: unbroadcast(g * y, x))
-defvjp(multiply, 1, lambda g, ans, x, y: unbroadcast(g * x, y))
-defvjp(transpose, 0, lambda g, ans, x: g.T)
-defvjp(tanh,     0, lambda g, ans, x: g * (1.0 - ans ** 2))
-defvjp(exp,      0, lambda g, ans, x: g * ans)
-defvjp(log,      0, lambda g, ans, x: g / x)
-defvjp(relu,     0, lambda g, ans, x: g * (x > 0))       # the mask of the input, not the output
-defvjp(sum,      0, grad_sum)
-defvjp(mean,     0, grad_mean)
 defvjp(softmax_cross_entropy, 0, grad_softmax_cross_entropy)
 
 

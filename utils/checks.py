@@ -343,8 +343,8 @@ def check_central_difference(central_difference, good_step) -> Feedback:
     if isinstance(good_step, bool) or not isinstance(good_step, (int, float, np.integer,
                                                                  np.floating)) \
             or not np.isfinite(good_step) or good_step <= 0:
-        return Feedback(False, f"{FAIL} {exercise}: good_step should be a positive number like "
-                               f"1e-3; got {good_step!r}.", "bad step")
+        return Feedback(False, f"{FAIL} {exercise}: good_step should be a positive number (a "
+                               f"float, the step h itself); got {good_step!r}.", "bad step")
     good_step = float(good_step)  # a np.float32 step would turn x + h into float32 arithmetic
     worst = 0.0
     for f, derivative, x, name in _FD_TESTS:
@@ -357,6 +357,14 @@ def check_central_difference(central_difference, good_step) -> Feedback:
         estimate = number
         error = abs(estimate - derivative(x)) / abs(derivative(x))
         error = error if np.isfinite(error) else np.inf  # e.g. log at x - h < 0 gives nan
+        reference = solutions.central_difference(f, x, good_step)  # what this step can reach
+        if error > 1e-3 and error > 10 * abs(reference - derivative(x)) / abs(derivative(x)):
+            return Feedback(False, f"{FAIL} {exercise}: your function passed the test on sin, "
+                                   f"but for f = {name} at x = {x} with h = {good_step:g} it "
+                                   f"returned {estimate:.6g} instead of about {derivative(x):.6g} "
+                                   f"(the central difference gives {reference:.6g} with that "
+                                   f"step). It must estimate the derivative of the f it is "
+                                   f"given, from f(x + h) and f(x - h).", "wrong for other f")
         if error > worst:
             worst, worst_case = error, f"{name}'({x}) = {derivative(x):.12f}, got {estimate:.12f}"
     if worst <= _FD_TOLERANCE:
@@ -521,7 +529,12 @@ def check_chain_vjp(chain_vjp) -> Feedback:
         mistakes = [Mistake("full Jacobian", J3 @ J2 @ J1,
                             "that is the whole Jacobian J_3·J_2·J_1, a matrix. The VJP "
                             "multiplies the incoming row vector u into it step by step and "
-                            "returns a vector shaped like the chain's input.")]
+                            "returns a vector shaped like the chain's input."),
+                    Mistake("row vector", expected[None, :],
+                            f"the numbers are right, but you returned a 2-D row of shape "
+                            f"(1, {expected.size}); return a 1-D vector of shape "
+                            f"({expected.size},), like the chain's input (u @ J works on a "
+                            f"1-D u as it is).")]
         if case == "square":
             mistakes += [
                 Mistake("wrong order", u @ J1 @ J2 @ J3,
@@ -702,7 +715,7 @@ def check_tensor_bytes(tensor_bytes) -> Feedback:
         answer, feedback = run_learner_function(exercise, tensor_bytes, m, n, p)
         if feedback is not None:
             return feedback
-        if np.ndim(answer) != 0:
+        if np.ndim(answer) != 0 or isinstance(answer, (str, bytes)):
             return Feedback(False, f"{FAIL} {exercise}: return one number of bytes; got "
                                    f"{type(answer).__name__} {answer!r:.60}.", "not a number")
         expected = solutions.tensor_bytes(m, n, p)
@@ -1058,6 +1071,12 @@ def check_vjp_rule(sin_vjp) -> Feedback:
         Mistake("copied exp's rule", g * ans,
                 "g * ans is exp's rule (exp is its own derivative); sin's derivative is cos: "
                 "g * cos(x)."),
+        Mistake("copied tanh's rule", g * (1.0 - ans ** 2),
+                "g * (1 - ans**2) is tanh's rule (tanh' = 1 - tanh²); sin's derivative is cos, "
+                "evaluated at the input: g * cos(x)."),
+        Mistake("cos from the output", g * np.sqrt(1.0 - ans ** 2),
+                "sqrt(1 - ans**2) is |cos(x)|, not cos(x): it loses the sign wherever cos(x) < 0 "
+                "(the output sin(x) cannot tell x from pi - x). Use the input: g * cos(x)."),
         Mistake("matrix product", g @ np.cos(x).T,
                 "sin acts entry by entry, so its Jacobian is diagonal and the VJP is an "
                 "elementwise product, g * cos(x), not a matrix product."),

@@ -4,21 +4,44 @@ from __future__ import annotations
 
 import sys
 from importlib import metadata
+from pathlib import Path
 
 from packaging.requirements import Requirement
 
 DISTRIBUTION = "matrix-derivatives-course"
+PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
+# Google Colab brings its own front end: these requirements only matter for `make lab`.
+FRONT_END = {"jupyterlab", "notebook", "jupyterlab-rise", "jupyterlab_rise", "ipykernel"}
+
+
+def _declared_in_pyproject() -> list[str] | None:
+    """project.dependencies from the checkout's pyproject.toml (a clone used without
+    installing it, as on Colab), or None when there is no such file or no TOML reader."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        return None
+    if not PYPROJECT.is_file():
+        return None
+    with PYPROJECT.open("rb") as file:
+        return tomllib.load(file).get("project", {}).get("dependencies", [])
 
 
 def requirements() -> list[Requirement]:
-    """The course's runtime requirements, as declared in pyproject.toml (installed metadata)."""
+    """The course's runtime requirements, as declared in pyproject.toml (installed metadata,
+    or the checkout's pyproject.toml when the course is used without being installed)."""
     try:
         declared = metadata.requires(DISTRIBUTION) or []
     except metadata.PackageNotFoundError:
-        raise RuntimeError(f"the course package {DISTRIBUTION!r} is not installed in this Python "
-                           f"({sys.executable}); run `make lab` from the course folder, or "
-                           f"`pip install -e .` there") from None
-    return [r for r in map(Requirement, declared) if r.marker is None]
+        declared = _declared_in_pyproject()
+        if declared is None:
+            raise RuntimeError(f"the course package {DISTRIBUTION!r} is not installed in this "
+                               f"Python ({sys.executable}); run `make lab` from the course "
+                               f"folder, or `pip install -e .` there") from None
+    wanted = [r for r in map(Requirement, declared) if r.marker is None]
+    if "google.colab" in sys.modules:
+        wanted = [r for r in wanted if r.name not in FRONT_END]
+    return wanted
 
 
 def package_versions() -> list[tuple[str, str, str, bool]]:

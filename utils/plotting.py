@@ -74,7 +74,8 @@ def plot_step_errors(ax, steps, errors: dict, eps: float = float(np.finfo(float)
     ax.set_ylim(smallest / 10, 10)
     ax.set_xlabel("step h")
     ax.set_ylabel("|estimate − exact derivative|")
-    ax.legend(loc="lower left", fontsize=10, ncol=2)  # small h, small error: always empty
+    # below the axes: inside, a legend would hide the bottom of the central curve's V
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), fontsize=10, ncol=2)
 
 
 class WarpPicture:
@@ -312,10 +313,15 @@ def matrix_of_matrices(ax, tensor, title: str = "", wrt: str = "A", highlight=No
     return picture.image
 
 
-def annotate_cells(ax, matrix, fmt: str = "{:g}", skip_zeros: bool = True, fontsize=11):
-    """Write each entry of a small matrix into its heatmap cell (white on dark cells)."""
+def annotate_cells(ax, matrix, fmt: str = "{:g}", skip_zeros: bool = True, fontsize=11,
+                   limit=None):
+    """Write each entry of a small matrix into its heatmap cell (white on dark cells).
+
+    `limit`: the colour limit the heatmap was drawn with (default: the matrix's own), so that
+    "dark" means dark in the picture also when several panels share one scale.
+    """
     matrix = np.asarray(matrix)
-    limit = symmetric_limit(matrix)
+    limit = symmetric_limit(matrix) if limit is None else limit
     texts = []
     for (row, col), value in np.ndenumerate(matrix):
         if skip_zeros and value == 0:
@@ -408,13 +414,13 @@ def plot_block_combination(axes, dL_dC, dC_dX, weight_names=None, wrt: str = "A"
     subscript = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
     for ax, (i, j) in zip(axes[:-1], np.ndindex(m, p), strict=True):
         ax.imshow(dC_dX[i, j], cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
-        annotate_cells(ax, dC_dX[i, j], fontsize=13)
+        annotate_cells(ax, dC_dX[i, j], fontsize=13, limit=limit)
         sign = "" if (i, j) == (0, 0) else "+ "
         entry = f"{i + 1}{j + 1}".translate(subscript)
         ax.set_title(f"{sign}{names[i * p + j]} ×\n∂c{entry}/∂{wrt}")
     ax = axes[-1]
     ax.imshow(result, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
-    annotate_cells(ax, result, fontsize=13)
+    annotate_cells(ax, result, fontsize=13, limit=limit)
     ax.set_title(f"= dL/d{wrt}")
     for ax in axes:
         ax.set_xticks([])

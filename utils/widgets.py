@@ -569,10 +569,12 @@ def tensor_vs_vjp_explorer(m: int = 3, n: int = 4, p: int = 5, seed: int = 0, wr
         titles["weights"].set_text(f"weights dL/dC\n{m} × {p}")
         titles["tensor"].set_text(f"tensor route: dC/d{wrt} {dC_dX.shape}\n"
                                   f"{format_bytes(costs.tensor_bytes)}, "
-                                  f"{costs.tensor_multiplications:,} multiplications")
+                                  f"{costs.tensor_multiplications:,} multiplication"
+                                  f"{'s' if costs.tensor_multiplications != 1 else ''}")
         titles["vjp"].set_text(f"VJP: dL/d{wrt} = {formula}\n"
                                f"{format_bytes(costs.vjp_bytes)}, "
-                               f"{costs.vjp_multiplications:,} multiplications")
+                               f"{costs.vjp_multiplications:,} multiplication"
+                               f"{'s' if costs.vjp_multiplications != 1 else ''}")
 
         memory_ratio = costs.tensor_bytes / costs.vjp_bytes
         work_ratio = costs.tensor_multiplications / costs.vjp_multiplications
