@@ -1,41 +1,60 @@
-"""environment.yml (conda, Binder) and pyproject.toml (pip) must name the same packages."""
+"""utils.environment: the setup check that 00-start-here shows a student."""
 
-import re
-from pathlib import Path
+import sys
+import types
+from importlib import metadata
 
-import tomllib
-import yaml
+import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def normalise(requirement: str) -> tuple[str, str]:
-    """'ipywidgets >=8.1, <9' -> ('ipywidgets', '<9,>=8.1'): name and sorted bounds."""
-    match = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)\s*(.*?)\s*", requirement)
-    name, bounds = match.group(1).lower().replace("_", "-"), match.group(2)
-    return name, ",".join(sorted(b.strip() for b in bounds.split(",") if b.strip()))
+from utils import environment
 
 
-def pip_requirements() -> dict[str, str]:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    listed = project["dependencies"] + project["optional-dependencies"]["test"]
-    return dict(normalise(r) for r in listed)
+def test_everything_needed_is_installed_here():
+    assert environment.check_environment().startswith("✅")
+    names = {name for name, *_ in environment.package_versions()}
+    assert {"numpy", "matplotlib", "ipywidgets", "jupyterlab"} <= names
 
 
-def conda_requirements() -> dict[str, str]:
-    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
-    listed = [d for d in environment["dependencies"] if isinstance(d, str)]
-    return dict(normalise(r) for r in listed if normalise(r)[0] not in ("python", "pip"))
+def test_a_missing_or_old_package_is_named(monkeypatch):
+    real_version = metadata.version
+
+    def fake_version(name):
+        if name == "numpy":
+            return "1.20.0"
+        if name == "matplotlib":
+            raise metadata.PackageNotFoundError(name)
+        return real_version(name)
+
+    monkeypatch.setattr(environment.metadata, "version", fake_version)
+    message = environment.check_environment()
+    assert message.startswith("❌")
+    assert "numpy 1.20.0 (needs <3,>=1.24)" in message
+    assert "matplotlib missing" in message
 
 
-def test_same_packages_and_bounds():
-    assert conda_requirements() == pip_requirements()
+def test_course_not_installed_says_how_to_fix(monkeypatch):
+    def not_installed(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(environment.metadata, "requires", not_installed)
+    monkeypatch.setattr(environment, "PYPROJECT", environment.PYPROJECT.with_name("absent.toml"))
+    with pytest.raises(RuntimeError, match="make lab"):
+        environment.requirements()
 
 
-def test_conda_installs_the_course_package_and_python_bound_matches():
-    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
-    pip_section = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
-    assert "-e ." in pip_section
-    python = next(d for d in environment["dependencies"] if str(d).startswith("python"))
-    requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
-    assert normalise(python)[1] == requires
+def test_a_clone_used_without_installing_reads_its_pyproject(monkeypatch):
+    installed = {str(r) for r in environment.requirements()}
+
+    def not_installed(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(environment.metadata, "requires", not_installed)
+    assert {str(r) for r in environment.requirements()} == installed
+    assert environment.check_environment().startswith("✅")
+
+
+def test_on_colab_the_jupyter_front_end_is_not_required(monkeypatch):
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    names = {r.name for r in environment.requirements()}
+    assert "numpy" in names and "autograd" in names
+    assert not names & {"jupyterlab", "notebook", "jupyterlab_rise", "ipykernel"}

@@ -1,19 +1,16 @@
-"""tensor_explorer and tensor_vs_vjp_explorer driven through every control over its range."""
+"""The explorers that draw the 4-D tensor (03's tensor_explorer, and 04's tensor_vs_vjp_explorer
+where they share a test): every control over its whole range, pictures true to the tensor."""
 
 from __future__ import annotations
 
-import io
-import re
-
 import numpy as np
 import pytest
-from PIL import Image
+from explorer_driving import pixels, shown
 
-from utils.widgets import tensor_explorer, tensor_vs_vjp_explorer
-
-
-def _state(explorer):
-    return explorer.view.image.value, explorer.readout.value
+from utils.widgets import (
+    tensor_explorer,
+    tensor_vs_vjp_explorer,
+)
 
 
 def _sweep(control):
@@ -21,12 +18,6 @@ def _sweep(control):
     if hasattr(control, "options"):
         return list(control.options)
     return list(range(control.min, control.max + 1, control.step))
-
-
-def _largest_difference(readout: str) -> float:
-    match = re.search(r"largest difference ([0-9.e+-]+)", readout)
-    assert match, readout
-    return float(match.group(1))
 
 
 @pytest.mark.parametrize("make", [tensor_explorer, tensor_vs_vjp_explorer])
@@ -40,9 +31,9 @@ def test_every_control_changes_the_display(make):
             for value in values if wrt == "A" else [values[0], values[-1]]:
                 if value == control.value:
                     continue
-                before = _state(explorer)
+                before = shown(explorer)
                 control.value = value
-                after = _state(explorer)
+                after = shown(explorer)
                 assert after[0] != before[0] or after[1] != before[1], (name, value)
                 assert after[0][:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -95,29 +86,6 @@ def test_tensor_explorer_rejects_bad_sizes():
         tensor_vs_vjp_explorer(max_size=20)
 
 
-def test_tensor_vs_vjp_explorer_routes_agree_everywhere():
-    for wrt in ("A", "B"):
-        for m, n, p in ((1, 1, 1), (8, 8, 8), (8, 1, 2)):
-            for seed in (0, 20):
-                explorer = tensor_vs_vjp_explorer(m=m, n=n, p=p, seed=seed, wrt=wrt)
-                assert _largest_difference(explorer.readout.value) < 1e-13
-                assert f"dC/d{wrt}" in explorer.readout.value
-
-
-def test_tensor_vs_vjp_explorer_readout_counts():
-    explorer = tensor_vs_vjp_explorer(m=3, n=4, p=5, wrt="A")
-    readout = explorer.readout.value
-    # dC/dA has 3*5*3*4 = 180 entries (1,440 B); the VJP needs 3*4*5 = 60 multiplications
-    assert "1.4 KiB" in readout and "96 B" in readout
-    assert ">180<" in readout and ">60<" in readout and ">120<" in readout
-    assert "15× the memory" in readout and "3.0× the multiplications" in readout
-    assert "7.3 TiB" in readout and "7.6 MiB" in readout and "per-call overhead" in readout
-    image = explorer.view.figure.axes[1].images[0]
-    assert image.get_array().shape == (3, 4)
-    explorer.controls["wrt"].value = "B"
-    assert explorer.view.figure.axes[1].images[0].get_array().shape == (4, 5)
-
-
 def test_widget_updates_do_not_print(capsys):
     explorer = tensor_vs_vjp_explorer()
     explorer.controls["m"].value = 5
@@ -133,10 +101,6 @@ def test_pictures_use_a_colour_scale_centred_on_zero():
         assert np.isclose(low, -high) and high > 0
 
 
-def _pixels(explorer):
-    return np.asarray(Image.open(io.BytesIO(explorer.view.image.value)))
-
-
 @pytest.mark.parametrize("make, changes, state", [
     (tensor_explorer, [("wrt", "B"), ("m", 5), ("i", 5), ("wrt", "A"), ("p", 2), ("j", 1)],
      {"m": 5, "n": 2, "p": 2, "i": 5, "j": 1, "wrt": "A"}),
@@ -148,33 +112,4 @@ def test_updated_picture_equals_a_fresh_drawing(make, changes, state):
     explorer = make()
     for name, value in changes:
         explorer.controls[name].value = value
-    assert np.array_equal(_pixels(explorer), _pixels(make(**state)))
-
-
-def test_tensor_vs_vjp_pictures_share_one_scale():
-    """One entry takes the same pixels in every panel: the tensor's area is m·p times dL/dA's."""
-    explorer = tensor_vs_vjp_explorer(m=3, n=4, p=5)
-    figure = explorer.view.figure
-    ax_tensor, ax_vjp, ax_weights = figure.axes
-    scales = []
-    for ax in (ax_tensor, ax_vjp, ax_weights):
-        left, right = ax.get_xlim()
-        bottom, top = ax.get_ylim()
-        box = ax.get_window_extent()
-        scales.append((box.width / (right - left), box.height / (bottom - top)))
-    assert np.allclose(scales, scales[0][0], rtol=1e-3), scales
-    assert ax_weights.images[0].get_array().shape == (3, 5)  # dL/dC, the weights
-    titles = " ".join(text.get_text() for ax in figure.axes for text in ax.texts)
-    assert "1.4 KiB, 180 multiplications" in titles and "96 B, 60 multiplications" in titles
-
-
-def test_measure_routes_with_progress_shows_a_bar_that_reaches_the_end(monkeypatch):
-    import IPython.display
-
-    from utils import widgets
-
-    shown = []
-    monkeypatch.setattr(IPython.display, "display", shown.append)
-    result = widgets.measure_routes_with_progress([4, 8], repeats=1)
-    (bar,) = shown
-    assert bar.value == bar.max == 2 and result.sizes.tolist() == [4, 8]
+    assert np.array_equal(pixels(explorer), pixels(make(**state)))

@@ -1,5 +1,5 @@
-"""The explorers of notebooks 01 and 02: every control driven over its range changes the display,
-and the numbers they show agree with independent routes."""
+"""The explorer of 01-jacobians (utils/widgets/jacobians.py): the numbers shown are the map's
+Jacobian and determinant, and the square stays in view."""
 
 from __future__ import annotations
 
@@ -7,48 +7,13 @@ import re
 
 import numpy as np
 import pytest
+from explorer_driving import readout_number
 
 from utils import numerical_jacobian
-from utils.chain import chain_costs, chain_widths
 from utils.maps import PLANE_MAPS
-from utils.widgets import chain_cost_explorer, jacobian_explorer
-
-
-def values_over_range(control):
-    """Every option of a dropdown; min, max and a few values between for a slider."""
-    if hasattr(control, "options"):
-        return list(control.options)
-    low, high = control.min, control.max
-    values = np.linspace(low, high, 5)
-    return [type(control.value)(v) for v in values]
-
-
-def drive(explorer, capsys):
-    """Set every control to each value of its range; each change must change the display."""
-    for name, control in explorer.controls.items():
-        for value in values_over_range(control)[::-1] + values_over_range(control):
-            if value == control.value:
-                continue
-            before = (explorer.view.image.value, explorer.readout.value)
-            control.value = value
-            after = (explorer.view.image.value, explorer.readout.value)
-            assert after[0] != before[0], f"{name} = {value!r} did not change the picture"
-            assert after[1] != before[1], f"{name} = {value!r} did not change the readout"
-    assert capsys.readouterr().out == "", "callbacks must not print (nbval would see it)"
-
-
-def test_jacobian_explorer_every_control_changes_the_display(capsys):
-    drive(jacobian_explorer(), capsys)
-
-
-def test_chain_cost_explorer_every_control_changes_the_display(capsys):
-    drive(chain_cost_explorer(), capsys)
-
-
-def readout_number(readout: str, label: str) -> float:
-    match = re.search(re.escape(label) + r"[^0-9+\-]*([+\-]?[0-9.,]+)", readout)
-    assert match, f"{label!r} not in the readout"
-    return float(match.group(1).replace(",", ""))
+from utils.widgets import (
+    jacobian_explorer,
+)
 
 
 @pytest.mark.parametrize("map_name", list(PLANE_MAPS))
@@ -84,18 +49,6 @@ def test_jacobian_explorer_refuses_an_unknown_map():
         jacobian_explorer("mobius")
 
 
-def test_chain_cost_explorer_counts_match_utils_chain():
-    explorer = chain_cost_explorer()
-    controls = explorer.controls
-    controls["length"].value, controls["input_width"].value = 5, 200
-    controls["hidden_width"].value, controls["output_width"].value = 30, 1
-    costs = chain_costs(chain_widths(5, 200, 30, 1))
-    readout = explorer.readout.value
-    assert readout_number(readout, "input side first: <b>") == costs.forward_multiplications
-    assert readout_number(readout, "loss side first: <b>") == costs.reverse_multiplications
-    assert "vector-Jacobian product" in readout
-
-
 @pytest.mark.parametrize("map_name", list(PLANE_MAPS))
 def test_jacobian_explorer_keeps_the_largest_square_inside_the_axes_at_every_corner(map_name):
     explorer = jacobian_explorer(map_name)
@@ -122,10 +75,3 @@ def test_jacobian_explorer_square_is_centred_so_its_area_ratio_is_close_to_det_j
     point = np.array([explorer.controls["x1"].value, explorer.controls["x2"].value])
     centre = explorer.view.figure.axes[0].patches[0].get_xy()[:4].mean(axis=0)
     assert np.allclose(centre, point)
-
-
-def test_chain_cost_explorer_says_one_multiplication_in_the_singular():
-    explorer = chain_cost_explorer(length=2, input_width=1, hidden_width=1, output_width=1)
-    readout = explorer.readout.value
-    assert "<b>1</b> multiplication," in readout and "1</b> multiplications" not in readout
-

@@ -1,82 +1,21 @@
-"""The checkers of notebooks 03 and 04: accept correct answers, name each common mistake."""
+"""The checkers of 03-matrix-by-matrix (utils/checks/matrix_by_matrix.py): accept correct
+answers, name each common mistake."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from feedback_asserts import stub
 
 from utils import (
     chain_rule_via_tensor,
     checks,
     matmul_jacobian,
     matmul_vjp,
-    numerical_jacobian,
     solutions,
 )
+from utils.checks.matrix_by_matrix import _tensor_mistakes
 from utils.plotting import block_layout
-
-# --- the reference solutions agree with independent routes -----------------------------------
-
-
-@pytest.mark.parametrize("shape", [(2, 3, 4), (1, 1, 1), (4, 2, 3)])
-def test_references_agree_with_matmul_jacobian_and_finite_differences(shape):
-    m, n, p = shape
-    A, B, dL_dC = checks.matmul_exercise_inputs(m, n, p)
-    dC_dA = solutions.dC_dA_by_loops(A, B)
-    dC_dB = solutions.dC_dB_by_rule(A, B)
-    assert np.allclose(dC_dA, matmul_jacobian(A, B, "A"))
-    assert np.allclose(dC_dB, matmul_jacobian(A, B, "B"))
-    assert np.allclose(dC_dA, numerical_jacobian(lambda X: X @ B, A))
-    assert np.allclose(dC_dB, numerical_jacobian(lambda X: A @ X, B))
-    At = np.ascontiguousarray(A.T)  # C = At.T @ B, the product of 04-grad-A and 04-grad-B
-    dL_dAt, dL_dB = matmul_vjp(dL_dC, A, B)
-    assert np.allclose(solutions.grad_A(dL_dC, At, B), dL_dAt.T)
-    assert np.allclose(solutions.grad_B(dL_dC, At, B), dL_dB)
-    assert np.allclose(solutions.grad_A(dL_dC, At, B),
-                       chain_rule_via_tensor(dL_dC, numerical_jacobian(lambda X: X.T @ B, At)))
-    assert np.allclose(solutions.chain_rule(dL_dC, dC_dA),
-                       chain_rule_via_tensor(dL_dC, dC_dA))
-    assert solutions.tensor_bytes(m, n, p) == dC_dA.nbytes
-
-
-def test_references_agree_with_autograd():
-    autograd_np = pytest.importorskip("autograd.numpy")
-    autograd = pytest.importorskip("autograd")
-    A, B, dL_dC = checks.matmul_exercise_inputs(3, 2, 5, seed=11)
-
-    def loss(A, B):
-        return autograd_np.sum((A @ B) * dL_dC)  # dL/dC = dL_dC exactly
-
-    def loss_transposed(At, B):  # C = At.T @ B
-        return autograd_np.sum((At.T @ B) * dL_dC)
-
-    At = np.ascontiguousarray(A.T)
-    assert np.allclose(autograd.grad(loss_transposed, 0)(At, B), solutions.grad_A(dL_dC, At, B))
-    assert np.allclose(autograd.grad(loss_transposed, 1)(At, B), solutions.grad_B(dL_dC, At, B))
-    assert np.allclose(autograd.jacobian(lambda A: A @ B)(A), solutions.dC_dA_by_loops(A, B))
-
-
-def test_every_exercise_has_a_reference_registered():
-    for name in ("03-dC-dA", "03-dC-dB", "03-tensor-bytes", "04-grad-A", "04-grad-B",
-                 "04-chain-rule"):
-        assert callable(solutions.REFERENCES[name])
-
-
-def test_solution_prints_the_reference(capsys):
-    checks.solution("04-grad-A")
-    assert "def grad_A(dL_dC, A, B)" in capsys.readouterr().out
-    checks.solution("03-dC-dA")
-    assert "for l in range(n)" in capsys.readouterr().out
-
-
-def test_each_reference_has_the_name_of_its_notebook_stub():
-    """A pasted solution replaces the stub: same function name."""
-    stubs = {"03-dC-dA": "dC_dA_by_loops", "03-dC-dB": "dC_dB_by_rule",
-             "03-tensor-bytes": "tensor_bytes", "04-grad-A": "grad_A", "04-grad-B": "grad_B",
-             "04-chain-rule": "chain_rule"}
-    for exercise, name in stubs.items():
-        assert solutions.REFERENCES[exercise].__name__ == name
-
 
 # --- 03-dC-dA and 03-dC-dB ---------------------------------------------------------------------
 
@@ -102,8 +41,6 @@ def dC_dB_by_loops(A, B):
     return tensor
 
 
-def stub(*args):
-    ...
 
 
 @pytest.mark.parametrize("check, answers", [
@@ -260,89 +197,6 @@ def test_tensor_bytes_checker_refuses_text_as_not_a_number():
     assert "return one number of bytes; got str '8 TB'" in feedback.message
 
 
-# --- 04-grad-A and 04-grad-B: C = A.T @ B, A (n, m), B (n, p), dL/dC (m, p) -----------------
-
-
-def _jacobian_of_transposed_product(A, B, wrt):
-    return numerical_jacobian(lambda X: X.T @ B, A) if wrt == "A" else \
-        numerical_jacobian(lambda X: A.T @ X, B)
-
-
-@pytest.mark.parametrize("mistake, answer", [
-    ("result transposed", lambda G, A, B: G @ B.T),  # the C = A B rule copied
-    ("transpose missing", lambda G, A, B: B @ G),
-    ("wrong side", lambda G, A, B: G.T @ B),
-    ("dL/dB instead", lambda G, A, B: A @ G),
-    ("elementwise", lambda G, A, B: B * G.T),
-    ("jacobian-shaped",
-     lambda G, A, B: G[:, :, None, None] * _jacobian_of_transposed_product(A, B, "A")),
-    ("jacobian-shaped", lambda G, A, B: _jacobian_of_transposed_product(A, B, "A")),
-])
-def test_grad_A_checker_names_each_mistake(mistake, answer):
-    feedback = checks.check_grad_A(answer)
-    assert not feedback.passed
-    assert feedback.mistake == mistake, feedback.message
-
-
-@pytest.mark.parametrize("mistake, answer", [
-    ("transpose missing", lambda G, A, B: A.T @ G),  # the C = A B rule copied
-    ("wrong side", lambda G, A, B: G @ A),
-    ("result transposed", lambda G, A, B: G.T @ A.T),
-    ("dL/dA instead", lambda G, A, B: B @ G.T),
-    ("elementwise", lambda G, A, B: A * G),
-    ("jacobian-shaped",
-     lambda G, A, B: G[:, :, None, None] * _jacobian_of_transposed_product(A, B, "B")),
-])
-def test_grad_B_checker_names_each_mistake(mistake, answer):
-    feedback = checks.check_grad_B(answer)
-    assert not feedback.passed
-    assert feedback.mistake == mistake, feedback.message
-
-
-def test_grad_hints_are_specific():
-    assert "dL/dA = B · dL/dCᵀ" in checks.check_grad_A(lambda G, A, B: G @ B.T).message
-    assert "wrong side" in checks.check_grad_B(lambda G, A, B: G @ A).message
-    assert "(Aᵀ)ᵀ = A" in checks.check_grad_B(lambda G, A, B: A.T @ G).message
-    assert "shaped like A" in checks.check_grad_A(
-        lambda G, A, B: _jacobian_of_transposed_product(A, B, "A")).message
-
-
-def test_grad_checker_explains_a_shape_error_on_non_square_inputs():
-    def only_for_square(G, A, B):  # right on the square inputs, wrong side otherwise
-        if A.shape[0] == A.shape[1] == B.shape[1]:
-            return B @ G.T
-        return G.T @ B  # the non-square case makes numpy refuse the product
-
-    feedback = checks.check_grad_A(only_for_square)
-    assert feedback.mistake == "shape error"
-    assert "It worked for square matrices" in feedback.message and "dL/dCᵀ" in feedback.message
-
-
-def test_grad_checker_reports_wrong_values_with_the_shapes_used():
-    feedback = checks.check_grad_B(lambda G, A, B: 3 * A @ G)
-    assert feedback.mistake == "wrong values" and "checked with dL/dC (3, 3)" in feedback.message
-
-
-# --- 04-chain-rule -----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("mistake, answer", [
-    ("wrong axes", lambda G, T: np.tensordot(G, T, axes=([0, 1], [2, 3]))),
-    ("wrong axes", lambda G, T: np.einsum("kl,ijkl->ij", G, T)),
-    ("jacobian-shaped", lambda G, T: G[:, :, None, None] * T),
-    ("summed everything", lambda G, T: np.sum(G[:, :, None, None] * T)),
-])
-def test_chain_rule_checker_names_each_mistake(mistake, answer):
-    feedback = checks.check_chain_rule(answer)
-    assert not feedback.passed
-    assert feedback.mistake == mistake, feedback.message
-
-
-def test_chain_rule_wrong_axes_hint_says_which_axes():
-    feedback = checks.check_chain_rule(lambda G, T: np.tensordot(G, T, axes=([0, 1], [2, 3])))
-    assert "LAST two axes" in feedback.message and "dC_dX[i, j, k, l]" in feedback.message
-
-
 def test_mistakes_of_each_checker_have_distinct_values():
     """Each listed mistake is told apart: no two give the same array on the fixed inputs."""
     for wrt, reference, other in (("A", solutions.dC_dA_by_loops, solutions.dC_dB_by_rule),
@@ -350,7 +204,7 @@ def test_mistakes_of_each_checker_have_distinct_values():
         A, B, _ = checks.matmul_exercise_inputs(2, 3, 4)
         tensor = reference(A, B)
         values = [tensor] + [np.asarray(mistake.value) for mistake in
-                             checks._tensor_mistakes(tensor, other(A, B), wrt, A, B)]
+                             _tensor_mistakes(tensor, other(A, B), wrt, A, B)]
         for a in range(len(values)):
             for b in range(a + 1, len(values)):
                 same = values[a].shape == values[b].shape and np.allclose(values[a], values[b])

@@ -23,7 +23,7 @@ def test_there_are_explorers():
 
 
 @pytest.mark.parametrize("name", EXPLORERS)
-def test_every_control_changes_the_display(name):
+def test_every_control_changes_the_display(name, capsys):
     explorer = getattr(widgets, name)()
     assert isinstance(explorer, widgets.Explorer)
     assert explorer.view.image.value, "nothing drawn at construction"
@@ -37,6 +37,7 @@ def test_every_control_changes_the_display(name):
                 assert what_is_shown(explorer) != before, (
                     f"{name}: setting {control_name} from {before_value!r} to {value!r} "
                     f"changed neither the figure nor the readout")
+    assert capsys.readouterr().out == "", "callbacks must not print (nbval would see it)"
 
 
 @pytest.mark.parametrize("name", EXPLORERS)

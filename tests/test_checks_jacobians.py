@@ -1,66 +1,25 @@
-"""Checkers of notebooks 01 (Jacobians) and 02 (chain rule): accept correct answers, say "not
+"""The checkers of 01-jacobians (utils/checks/jacobians.py): accept correct answers, say "not
 done" for the stubs, and name each common mistake."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from feedback_asserts import assert_mistake, assert_passes, stub
 
 from utils import numerical_jacobian
 from utils import solutions as ref
 from utils.checks import (
-    chain_exercise_jacobians,
-    chain_exercise_maps,
     check_central_difference,
-    check_chain_jacobian,
-    check_chain_vjp,
     check_jacobian_shape,
     check_softmax_jacobian,
     shape_exercise_g,
-    solution,
 )
-
-
-def stub(*args):
-    return ...
-
-
-def assert_passes(feedback):
-    assert feedback.passed, feedback.message
-    assert feedback.message.startswith("✅")
-
-
-def assert_mistake(feedback, name):
-    assert not feedback.passed
-    assert feedback.mistake == name, feedback.message
-    assert feedback.message.startswith("❌")
 
 
 def softmax(z):
     e = np.exp(z - z.max())
     return e / e.sum()
-
-
-# --- the references agree with independent routes ---------------------------------------------
-
-def test_references_agree_with_finite_differences():
-    x = np.array([0.5, -1.0, 2.0])
-    assert np.allclose(ref.jacobian_of_g(x), numerical_jacobian(shape_exercise_g, x))
-    z = np.array([1.0, -0.5, 2.0, 0.3])
-    assert np.allclose(ref.softmax_jacobian(z), numerical_jacobian(softmax, z))
-    for case in ("square", "wide"):
-        f, jacobian_f, g, jacobian_g, x = chain_exercise_maps(case)
-        assert np.allclose(jacobian_f(g(x)), numerical_jacobian(f, g(x)))
-        assert np.allclose(jacobian_g(x), numerical_jacobian(g, x))
-        assert np.allclose(ref.chain_jacobian(jacobian_f, g, jacobian_g, x),
-                           numerical_jacobian(lambda x, f=f, g=g: f(g(x)), x))
-    u, jacobians = chain_exercise_jacobians("wide")
-    assert np.allclose(ref.chain_vjp(u, jacobians), u @ np.linalg.multi_dot(jacobians[::-1]))
-
-
-def test_solution_prints_the_reference(capsys):
-    solution("02-chain-vjp")
-    assert "reversed(jacobians)" in capsys.readouterr().out
 
 
 # --- 01-jacobian-shape ------------------------------------------------------------------------
@@ -236,104 +195,3 @@ def test_central_difference_precedence_hint_says_what_to_write():
     assert "/ (2*h)" in message
 
 
-# --- 02-chain-jacobian ------------------------------------------------------------------------
-
-def chain_jacobian_by_sum(jacobian_f, g, jacobian_g, x):
-    Jf, Jg = jacobian_f(g(x)), jacobian_g(x)
-    return np.einsum("il,lj->ij", Jf, Jg)
-
-
-def test_chain_jacobian_accepts_correct_answers():
-    assert_passes(check_chain_jacobian(ref.chain_jacobian))
-    assert_passes(check_chain_jacobian(chain_jacobian_by_sum))
-
-
-@pytest.mark.parametrize("answer", [..., None, stub])
-def test_chain_jacobian_stub_is_not_done(answer):
-    assert check_chain_jacobian(answer).mistake == "not done"
-
-
-@pytest.mark.parametrize("wrong, name", [
-    (lambda jf, g, jg, x: jg(x) @ jf(g(x)), "wrong order"),
-    (lambda jf, g, jg, x: jf(x) @ jg(x), "J^f at x"),
-    (lambda jf, g, jg, x: jf(g(x)) * jg(x), "elementwise product"),
-    (lambda jf, g, jg, x: jg(x).T @ jf(g(x)).T, "transposed"),
-])
-def test_chain_jacobian_mistakes(wrong, name):
-    assert_mistake(check_chain_jacobian(wrong), name)
-
-
-def test_chain_jacobian_shape_mismatch_in_the_wide_case_is_reported_not_raised():
-    def right_only_when_square(jf, g, jg, x):
-        return jf(g(x)) @ jg(x) if len(x) == 3 else jg(x) @ jf(g(x))
-    feedback = check_chain_jacobian(right_only_when_square)
-    assert_mistake(feedback, "raised")
-    assert "only J^f · J^g fits" in feedback.message
-
-
-# --- 02-chain-vjp -----------------------------------------------------------------------------
-
-def chain_vjp_by_transposes(u, jacobians):
-    for jacobian in jacobians[::-1]:
-        u = jacobian.T @ u
-    return u
-
-
-def test_chain_vjp_accepts_correct_answers():
-    assert_passes(check_chain_vjp(ref.chain_vjp))
-    assert_passes(check_chain_vjp(chain_vjp_by_transposes))
-
-
-@pytest.mark.parametrize("answer", [..., None, stub])
-def test_chain_vjp_stub_is_not_done(answer):
-    assert check_chain_vjp(answer).mistake == "not done"
-
-
-def vjp_wrong_order(u, jacobians):
-    for jacobian in jacobians:
-        u = u @ jacobian
-    return u
-
-
-def vjp_transposed(u, jacobians):
-    for jacobian in reversed(jacobians):
-        u = jacobian @ u
-    return u
-
-
-def vjp_as_jvp(u, jacobians):
-    for jacobian in jacobians:
-        u = jacobian @ u
-    return u
-
-
-@pytest.mark.parametrize("wrong, name", [
-    (vjp_wrong_order, "wrong order"),
-    (vjp_transposed, "transposed"),
-    (vjp_as_jvp, "JVP instead of VJP"),
-    (lambda u, js: js[2] @ js[1] @ js[0], "full Jacobian"),
-    (lambda u, js: u[None, :] @ js[2] @ js[1] @ js[0], "row vector"),
-    (lambda u, js: u, "wrong values"),
-    (lambda u, js: js[0] @ u if len(u) == 4 else u, "wrong values"),
-    (lambda u, js: u @ (js[2] @ js[1] @ js[0]), "matrix-matrix product"),
-    (lambda u, js: u @ np.dot(js[2], np.dot(js[1], js[0])), "matrix-matrix product"),
-    (lambda u, js: u @ np.matmul(js[2], js[1]) @ js[0], "matrix-matrix product"),
-    (lambda u, js: u @ np.linalg.multi_dot([js[2], js[1], js[0]]), "matrix-matrix product"),
-    (lambda u, js: (js[0].T @ js[1].T @ js[2].T) @ u, "matrix-matrix product"),
-])
-def test_chain_vjp_mistakes(wrong, name):
-    assert_mistake(check_chain_vjp(wrong), name)
-
-
-def test_chain_vjp_full_product_first_gets_the_forward_route_hint():
-    message = check_chain_vjp(lambda u, js: u @ (js[2] @ js[1] @ js[0])).message
-    assert "full Jacobian product first" in message and "expensive forward route" in message
-
-
-@pytest.mark.parametrize("vector_products", [
-    lambda u, js: np.linalg.multi_dot([u, js[2], js[1], js[0]]),
-    lambda u, js: (u[None, :] @ js[2] @ js[1] @ js[0])[0],  # a 1×n row matrix is still a vector
-    lambda u, js: np.dot(np.dot(np.dot(u, js[2]), js[1]), js[0]),
-])
-def test_chain_vjp_accepts_other_vector_matrix_formulations(vector_products):
-    assert_passes(check_chain_vjp(vector_products))

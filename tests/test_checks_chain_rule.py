@@ -1,0 +1,117 @@
+"""The checkers of 02-chain-rule (utils/checks/chain_rule.py): accept correct answers, say
+"not done" for the stubs, and name each common mistake."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from feedback_asserts import assert_mistake, assert_passes, stub
+
+from utils import solutions as ref
+from utils.checks import (
+    check_chain_jacobian,
+    check_chain_vjp,
+)
+
+# --- 02-chain-jacobian ------------------------------------------------------------------------
+
+def chain_jacobian_by_sum(jacobian_f, g, jacobian_g, x):
+    Jf, Jg = jacobian_f(g(x)), jacobian_g(x)
+    return np.einsum("il,lj->ij", Jf, Jg)
+
+
+def test_chain_jacobian_accepts_correct_answers():
+    assert_passes(check_chain_jacobian(ref.chain_jacobian))
+    assert_passes(check_chain_jacobian(chain_jacobian_by_sum))
+
+
+@pytest.mark.parametrize("answer", [..., None, stub])
+def test_chain_jacobian_stub_is_not_done(answer):
+    assert check_chain_jacobian(answer).mistake == "not done"
+
+
+@pytest.mark.parametrize("wrong, name", [
+    (lambda jf, g, jg, x: jg(x) @ jf(g(x)), "wrong order"),
+    (lambda jf, g, jg, x: jf(x) @ jg(x), "J^f at x"),
+    (lambda jf, g, jg, x: jf(g(x)) * jg(x), "elementwise product"),
+    (lambda jf, g, jg, x: jg(x).T @ jf(g(x)).T, "transposed"),
+])
+def test_chain_jacobian_mistakes(wrong, name):
+    assert_mistake(check_chain_jacobian(wrong), name)
+
+
+def test_chain_jacobian_shape_mismatch_in_the_wide_case_is_reported_not_raised():
+    def right_only_when_square(jf, g, jg, x):
+        return jf(g(x)) @ jg(x) if len(x) == 3 else jg(x) @ jf(g(x))
+    feedback = check_chain_jacobian(right_only_when_square)
+    assert_mistake(feedback, "raised")
+    assert "only J^f · J^g fits" in feedback.message
+
+
+# --- 02-chain-vjp -----------------------------------------------------------------------------
+
+def chain_vjp_by_transposes(u, jacobians):
+    for jacobian in jacobians[::-1]:
+        u = jacobian.T @ u
+    return u
+
+
+def test_chain_vjp_accepts_correct_answers():
+    assert_passes(check_chain_vjp(ref.chain_vjp))
+    assert_passes(check_chain_vjp(chain_vjp_by_transposes))
+
+
+@pytest.mark.parametrize("answer", [..., None, stub])
+def test_chain_vjp_stub_is_not_done(answer):
+    assert check_chain_vjp(answer).mistake == "not done"
+
+
+def vjp_wrong_order(u, jacobians):
+    for jacobian in jacobians:
+        u = u @ jacobian
+    return u
+
+
+def vjp_transposed(u, jacobians):
+    for jacobian in reversed(jacobians):
+        u = jacobian @ u
+    return u
+
+
+def vjp_as_jvp(u, jacobians):
+    for jacobian in jacobians:
+        u = jacobian @ u
+    return u
+
+
+@pytest.mark.parametrize("wrong, name", [
+    (vjp_wrong_order, "wrong order"),
+    (vjp_transposed, "transposed"),
+    (vjp_as_jvp, "JVP instead of VJP"),
+    (lambda u, js: js[2] @ js[1] @ js[0], "full Jacobian"),
+    (lambda u, js: u[None, :] @ js[2] @ js[1] @ js[0], "row vector"),
+    (lambda u, js: u, "wrong values"),
+    (lambda u, js: js[0] @ u if len(u) == 4 else u, "wrong values"),
+    (lambda u, js: u @ (js[2] @ js[1] @ js[0]), "matrix-matrix product"),
+    (lambda u, js: u @ np.dot(js[2], np.dot(js[1], js[0])), "matrix-matrix product"),
+    (lambda u, js: u @ np.matmul(js[2], js[1]) @ js[0], "matrix-matrix product"),
+    (lambda u, js: u @ np.linalg.multi_dot([js[2], js[1], js[0]]), "matrix-matrix product"),
+    (lambda u, js: (js[0].T @ js[1].T @ js[2].T) @ u, "matrix-matrix product"),
+])
+def test_chain_vjp_mistakes(wrong, name):
+    assert_mistake(check_chain_vjp(wrong), name)
+
+
+def test_chain_vjp_full_product_first_gets_the_forward_route_hint():
+    message = check_chain_vjp(lambda u, js: u @ (js[2] @ js[1] @ js[0])).message
+    assert "full Jacobian product first" in message and "expensive forward route" in message
+
+
+@pytest.mark.parametrize("vector_products", [
+    lambda u, js: np.linalg.multi_dot([u, js[2], js[1], js[0]]),
+    lambda u, js: (u[None, :] @ js[2] @ js[1] @ js[0])[0],  # a 1×n row matrix is still a vector
+    lambda u, js: np.dot(np.dot(np.dot(u, js[2]), js[1]), js[0]),
+])
+def test_chain_vjp_accepts_other_vector_matrix_formulations(vector_products):
+    assert_passes(check_chain_vjp(vector_products))
+

@@ -1,0 +1,164 @@
+"""What every checker shares: Feedback, Mistake, compare, running a learner's function safely.
+
+A checker returns a `Feedback`, shown in the notebook as its message. With the stub untouched
+(`...` or None) it says "not done yet" instead of raising. For a wrong answer it compares the
+answer with the results of the common mistakes for that exercise and, when one matches, gives
+the hint aimed at it; otherwise it says what was expected against what it got.
+
+Reference solutions live in `utils.solutions`; `solution("01-softmax-jacobian")` prints one.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import solutions
+
+PASS, FAIL, TODO = "✅", "❌", "⏳"
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What a checker says: passed or not, the mistake recognised (if any), the message."""
+
+    passed: bool
+    message: str
+    mistake: str | None = None
+
+    def __repr__(self) -> str:  # a checker call ending a cell shows just the message
+        return self.message
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A common wrong answer: its name, the value it produces, the hint aimed at it."""
+
+    name: str
+    value: object
+    hint: str
+
+
+def is_stub(answer) -> bool:
+    """True for the untouched stubs `...` and None (also a function that returns them)."""
+    return answer is Ellipsis or answer is None
+
+
+def not_done(exercise: str) -> Feedback:
+    return Feedback(False, f"{TODO} {exercise}: not done yet. Replace the `...` with your answer "
+                           f"and run the cell again.", "not done")
+
+
+def _describe_difference(answer: np.ndarray, expected: np.ndarray) -> str:
+    where = np.unravel_index(np.argmax(np.abs(answer - expected)), expected.shape)
+    index = tuple(int(k) for k in where)
+    return (f"largest difference at index {index}: expected {expected[where]:.6g}, "
+            f"got {answer[where]:.6g}")
+
+
+def compare(exercise: str, answer, expected, mistakes=(), rtol=1e-6, atol=1e-8,
+            what: str = "your answer", where: str | None = None) -> Feedback:
+    """Check an array answer against `expected`, recognising the listed mistakes.
+
+    `where` names the test input (e.g. "at x = [1, 2]"); a failing Feedback then says it was
+    "checked at x = [1, 2]" and, for a small answer with wrong values, shows the expected and
+    the given arrays side by side.
+    """
+    feedback = _compare(exercise, answer, expected, mistakes, rtol, atol, what)
+    if where is None or feedback.passed or feedback.mistake == "not done":
+        return feedback
+    message = f"{feedback.message} (checked {where})"
+    if feedback.mistake == "wrong values" and np.size(expected) <= 36:
+        message += "\n" + side_by_side(expected, answer)
+    return Feedback(False, message, feedback.mistake)
+
+
+def _compare(exercise, answer, expected, mistakes, rtol, atol, what) -> Feedback:
+    if is_stub(answer):
+        return not_done(exercise)
+    try:  # complex numbers and None entries get their own message (not a ComplexWarning)
+        raw = np.asarray(answer)
+    except (TypeError, ValueError):
+        raw = None
+    if raw is not None and np.iscomplexobj(raw):
+        return Feedback(False, f"{FAIL} {exercise}: {what} should be real numbers; got complex "
+                               f"values (dtype {raw.dtype}).", "complex")
+    if raw is not None and raw.dtype == object and any(v is None for v in raw.flat):
+        return Feedback(False, f"{FAIL} {exercise}: {what} has None entries; fill in every "
+                               f"entry with a number.", "None entries")
+    try:
+        answer = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError):
+        return Feedback(False, f"{FAIL} {exercise}: {what} should be a numeric array; got "
+                               f"{type(answer).__name__}.", "not numeric")
+    expected = np.asarray(expected, dtype=float)
+    if answer.shape == expected.shape and np.allclose(answer, expected, rtol=rtol, atol=atol):
+        return Feedback(True, f"{PASS} {exercise}: correct.")
+    for mistake in mistakes:
+        value = np.asarray(mistake.value, dtype=float)
+        if value.shape == answer.shape and np.allclose(answer, value, rtol=rtol, atol=atol):
+            return Feedback(False, f"{FAIL} {exercise}: {mistake.hint}", mistake.name)
+    if answer.shape != expected.shape:
+        return Feedback(False, f"{FAIL} {exercise}: expected shape {expected.shape}, got "
+                               f"{answer.shape}.", "wrong shape")
+    return Feedback(False, f"{FAIL} {exercise}: the shape {answer.shape} is right but the "
+                           f"values are not; {_describe_difference(answer, expected)}.",
+                    "wrong values")
+
+
+def run_learner_function(exercise: str, function, *args):
+    """Call the learner's function on copies of the arrays in `args`.
+
+    Returns (value, None), or (None, Feedback) when it is a stub, not a function, raises, or
+    returns the stub `...`/None: the learner's error becomes feedback, never a traceback.
+    """
+    if is_stub(function):
+        return None, not_done(exercise)
+    if not callable(function):
+        return None, Feedback(False, f"{FAIL} {exercise}: expected a function (def ...); got "
+                                     f"{type(function).__name__}.", "not a function")
+    try:
+        value = function(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in args])
+    except Exception as error:  # the learner's code: report it instead of a traceback
+        shapes = ", ".join(f"shape {a.shape}" if isinstance(a, np.ndarray) else type(a).__name__
+                           for a in args)
+        return None, Feedback(False, f"{FAIL} {exercise}: your function raised "
+                                     f"{type(error).__name__}: {error} (called with {shapes}).",
+                              "raised")
+    if is_stub(value):
+        return None, not_done(exercise)
+    return value, None
+
+
+def solution(exercise: str) -> None:
+    """Print the reference solution of an exercise, e.g. solution("04-grad-A")."""
+    reference = solutions.REFERENCES.get(exercise)
+    if reference is None:
+        known = ", ".join(sorted(solutions.REFERENCES))
+        raise ValueError(f"no exercise called {exercise!r}; the exercises are: {known}")
+    print(inspect.getsource(reference))
+
+
+
+
+def compact(vector) -> str:
+    """A test input on one line: [1, -0.5, 2, 0.3]."""
+    return "[" + ", ".join(f"{float(v):.4g}" for v in np.ravel(vector)) + "]"
+
+
+def side_by_side(expected, answer) -> str:
+    """Expected and given vectors or matrices next to each other, one row a line."""
+    rows = [[" ".join(f"{float(v) + 0.0:8.4f}" for v in np.atleast_1d(row))
+             for row in np.atleast_2d(np.asarray(a, dtype=float))] for a in (expected, answer)]
+    width = len(rows[0][0])
+    lines = [f"  {'expected'.ljust(width)}   got"]
+    lines += [f"  {e.ljust(width)}   {g}" for e, g in zip(*rows, strict=True)]
+    return "\n".join(lines)
+
+
+
+def correct(exercise: str, why: str) -> Feedback:
+    """A passing Feedback that says what made the answer right."""
+    return Feedback(True, f"{PASS} {exercise}: correct: {why}")

@@ -1,0 +1,203 @@
+"""Checkers of 05-backward-pass: a Dense layer's backward, Dense + ReLU, a variable used twice,
+and a new VJP rule in the small autodiff."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import autodiff as ad
+from .. import solutions
+from ._feedback import FAIL, Feedback, Mistake, compare, correct, run_learner_function
+
+
+def _dense_case():
+    """Batch 5, 3 inputs, 4 outputs: every gradient has a shape of its own, so mix-ups show."""
+    gen = np.random.default_rng(51)
+    x, W, b = gen.normal(size=(5, 3)), gen.normal(size=(4, 3)), gen.normal(size=4)
+    return x, W, b, gen.normal(size=(5, 4))
+
+
+def check_dense_backward(linear_backward) -> Feedback:
+    """05-dense-backward: linear_backward(x, W, b, grad_output) -> (dL_dx, dL_dW, dL_db) for
+    y = x @ W.T + b with W of shape (n_out, n_in)."""
+    exercise = "05-dense-backward"
+    x, W, b, G = _dense_case()
+    answer, feedback = run_learner_function(exercise, linear_backward, x, W, b, G)
+    if feedback is not None:
+        return feedback
+    if not isinstance(answer, (tuple, list)) or len(answer) != 3:
+        return Feedback(False, f"{FAIL} {exercise}: return the three gradients as a tuple "
+                               f"(dL_dx, dL_dW, dL_db); got {type(answer).__name__}.",
+                        "not three gradients")
+    dL_dx, dL_dW, dL_db = solutions.linear_backward(x, W, b, G)
+    parts = [
+        ("dL_dx", answer[0], dL_dx, [
+            Mistake("dx averaged", dL_dx / len(x),
+                    "you divided dL/dx by the batch size. Each example's input gradient is just "
+                    "its row of grad_output @ W: the loss already carries the 1/batch."),
+        ]),
+        ("dL_dW", answer[1], dL_dW, [
+            Mistake("dW transposed", dL_dW.T,
+                    "you returned x.T @ grad_output, of shape (n_in, n_out) = (3, 4): the "
+                    "gradient for W stored as (n_in, n_out). Here W is (n_out, n_in) = (4, 3), "
+                    "and dL/dW has W's shape: grad_output.T @ x."),
+            Mistake("dW averaged", dL_dW / len(x),
+                    "you divided dL/dW by the batch size. The loss already carries the 1/batch "
+                    "(its gradient is divided by the batch); the layer just sums the examples' "
+                    "contributions: grad_output.T @ x."),
+        ]),
+        ("dL_db", answer[2], dL_db, [
+            Mistake("bias not summed", G,
+                    "your dL/db has shape (batch, n_out) = (5, 4), but b has shape (4,): a "
+                    "gradient always has the shape of what it is for. b is added to every row "
+                    "of the batch, so its gradient sums the rows: grad_output.sum(axis=0)."),
+            Mistake("bias keepdims", G.sum(axis=0, keepdims=True),
+                    "you summed over the batch with keepdims=True, giving shape (1, 4); b has "
+                    "shape (4,), and its gradient must too: grad_output.sum(axis=0)."),
+            Mistake("bias averaged", G.mean(axis=0),
+                    "you took the mean over the batch; b gets the sum. b was added to every "
+                    "row, and each row's gradient counts in full (the 1/batch of the loss is "
+                    "already inside grad_output)."),
+            Mistake("bias summed over outputs", G.sum(axis=1),
+                    "you summed over the outputs (axis=1), giving one number per example. b "
+                    "has one entry per output: sum over the batch, axis=0."),
+        ]),
+    ]
+    for what, part, expected, mistakes in parts:
+        feedback = compare(exercise, part, expected, mistakes=mistakes, what=what)
+        if not feedback.passed:
+            if feedback.mistake in ("wrong shape", "wrong values", "not numeric"):
+                return Feedback(False, feedback.message.replace(f"{exercise}:",
+                                                                f"{exercise} ({what}):"),
+                                feedback.mistake)
+            return feedback
+    return correct(exercise, "dL_dx = G @ W, dL_dW = G.T @ x and "
+                             "dL_db = G summed over the batch; each has its variable's shape.")
+
+
+def _dense_relu_case():
+    """x, W, b chosen so the pre-activations z lie on both sides of 0 and of 1: relu(z) and
+    the mask (z > 0) differ, and the mask of z differs from the mask of x."""
+    gen = np.random.default_rng(52)
+    x = gen.normal(size=(4, 3))
+    W, b = gen.normal(size=(3, 5)), np.array([0.5, -0.3, 0.2, -0.6, 0.1])
+    return x, W, b, gen.normal(size=(4, 5))
+
+
+def check_relu_backward(dense_relu_backward) -> Feedback:
+    """05-relu-backward: dense_relu_backward(x, W, b, grad_output) -> dL/dx for
+    y = relu(x @ W + b)."""
+    exercise = "05-relu-backward"
+    x, W, b, G = _dense_relu_case()
+    answer, feedback = run_learner_function(exercise, dense_relu_backward, x, W, b, G)
+    if feedback is not None:
+        return feedback
+    z = x @ W + b
+    y = np.maximum(z, 0.0)
+    return compare(exercise, answer, solutions.dense_relu_backward(x, W, b, G), mistakes=[
+        Mistake("output values", (G * y) @ W.T,
+                "you multiplied grad_output by the ReLU's output values relu(z). Its derivative "
+                "is 1 where z > 0 and 0 elsewhere, whatever the size of z: multiply by the mask "
+                "(z > 0) of its input, not by relu(z)."),
+        Mistake("pre-activation values", (G * z) @ W.T,
+                "you multiplied grad_output by z itself. relu'(z) is 1 for z > 0 and 0 "
+                "otherwise: multiply by the mask (z > 0)."),
+        Mistake("mask missing", G @ W.T,
+                "the ReLU step is missing: grad_output went straight through the matrix "
+                "product. Where z <= 0 the output does not move when z does, so first zero "
+                "those entries: (grad_output * (z > 0)) @ W.T."),
+        Mistake("mask after the product", G @ W.T * (x > 0),
+                "you applied a mask after the matrix product, to dL/dx. The ReLU comes after "
+                "the product in the forward pass, so in the backward pass its mask comes "
+                "first, on grad_output: (grad_output * (z > 0)) @ W.T."),
+        Mistake("dW instead of dx", x.T @ (G * (z > 0)),
+                "that is dL/dW, shape (3, 5). The exercise asks for dL/dx, shaped like x "
+                "(4, 3): (grad_output * (z > 0)) @ W.T."),
+    ], what="dL/dx")
+
+
+def _used_twice_case():
+    """A (3, 5): not square, so C = A A^T (3, 3) and A have different shapes."""
+    gen = np.random.default_rng(53)
+    return gen.normal(size=(3, 5)), gen.normal(size=(3, 3))
+
+
+def check_used_twice(gram_vjp) -> Feedback:
+    """05-used-twice: gram_vjp(A, grad_output) -> dL/dA for C = A @ A.T."""
+    exercise = "05-used-twice"
+    A, G = _used_twice_case()
+    answer, feedback = run_learner_function(exercise, gram_vjp, A, G)
+    if feedback is not None:
+        return feedback
+    overwritten = ("only one of the two uses of A counts: A is the left factor AND (transposed) "
+                   "the right factor of A @ A.T, and a variable used twice gets the SUM of both "
+                   "gradients. Writing the second one over the first loses it: "
+                   "G @ A + G.T @ A.")
+    return compare(exercise, answer, solutions.gram_vjp(A, G), mistakes=[
+        Mistake("overwritten", G @ A, overwritten),
+        Mistake("overwritten", G.T @ A, overwritten),
+        Mistake("assumed symmetric", 2 * G @ A,
+                "2 G A would be right only if G were symmetric; the two uses give G @ A and "
+                "G.T @ A, which differ for a general G."),
+        Mistake("assumed symmetric", 2 * G.T @ A,
+                "2 Gᵀ A would be right only if G were symmetric; the two uses give G @ A and "
+                "G.T @ A, which differ for a general G."),
+    ], what="dL/dA")
+
+
+def _sin_case():
+    gen = np.random.default_rng(54)
+    x = gen.uniform(-3.0, 3.0, size=(3, 4))
+    return gen.normal(size=(3, 4)), np.sin(x), x
+
+
+def check_vjp_rule(sin_vjp) -> Feedback:
+    """05-sin-rule: sin_vjp(g, ans, x) -> dL/dx for ans = sin(x), then used by the autodiff."""
+
+    exercise = "05-sin-rule"
+    g, ans, x = _sin_case()
+    answer, feedback = run_learner_function(exercise, sin_vjp, g, ans, x)
+    if feedback is not None:
+        return feedback
+    feedback = compare(exercise, answer, solutions.sin_vjp(g, ans, x), mistakes=[
+        Mistake("local derivative only", np.cos(x),
+                "that is sin'(x) = cos(x) alone. A VJP rule maps the incoming gradient g: "
+                "return g * cos(x)."),
+        Mistake("cos of the output", g * np.cos(ans),
+                "you took the cosine of ans = sin(x). The derivative of sin is evaluated at "
+                "its input: g * cos(x)."),
+        Mistake("sign", -g * np.cos(x),
+                "the sign is flipped: (sin)' = +cos; it is cos whose derivative is -sin."),
+        Mistake("derivative of cos", -g * np.sin(x),
+                "-sin(x) is the derivative of cos, not of sin: g * cos(x)."),
+        Mistake("copied exp's rule", g * ans,
+                "g * ans is exp's rule (exp is its own derivative); sin's derivative is cos: "
+                "g * cos(x)."),
+        Mistake("copied tanh's rule", g * (1.0 - ans ** 2),
+                "g * (1 - ans**2) is tanh's rule (tanh' = 1 - tanh²); sin's derivative is cos, "
+                "evaluated at the input: g * cos(x)."),
+        Mistake("cos from the output", g * np.sqrt(1.0 - ans ** 2),
+                "sqrt(1 - ans**2) is |cos(x)|, not cos(x): it loses the sign wherever cos(x) < 0 "
+                "(the output sin(x) cannot tell x from pi - x). Use the input: g * cos(x)."),
+        Mistake("matrix product", g @ np.cos(x).T,
+                "sin acts entry by entry, so its Jacobian is diagonal and the VJP is an "
+                "elementwise product, g * cos(x), not a matrix product."),
+    ], what="the rule's output")
+    if not feedback.passed:
+        return feedback
+    # registered on a private primitive, the rule must give the gradient of a real loss
+    sin = ad.Primitive("sin (checker)", np.sin)
+    ad.defvjp(sin, 0, sin_vjp)
+    try:
+        W = np.random.default_rng(55).normal(size=(4, 2))
+        gradient = ad.grad(lambda x_: ad.sum(sin(x_ @ W) * 0.5))(x)
+    finally:
+        del ad.VJP_RULES[sin.name, 0]
+    expected = (0.5 * np.cos(x @ W)) @ W.T
+    if not np.allclose(gradient, expected):
+        return Feedback(False, f"{FAIL} {exercise}: your rule is right on its own but gives a "
+                               f"wrong gradient inside a graph; return an array shaped like x, "
+                               f"computed from g, ans and x only.", "wrong in a graph")
+    return correct(exercise, "registered with defvjp, your rule "
+                             "G |--> G * cos(x) gives the autodiff the gradient of "
+                             "sum(sin(x @ W)) / 2.")

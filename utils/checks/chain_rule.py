@@ -1,0 +1,198 @@
+"""Checkers of 02-chain-rule: the chain rule as a product of Jacobians, and a chain of VJPs
+(which must never build a Jacobian product)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import solutions
+from ._feedback import (
+    FAIL,
+    Feedback,
+    Mistake,
+    compact,
+    compare,
+    correct,
+    run_learner_function,
+)
+
+_W_SQUARE = np.array([[0.8, -0.4, 0.3], [0.2, 0.9, -0.6], [-0.5, 0.1, 0.7]])
+_W_WIDE = np.array([[0.6, -0.3, 0.2, 0.9], [0.4, 0.5, -0.7, 0.1], [-0.2, 0.8, 0.3, -0.4]])
+
+
+def chain_exercise_maps(case: str):
+    """(f, jacobian_f, g, jacobian_g, x) for the 02-chain-jacobian checker.
+
+    "square": g, f: R^3 -> R^3, where J^g·J^f also fits, so a wrong order shows in the values;
+    "wide":   g: R^4 -> R^3, f: R^3 -> R^2, so J^h is 2×4 and only the right order fits.
+    """
+    W = _W_SQUARE if case == "square" else _W_WIDE
+
+    def g(x):
+        return np.tanh(W @ x)
+
+    def jacobian_g(x):
+        return (1 - np.tanh(W @ x) ** 2)[:, None] * W  # diag(1 - tanh²) · W
+
+    if case == "square":
+        def f(y):
+            return np.array([y[0] * y[1], y[1] + y[2] ** 2, np.sin(y[0])])
+
+        def jacobian_f(y):
+            return np.array([[y[1], y[0], 0.0], [0.0, 1.0, 2 * y[2]],
+                             [np.cos(y[0]), 0.0, 0.0]])
+        x = np.array([0.7, -0.4, 1.1])
+    else:
+        def f(y):
+            return np.array([y[0] * y[1], y[1] + y[2] ** 2])
+
+        def jacobian_f(y):
+            return np.array([[y[1], y[0], 0.0], [0.0, 1.0, 2 * y[2]]])
+        x = np.array([0.7, -0.4, 1.1, 0.5])
+    return f, jacobian_f, g, jacobian_g, x
+
+
+_MAPS = {"square": "g, f: R^3 -> R^3",  # the two test cases, as a failing Feedback names them
+         "wide": "g: R^4 -> R^3, f: R^3 -> R^2, so J^h should be 2×4"}
+
+
+def check_chain_jacobian(chain_jacobian) -> Feedback:
+    """02-chain-jacobian: the learner's chain_jacobian(jacobian_f, g, jacobian_g, x)."""
+    exercise = "02-chain-jacobian"
+    for case in ("square", "wide"):
+        f, jacobian_f, g, jacobian_g, x = chain_exercise_maps(case)
+        answer, feedback = run_learner_function(exercise, chain_jacobian, jacobian_f, g,
+                                                 jacobian_g, x)
+        if feedback is not None and feedback.mistake == "raised" and case == "wide":
+            return Feedback(False, f"{feedback.message} Here g: R^4 -> R^3 and f: R^3 -> R^2, "
+                                   f"so J^g is 3×4 and J^f is 2×3: only J^f · J^g fits "
+                                   f"(2×3 · 3×4 = 2×4).", "raised")
+        if feedback is not None:
+            return feedback
+        expected = solutions.chain_jacobian(jacobian_f, g, jacobian_g, x)
+        mistakes = [Mistake("transposed", expected.T,
+                            "you have J^h transposed (inputs × outputs). J^h = J^f · J^g "
+                            "has one row per output of f and one column per input x_j.")]
+        if case == "square":
+            mistakes += [
+                Mistake("wrong order", jacobian_g(x) @ jacobian_f(g(x)),
+                        "you multiplied in the wrong order, J^g · J^f. In "
+                        "∂h_i/∂x_j = Σ_l ∂f_i/∂g_l · ∂g_l/∂x_j the sum runs over g's outputs l, "
+                        "the columns of J^f and the rows of J^g: J^h = J^f · J^g (the function "
+                        "applied last stands on the left, as in f(g(x)))."),
+                Mistake("J^f at x", jacobian_f(x) @ jacobian_g(x),
+                        "you evaluated J^f at x. f never sees x: it sees y = g(x), so use "
+                        "jacobian_f(g(x)) · jacobian_g(x)."),
+                Mistake("elementwise product", jacobian_f(g(x)) * jacobian_g(x),
+                        "`*` multiplies entry by entry; the chain rule sums over l, which is a "
+                        "matrix product: use `@`."),
+            ]
+        where = f"with {_MAPS[case]}, at x = {compact(x)}"
+        feedback = compare(exercise, answer, expected, mistakes, what="J^h", where=where)
+        if not feedback.passed:
+            return feedback
+    return correct(exercise, "J^h = J^f(g(x)) · J^g(x), (k×m)·(m×n) = k×n.")
+
+
+def chain_exercise_jacobians(case: str):
+    """(u, [J_1, J_2, J_3]) for the 02-chain-vjp checker: all 4×4, or widths 6 -> 5 -> 4 -> 3."""
+    rng = np.random.default_rng(2)
+    widths = (4, 4, 4, 4) if case == "square" else (6, 5, 4, 3)
+    jacobians = [rng.standard_normal((widths[k], widths[k - 1])) for k in (1, 2, 3)]
+    return rng.standard_normal(widths[-1]), jacobians
+
+
+class _RecordingJacobian(np.ndarray):
+    """A Jacobian handed to a learner's chain_vjp: behaves as a plain array (results are plain
+    arrays) but records every matrix-matrix product it enters, i.e. (p, q) @ (q, r) with p > 1
+    and r > 1, through @, np.matmul or np.dot. A row or column vector times a matrix is fine."""
+
+    @classmethod
+    def wrap(cls, matrix, log: list):
+        wrapped = np.array(matrix, dtype=float).view(cls)
+        wrapped.log = log
+        return wrapped
+
+    def __array_finalize__(self, obj):  # views (J.T, J[:, :2]) keep recording into the same log
+        self.log = getattr(obj, "log", None)
+
+    def _record(self, a, b) -> None:
+        if np.ndim(a) == 2 and np.ndim(b) == 2 and np.shape(a)[0] > 1 and np.shape(b)[1] > 1:
+            self.log.append((np.shape(a), np.shape(b)))
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if ufunc is np.matmul and method == "__call__" and len(inputs) == 2:
+            self._record(*inputs)
+        plain = [np.asarray(a) if isinstance(a, _RecordingJacobian) else a for a in inputs]
+        if "out" in kwargs:
+            kwargs["out"] = tuple(np.asarray(a) if isinstance(a, _RecordingJacobian) else a
+                                  for a in kwargs["out"])
+        return getattr(ufunc, method)(*plain, **kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        if func is np.dot and len(args) >= 2:
+            self._record(args[0], args[1])
+        plain = [np.asarray(a) if isinstance(a, _RecordingJacobian) else a for a in args]
+        if func is np.linalg.multi_dot:  # a list of arrays: a matrix result needs matrix products
+            arrays = list(args[0])
+            self._record(arrays[0], arrays[-1])
+            plain = [[np.asarray(a) for a in arrays], *args[1:]]
+        return func(*plain, **kwargs)
+
+
+_WIDTHS = {"square": "three 4×4 Jacobians",
+           "wide": "widths 6 -> 5 -> 4 -> 3, u of shape (3,), answer of shape (6,)"}
+
+
+def check_chain_vjp(chain_vjp) -> Feedback:
+    """02-chain-vjp: the learner's chain_vjp(u, [J_1, J_2, J_3]) = u·J_3·J_2·J_1."""
+    exercise = "02-chain-vjp"
+    for case in ("square", "wide"):
+        u, jacobians = chain_exercise_jacobians(case)
+        products: list = []  # the matrix-matrix products the learner's code computes
+        recording = [_RecordingJacobian.wrap(J, products) for J in jacobians]
+        answer, feedback = run_learner_function(exercise, chain_vjp, u, recording)
+        if feedback is not None:
+            return feedback
+        if isinstance(answer, np.ndarray):
+            answer = np.asarray(answer)  # a plain array again
+        expected = solutions.chain_vjp(u, jacobians)
+        J1, J2, J3 = jacobians
+        mistakes = [Mistake("full Jacobian", J3 @ J2 @ J1,
+                            "that is the whole Jacobian J_3·J_2·J_1, a matrix. The VJP "
+                            "multiplies the incoming row vector u into it step by step and "
+                            "returns a vector shaped like the chain's input."),
+                    Mistake("row vector", expected[None, :],
+                            f"the numbers are right, but you returned a 2-D row of shape "
+                            f"(1, {expected.size}); return a 1-D vector of shape "
+                            f"({expected.size},), like the chain's input (u @ J works on a "
+                            f"1-D u as it is).")]
+        if case == "square":
+            mistakes += [
+                Mistake("wrong order", u @ J1 @ J2 @ J3,
+                        "you started from the input side, u·J_1·J_2·J_3. u lives at the "
+                        "output, so it meets the last Jacobian first: u·J_3, then ·J_2, "
+                        "then ·J_1 (loop over reversed(jacobians))."),
+                Mistake("transposed", J1 @ J2 @ J3 @ u,
+                        "you computed J @ u at each step, which uses every Jacobian "
+                        "transposed: J_1·J_2·J_3·u = (u·J_3ᵀ·J_2ᵀ·J_1ᵀ)ᵀ. A VJP puts the row "
+                        "vector on the left: u = u @ J."),
+                Mistake("JVP instead of VJP", J3 @ J2 @ J1 @ u,
+                        "J_3·J_2·J_1·u pushes a vector forward from the input side (a "
+                        "Jacobian-vector product, JVP). The VJP pulls u back from the output: "
+                        "u·J_3·J_2·J_1."),
+            ]
+        feedback = compare(exercise, answer, expected, mistakes, what="the VJP",
+                           where=f"with {_WIDTHS[case]}, u = {compact(u)}")
+        if not feedback.passed:
+            return feedback
+        if products:
+            (rows, inner), (_, columns) = products[0]
+            return Feedback(False, f"{FAIL} {exercise}: the numbers are right, but you formed "
+                                   f"the full Jacobian product first (a ({rows}, {inner}) @ "
+                                   f"({inner}, {columns}) matrix-matrix product): that is the "
+                                   f"expensive forward route. Multiply u into one Jacobian at "
+                                   f"a time, u = u @ J, starting from J_3: each step is then a "
+                                   f"vector times a matrix.", "matrix-matrix product")
+    return correct(exercise, "u·J_3·J_2·J_1, one vector-matrix "
+                             "product per step, never a matrix-matrix product.")

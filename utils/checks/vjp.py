@@ -1,0 +1,156 @@
+"""Checkers of 04-efficient-vjp: dL/dA and dL/dB without the tensor, and the tensor route."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import solutions
+from ._feedback import FAIL, Feedback, Mistake, compare, correct, run_learner_function
+from .matrix_by_matrix import matmul_exercise_inputs
+
+
+def _jacobian_shaped(exercise: str, answer, jacobian_shape, x_name: str, x_shape):
+    """Feedback for a 'gradient' shaped like the whole Jacobian, else None."""
+    if np.shape(answer) != tuple(jacobian_shape):
+        return None
+    return Feedback(False, f"{FAIL} {exercise}: your answer has shape {np.shape(answer)}, the "
+                           f"shape of the whole Jacobian C.shape + {x_name}.shape. A VJP returns "
+                           f"dL/d{x_name}, shaped like {x_name}: {tuple(x_shape)}. You are "
+                           f"missing the sum over C's entries, Σ_ij dL/dc_ij · ∂c_ij/∂{x_name}.",
+                    "jacobian-shaped")
+
+
+def gradient_exercise_inputs(m: int, n: int, p: int, seed: int = 4):
+    """Fixed A (n, m), B (n, p), dL/dC (m, p) for C = A.T @ B, the product of 04-grad-A/B."""
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((n, m)), rng.standard_normal((n, p)), rng.standard_normal((m, p))
+
+
+def _gradient_mistakes(wrt: str, dL_dC, A, B) -> list:
+    """The usual wrong dL/dA, dL/dB for C = Aᵀ B (all computable when A, B, C are square)."""
+    G = dL_dC
+    if wrt == "A":
+        return [
+            Mistake("result transposed", G @ B.T,
+                    "you computed dL/dC · Bᵀ, the rule for C = A·B copied. Here the left factor "
+                    "is Aᵀ, so dL/dC · Bᵀ is the gradient of Aᵀ, the transpose of dL/dA. "
+                    "Derive it: c_ij = Σ_r a_ri b_rj, so ∂L/∂a_kl = Σ_j b_kj ∂L/∂c_lj, "
+                    "dL/dA = B · dL/dCᵀ, (n, p)·(p, m) = (n, m)."),
+            Mistake("transpose missing", B @ G,
+                    "you computed B · dL/dC: the transpose of dL/dC is missing. In "
+                    "∂L/∂a_kl = Σ_j b_kj ∂L/∂c_lj, the index l of A is C's ROW index, so dL/dC "
+                    "enters transposed: dL/dA = B · dL/dCᵀ."),
+            Mistake("wrong side", G.T @ B,
+                    "you computed dL/dCᵀ · B: right matrices, wrong side. The sum "
+                    "Σ_j b_kj ∂L/∂c_lj pairs B's columns with dL/dCᵀ's rows, so B goes on the "
+                    "left: dL/dA = B · dL/dCᵀ, (n, p)·(p, m) = (n, m), A's shape."),
+            Mistake("dL/dB instead", A @ G,
+                    "A · dL/dC is dL/dB, the gradient for the other operand."),
+            Mistake("elementwise", B * G.T,
+                    "`*` multiplies entry by entry; the sum over j in Σ_j b_kj ∂L/∂c_lj is a "
+                    "matrix product: use `@`."),
+        ]
+    return [
+        Mistake("transpose missing", A.T @ G,
+                "you computed Aᵀ · dL/dC, the rule for C = A·B copied: you multiplied by the "
+                "left factor Aᵀ itself, and the rule transposes the left factor, (Aᵀ)ᵀ = A. "
+                "Derive it: c_ij = Σ_r a_ri b_rj, so ∂L/∂b_kl = Σ_i a_ki ∂L/∂c_il, "
+                "dL/dB = A · dL/dC, (n, m)·(m, p) = (n, p)."),
+        Mistake("wrong side", G @ A,
+                "you computed dL/dC · A: right matrices, wrong side. The sum Σ_i a_ki ∂L/∂c_il "
+                "runs over A's columns and dL/dC's rows, so A goes on the left: "
+                "dL/dB = A · dL/dC."),
+        Mistake("result transposed", G.T @ A.T,
+                "you have (dL/dB)ᵀ = dL/dCᵀ · Aᵀ. Transpose it back: dL/dB = A · dL/dC."),
+        Mistake("dL/dA instead", B @ G.T,
+                "B · dL/dCᵀ is dL/dA, the gradient for the other operand."),
+        Mistake("elementwise", A * G,
+                "`*` multiplies entry by entry; the sum over i in Σ_i a_ki ∂L/∂c_il is a "
+                "matrix product: use `@`."),
+    ]
+
+
+_FORMULAS = {"A": "B · dL/dCᵀ", "B": "A · dL/dC"}  # dL/dX for C = Aᵀ B
+
+
+def _check_matmul_gradient(exercise: str, function, wrt: str) -> Feedback:
+    reference = solutions.grad_A if wrt == "A" else solutions.grad_B
+    # square first (m = n = p = 3): every wrong product is computable, and each gives
+    # different numbers; then m, n, p all different, where only the right shapes fit
+    for m, n, p in ((3, 3, 3), (2, 3, 4)):
+        A, B, dL_dC = gradient_exercise_inputs(m, n, p)
+        x_shape = A.shape if wrt == "A" else B.shape
+        answer, feedback = run_learner_function(exercise, function, dL_dC, A, B)
+        shapes = f"dL/dC {dL_dC.shape}, A {A.shape}, B {B.shape}"
+        if feedback is not None and feedback.mistake == "raised" and m != n:
+            fit = ("B (n, p) times a (p, m) matrix: dL/dCᵀ" if wrt == "A"
+                   else "a (n, m) matrix times dL/dC (m, p): A")
+            return Feedback(False, f"{feedback.message} It worked for square matrices, so the "
+                                   f"shapes give it away: dL/d{wrt} has {wrt}'s shape "
+                                   f"{x_shape}, which only {fit} can produce.", "shape error")
+        if feedback is not None:
+            return feedback
+        jacobian_shaped = _jacobian_shaped(exercise, answer, dL_dC.shape + x_shape, wrt, x_shape)
+        if jacobian_shaped is not None:
+            return jacobian_shaped
+        mistakes = _gradient_mistakes(wrt, dL_dC, A, B) if m == n == p else []
+        feedback = compare(exercise, answer, reference(dL_dC, A, B), mistakes,
+                           what=f"dL/d{wrt}", where=f"with {shapes}")
+        if not feedback.passed:
+            return feedback
+    return correct(exercise, f"for C = Aᵀ B, dL/d{wrt} = {_FORMULAS[wrt]}, one matrix product "
+                             f"and no 4-D tensor.")
+
+
+def check_grad_A(grad_A) -> Feedback:
+    """04-grad-A: the learner's grad_A(dL_dC, A, B) = dL/dA for C = A.T @ B, A of shape (n, m)."""
+    return _check_matmul_gradient("04-grad-A", grad_A, "A")
+
+
+def check_grad_B(grad_B) -> Feedback:
+    """04-grad-B: the learner's grad_B(dL_dC, A, B) = dL/dB for C = A.T @ B, B of shape (n, p)."""
+    return _check_matmul_gradient("04-grad-B", grad_B, "B")
+
+
+def chain_rule_exercise_inputs():
+    """(dL/dC, dC/dX) pairs for 04-chain-rule: a dense (2, 3, 2, 3) tensor, then a real dC/dA.
+
+    In the first, C and X have the same shape (2, 3), so contracting the wrong pair of axes
+    still runs and returns the right shape: only the numbers give it away.
+    """
+    rng = np.random.default_rng(5)
+    dense = (rng.standard_normal((2, 3)), rng.standard_normal((2, 3, 2, 3)))
+    A, B, dL_dC = matmul_exercise_inputs(2, 3, 4, seed=6)
+    return [dense, (dL_dC, solutions.dC_dA_by_loops(A, B))]
+
+
+def check_chain_rule(chain_rule) -> Feedback:
+    """04-chain-rule: the learner's chain_rule(dL_dC, dC_dX) = Σ_ij dL/dc_ij · dc_ij/dX."""
+    exercise = "04-chain-rule"
+    for dL_dC, dC_dX in chain_rule_exercise_inputs():
+        answer, feedback = run_learner_function(exercise, chain_rule, dL_dC, dC_dX)
+        if feedback is not None:
+            return feedback
+        x_shape = dC_dX.shape[dL_dC.ndim:]
+        jacobian_shaped = _jacobian_shaped(exercise, answer, dC_dX.shape, "X", x_shape)
+        if jacobian_shaped is not None:
+            return jacobian_shaped
+        expected = solutions.chain_rule(dL_dC, dC_dX)
+        mistakes = [Mistake("summed everything", np.sum(dL_dC[:, :, None, None] * dC_dX),
+                            "you summed over all four axes and got one number. Sum over C's "
+                            "axes only (i, j), and keep X's axes (k, l): the result is "
+                            "shaped like X.")]
+        if dC_dX.shape[:2] == dC_dX.shape[2:]:
+            mistakes.append(Mistake(
+                "wrong axes", np.tensordot(dL_dC, dC_dX, axes=([0, 1], [2, 3])),
+                "you contracted dL/dC with the LAST two axes of the tensor (X's axes). In the "
+                "convention C.shape + X.shape, the first two axes index c_ij: "
+                "dL/dx_kl = Σ_ij dL/dc_ij · dC_dX[i, j, k, l] (np.tensordot(dL_dC, dC_dX, axes=2), "
+                "or np.einsum('ij,ijkl->kl', ...)). Here C and X have the same shape, so the "
+                "wrong contraction ran without complaint."))
+        feedback = compare(exercise, answer, expected, mistakes, what="dL/dX",
+                           where=f"with dL/dC {dL_dC.shape}, dC/dX {dC_dX.shape}")
+        if not feedback.passed:
+            return feedback
+    return correct(exercise, "dL/dX = Σ_ij dL/dc_ij · ∂c_ij/∂X, a weighted sum of the tensor's "
+                             "blocks.")

@@ -1,0 +1,100 @@
+"""Pictures of 03-matrix-by-matrix: the 4-D tensor as a matrix of matrices, and its memory."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..costs import format_bytes
+from ._matrices import SIGNED_CMAP, annotate_cells, block_layout, set_image
+
+HIGHLIGHT_COLOUR = "#1a9e3a"  # green: stands out against the red-white-blue of SIGNED_CMAP
+
+
+class TensorPicture:
+    """A 4-D tensor as a block matrix that can change shape in place (for the widgets).
+
+    Draws once: the image, enough block borders for the largest tensor, a highlight rectangle;
+    `show` moves and hides them instead of clearing the axes.
+    """
+
+    def __init__(self, ax, max_blocks_down: int, max_blocks_across: int, ticks: bool = True):
+        from matplotlib.patches import Rectangle  # here, so this section needs no shared import
+
+        self.ax = ax
+        self.ticks = ticks  # tick labels cost a few ms each to render: widgets go without
+        if not ticks:
+            ax.set_xticks([])
+            ax.set_yticks([])
+        self.image = ax.imshow(np.zeros((1, 1)), cmap=SIGNED_CMAP, vmin=-1, vmax=1,
+                               interpolation="nearest")
+        style = {"color": "black", "linewidth": 1.5}
+        self.row_lines = [ax.axhline(0, **style) for _ in range(max_blocks_down - 1)]
+        self.col_lines = [ax.axvline(0, **style) for _ in range(max_blocks_across - 1)]
+        self.highlight = Rectangle((-0.5, -0.5), 1, 1, fill=False, linewidth=3.5,
+                                   edgecolor=HIGHLIGHT_COLOUR, zorder=5, clip_on=False)
+        ax.add_patch(self.highlight)
+
+    def show(self, tensor, highlight=None, limit=None) -> None:
+        """Draw `tensor` (C.shape + X.shape); outline block `highlight` = (i, j) if given."""
+        tensor = np.asarray(tensor)
+        m, p, r, c = tensor.shape
+        if m - 1 > len(self.row_lines) or p - 1 > len(self.col_lines):
+            raise ValueError(f"TensorPicture was made for at most {len(self.row_lines) + 1} x "
+                             f"{len(self.col_lines) + 1} blocks; got {m} x {p}")
+        set_image(self.ax, self.image, block_layout(tensor), limit)
+        for k, line in enumerate(self.row_lines):
+            line.set_visible(k + 1 < m)
+            line.set_ydata([(k + 1) * r - 0.5] * 2)
+        for k, line in enumerate(self.col_lines):
+            line.set_visible(k + 1 < p)
+            line.set_xdata([(k + 1) * c - 0.5] * 2)
+        if self.ticks:  # 1-based, as in the math: block (i, j) = 1, 1 is dC_dX[0, 0]
+            self.ax.set_xticks([j * c + (c - 1) / 2 for j in range(p)],
+                               [f"j={j + 1}" for j in range(p)])
+            self.ax.set_yticks([i * r + (r - 1) / 2 for i in range(m)],
+                               [f"i={i + 1}" for i in range(m)])
+        self.highlight.set_visible(highlight is not None)
+        if highlight is not None:
+            i, j = highlight
+            self.highlight.set_xy((j * c - 0.5, i * r - 0.5))
+            self.highlight.set_width(c)
+            self.highlight.set_height(r)
+
+
+def matrix_of_matrices(ax, tensor, title: str = "", wrt: str = "A", highlight=None,
+                       annotate: bool = False):
+    """A static picture of dC/dX (C.shape + X.shape): blocks labelled i = .., j = .. ."""
+    tensor = np.asarray(tensor)
+    if tensor.ndim != 4:
+        raise ValueError(f"matrix_of_matrices needs a 4-D tensor; got shape {tensor.shape}")
+    picture = TensorPicture(ax, tensor.shape[0], tensor.shape[1], ticks=True)
+    picture.show(tensor, highlight=highlight)
+    ax.set_title(title)
+    ax.set_xlabel(f"block column j of C  (inside a block: column l of {wrt})")
+    ax.set_ylabel(f"block row i of C\n(inside: row k of {wrt})")
+    ax.tick_params(length=0)
+    if annotate:
+        annotate_cells(ax, block_layout(tensor))
+    return picture.image
+
+
+def plot_tensor_memory(ax, sizes, itemsize: int = 8, budget: int | None = None):
+    """Bytes of dC/dA (n**4 entries) against dL/dA (n**2 entries) for square n x n, log-log."""
+    sizes = np.asarray(sizes, dtype=float)
+    ax.loglog(sizes, sizes**4 * itemsize, "o-", color="tab:red",
+              label="tensor dC/dA: $n^4$ entries")
+    ax.loglog(sizes, sizes**2 * itemsize, "s-", color="tab:blue",
+              label="gradient dL/dA: $n^2$ entries")
+    if budget is not None:
+
+        ax.axhline(budget, color="gray", linestyle="--", linewidth=1.2)
+        ax.text(sizes[0], budget * 1.6, f"memory budget of matmul_jacobian: "
+                                        f"{format_bytes(budget)}", color="dimgray")
+    ticks = [1024.0**k for k in range(0, 7)]
+    ax.set_yticks(ticks, ["1 B", "1 KiB", "1 MiB", "1 GiB", "1 TiB", "1 PiB", "1 EiB"])
+    ax.set_ylim(min(sizes**2 * itemsize) / 4, max(sizes**4 * itemsize) * 4)
+    ax.set_xlabel("n   (A, B and C are n × n)")
+    ax.set_ylabel("memory (float64)")
+    ax.set_title("Memory of the 4-D tensor against the gradient it produces")
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(loc="upper left")

@@ -1,0 +1,182 @@
+"""What every explorer shares: the FigureView, the Explorer box and its controls.
+
+Every explorer is an `Explorer` (a VBox) with
+    .controls  a dict name -> the ipywidgets control (sliders, dropdowns, ...),
+    .view      the FigureView holding the matplotlib figure, drawn once and updated in place,
+    .readout   an HTML widget with the numbers the figure illustrates,
+so that tests and benchmarks can drive every control without knowing the layout.
+
+The figure is a plain matplotlib Figure (no pyplot, so nothing is shown twice) rendered to PNG
+into an `ipywidgets.Image`: callbacks change the artists (`set_data`, `set_text`, ...) and call
+`view.refresh()`. This works the same in JupyterLab, Notebook 7, Voila and a static page.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import OrderedDict
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from PIL import Image
+
+
+class FigureView:
+    """A matplotlib figure shown as a PNG image widget, updated in place and redrawn cheaply.
+
+    The static part (axes, ticks, labels, headings) is drawn in full once per `key` and kept
+    as pixels; `refresh` restores those pixels, draws only the artists registered with
+    `set_moving` on top and encodes the PNG: a few ms instead of a full draw, since text is
+    what costs most to render. A callback changes the artists (`set_data`, `set_text`, ...),
+    sets `key` when the static part must change (e.g. other axis limits), then refreshes.
+    Axes keep fixed positions (no layout engine), so the cached pixels stay valid. Each
+    background is a full figure of pixels, so only the `most_backgrounds` latest are kept.
+    """
+
+    def __init__(self, figsize=(8, 4), dpi=80, margins: dict | None = None,
+                 most_backgrounds: int = 12):
+        self.figure = Figure(figsize=figsize, dpi=dpi)
+        if margins:
+            self.figure.subplots_adjust(**margins)
+        self.canvas = FigureCanvasAgg(self.figure)
+        width = int(round(figsize[0] * dpi))  # shown at its own pixel size: sharp, never stretched
+        self.image = widgets.Image(format="png", width=width,
+                                   layout=widgets.Layout(max_width="100%", height="auto"))
+        self.moving: list = []
+        self.backgrounds: OrderedDict = OrderedDict()  # key -> pixels, oldest first
+        self.most_backgrounds = most_backgrounds
+        self.key = None
+
+    def set_moving(self, artists) -> None:
+        self.moving = list(artists)
+        for artist in self.moving:
+            artist.set_animated(True)  # left out of full draws, drawn by refresh
+
+    def draw_background(self) -> None:
+        """Draw the static part for the current key in full and keep its pixels."""
+        self.canvas.draw()
+        self.backgrounds[self.key] = self.canvas.copy_from_bbox(self.figure.bbox)
+        while len(self.backgrounds) > self.most_backgrounds:
+            self.backgrounds.popitem(last=False)
+
+    def refresh(self) -> None:
+        if self.key not in self.backgrounds:
+            self.draw_background()
+        else:
+            self.backgrounds.move_to_end(self.key)
+            self.canvas.restore_region(self.backgrounds[self.key])
+        for ax in self.figure.axes:
+            ax.apply_aspect()  # the same box the background was drawn with
+        for artist in self.moving:
+            if artist.get_visible():
+                artist.axes.draw_artist(artist)
+        buffer = io.BytesIO()  # Pillow at low compression: encoding is then ~1 ms
+        Image.fromarray(np.asarray(self.canvas.buffer_rgba())).save(buffer, format="png",
+                                                                      compress_level=1)
+        self.image.value = buffer.getvalue()
+
+
+class Explorer(widgets.VBox):
+    """One explorer: controls on top, the figure, then a readout of the numbers."""
+
+    def __init__(self, controls: dict, view: FigureView, readout: widgets.HTML, update):
+        self.controls = controls
+        self.view = view
+        self.readout = readout
+        self._update = update
+        for control in controls.values():
+            control.observe(self._on_change, names="value")
+        box = widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
+        super().__init__([box, view.image, readout])
+        self.update()
+
+    def _on_change(self, _change) -> None:
+        self.update()
+
+    def update(self) -> None:
+        """Read every control, update the artists and the readout, re-render once."""
+        self._update({name: control.value for name, control in self.controls.items()})
+        self.view.refresh()
+
+
+def values_to_try(control, most: int = 8) -> list:
+    """Values spanning a control's whole range (ends included), for tests and benchmarks."""
+    if hasattr(control, "options"):  # Dropdown, ToggleButtons, RadioButtons, ...
+        labels = list(control.options)
+        return [label[1] if isinstance(label, tuple) else label for label in labels]
+    if isinstance(control.value, bool):
+        return [not control.value, control.value]
+    if hasattr(control, "min") and hasattr(control, "max"):
+        points = np.linspace(control.min, control.max, most)
+        if isinstance(control.value, int):
+            points = np.unique(np.round(points).astype(int))
+        return [type(control.value)(v) for v in points]
+    raise TypeError(f"do not know how to sweep a {type(control).__name__}")
+
+
+def slider(description: str, value: int, low: int, high: int, step: int = 1) -> widgets.IntSlider:
+    """An integer slider that only fires when released (continuous_update off)."""
+    return widgets.IntSlider(value=value, min=low, max=high, step=step, description=description,
+                             continuous_update=False, style={"description_width": "initial"})
+
+
+
+
+def float_slider(description: str, value: float, low: float, high: float,
+                  step: float = 0.01) -> widgets.FloatSlider:
+    return widgets.FloatSlider(value=value, min=low, max=high, step=step, description=description,
+                               continuous_update=False, readout_format=".2f",
+                               style={"description_width": "initial"})
+
+
+class Frame(Rectangle):
+    """A rectangle around an image on `ax`; `fit(shape)` follows the image when it changes shape."""
+
+    def __init__(self, ax, **style):
+        super().__init__((-0.5, -0.5), 1, 1, fill=False, clip_on=False,
+                         **{"edgecolor": "black", "linewidth": 1, **style})
+        ax.add_patch(self)
+
+    def fit(self, shape) -> None:
+        rows, cols = shape
+        self.set_xy((-0.5, -0.5))
+        self.set_width(cols)
+        self.set_height(rows)
+
+
+def html_table(rows, header=None, align: str = "right") -> str:
+    """A small HTML table; rows are tuples of cells (already escaped, may hold <b> etc.).
+
+    The first column (the row names) is left-aligned, the others follow `align`.
+    """
+    cell = "padding:2px 10px;border-bottom:1px solid #ddd;text-align:{};"
+    html = ['<table style="border-collapse:collapse;font-size:14px;">']
+    if header is not None:
+        html.append("<tr>" + "".join(
+            f'<th style="{cell.format("left" if k == 0 else align)}">{text}</th>'
+            for k, text in enumerate(header)) + "</tr>")
+    for row in rows:
+        html.append("<tr>" + "".join(
+            f'<td style="{cell.format("left" if k == 0 else align)}">{text}</td>'
+            for k, text in enumerate(row)) + "</tr>")
+    return "".join(html) + "</table>"
+
+
+def dropdown(description: str, options, value) -> widgets.Dropdown:
+    return widgets.Dropdown(options=options, value=value, description=description,
+                            style={"description_width": "initial"},
+                            layout=widgets.Layout(width="170px"))
+
+
+def check_sizes(max_size: int, largest: int, **sizes) -> None:
+    if isinstance(max_size, bool) or not isinstance(max_size, int) or not 1 <= max_size <= largest:
+        raise ValueError(f"max_size must be a whole number between 1 and {largest} (a readable "
+                         f"picture); got {max_size!r}")
+    for name, value in sizes.items():
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= max_size:
+            raise ValueError(f"{name} must be a whole number between 1 and max_size = "
+                             f"{max_size}; got {value!r}")
+
