@@ -1,5 +1,5 @@
-"""Layers, the gradient-check helper and the digits loader: checked against finite differences
-and against the independent autodiff library `autograd`."""
+"""Layers (utils/layers.py): checked against finite differences (utils.gradcheck) and against the
+independent autodiff library `autograd`."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from autograd import grad as autograd_grad
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from utils.data import DIGITS_SHAPE, load_digits, train_test_split
-from utils.gradcheck import GradientCheckError, check_layer_gradients, relative_error
+from utils.gradcheck import check_layer_gradients
 from utils.layers import (
     Dense,
     Layer,
@@ -65,45 +64,6 @@ def test_dense_gradients_on_random_shapes(batch, n_in, n_out, seed):
     report = check_layer_gradients(layer, gen.normal(size=(batch, n_in)), seed=seed)
     assert report.max_relative_error < 1e-6, report
     assert layer.grads["b"].shape == (n_out,), "the bias gradient must be summed over the batch"
-
-
-# ----- the gradient check itself catches wrong backwards -----
-
-class BiasNotSummed(Dense):
-    def backward(self, grad_output):
-        dL_dx = super().backward(grad_output)
-        self.grads["b"] = np.asarray(grad_output)   # the classic mistake: (batch, n_out)
-        return dL_dx
-
-
-class ReluFromOutput(ReLU):
-    def forward(self, x):
-        self.y = super().forward(x)
-        return self.y
-
-    def backward(self, grad_output):
-        return grad_output * self.y                 # output values instead of the input mask
-
-
-def test_gradient_check_rejects_a_bias_gradient_not_summed():
-    with pytest.raises(ValueError, match=r"grads\[.b.\] has shape \(5, 2\).*b has shape \(2,\)"):
-        check_layer_gradients(BiasNotSummed(3, 2), rng.normal(size=(5, 3)))
-
-
-def test_gradient_check_rejects_relu_taken_from_the_output():
-    x = np.array([[-1.0, 0.5, 2.0], [3.0, -0.2, 1.5]])
-    with pytest.raises(GradientCheckError, match="'input'"):
-        check_layer_gradients(ReluFromOutput(), x)
-    report = check_layer_gradients(ReluFromOutput(), x, raise_on_failure=False)
-    assert not report.passed and report.errors["input"] > 0.1
-    assert "FAILED" in repr(report)
-
-
-def test_relative_error_is_scale_free_and_zero_for_zero():
-    a = np.array([1.0, 2.0])
-    assert relative_error(a, a) == 0.0 and relative_error(np.zeros(2), np.zeros(2)) == 0.0
-    assert relative_error(1e6 * a, 1e6 * (a + [0, 1e-3])) == pytest.approx(relative_error(
-        a, a + [0, 1e-3]))
 
 
 # ----- cross-check against autograd on the same computation -----
@@ -212,38 +172,3 @@ def test_mlp_and_sequential_reject_bad_arguments():
         mlp([2])
     with pytest.raises(TypeError, match="Layer"):
         Sequential(np.ones(2))
-
-
-def test_gradient_check_rejects_non_layers_and_bad_grad_output():
-    with pytest.raises(TypeError, match="forward and backward"):
-        check_layer_gradients(np.tanh, np.ones(2))
-    with pytest.raises(ValueError, match=r"grad_output must have the shape .*\(2, 2\)"):
-        check_layer_gradients(Tanh(), np.ones((2, 2)), grad_output=np.ones(3))
-
-
-# ----- the shipped data -----
-
-def test_digits_load_with_the_documented_shape_range_and_labels():
-    X, y = load_digits()
-    assert X.shape == DIGITS_SHAPE and X.dtype == np.float64
-    assert X.min() == 0.0 and X.max() == 1.0
-    assert y.shape == (1797,) and set(np.unique(y)) == set(range(10))
-
-
-def test_digits_loader_refuses_a_wrong_file(tmp_path):
-    bad = tmp_path / "other.csv"
-    bad.write_text("1,2,3\n4,5,6\n")
-    with pytest.raises(ValueError, match=r"shape \(1797, 65\); got \(2, 3\)"):
-        load_digits(bad)
-    with pytest.raises(FileNotFoundError, match="ships with the course"):
-        load_digits(tmp_path / "missing.csv.gz")
-
-
-def test_train_test_split_is_fixed_and_disjoint():
-    X, y = np.arange(20).reshape(10, 2), np.arange(10)
-    first, second = train_test_split(X, y, 0.3, seed=1), train_test_split(X, y, 0.3, seed=1)
-    assert all(np.array_equal(a, b) for a, b in zip(first, second, strict=True))
-    X_train, X_test, y_train, y_test = first
-    assert len(y_test) == 3 and not set(y_train) & set(y_test)
-    with pytest.raises(ValueError, match="same number of rows"):
-        train_test_split(X, y[:5])

@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
 
-from utils import TensorTooLargeError, matmul_jacobian, numerical_jacobian
-from utils.plotting import (
-    TensorPicture,
-    block_layout,
-    matrix_of_matrices,
-    plot_route_scaling,
-    plot_tensor_memory,
-)
+from utils import TensorTooLargeError, numerical_jacobian
 from utils.routes import (
     best_time,
     fit_slope,
@@ -112,43 +102,6 @@ def test_measure_routes_rejects_bad_sizes():
 # --- plotting helpers of notebooks 03 and 04 ---------------------------------------------------
 
 
-def test_tensor_picture_changes_shape_in_place():
-    figure = Figure()
-    ax = figure.add_subplot()
-    picture = TensorPicture(ax, 4, 4)
-    rng = np.random.default_rng(0)
-    for m, n, p in ((2, 3, 4), (4, 1, 1), (1, 2, 2)):
-        tensor = matmul_jacobian(rng.standard_normal((m, n)), rng.standard_normal((n, p)))
-        picture.show(tensor, highlight=(m - 1, p - 1))
-        rows, cols = m * m, p * n
-        assert picture.image.get_array().shape == (rows, cols)
-        assert ax.get_xlim() == (-0.5, cols - 0.5) and ax.get_ylim() == (rows - 0.5, -0.5)
-        assert sum(line.get_visible() for line in picture.row_lines) == m - 1
-        assert sum(line.get_visible() for line in picture.col_lines) == p - 1
-        assert picture.highlight.get_xy() == ((p - 1) * n - 0.5, (m - 1) * m - 0.5)
-        assert len(ax.images) == 1  # updated, never redrawn
-    with pytest.raises(ValueError, match="at most 4 x 4 blocks"):
-        picture.show(np.zeros((5, 1, 1, 1)))
-
-
-def test_matrix_of_matrices_and_memory_plot_draw():
-    figure = Figure()
-    ax1, ax2, ax3, ax4 = figure.subplots(1, 4)
-    tensor = matmul_jacobian(np.eye(2), np.arange(1.0, 5.0).reshape(2, 2))
-    image = matrix_of_matrices(ax1, tensor, title="t", annotate=True)
-    assert np.array_equal(image.get_array(), block_layout(tensor))
-    assert [t.get_text() for t in ax1.texts] == ["1", "3", "2", "4", "1", "3", "2", "4"]
-    plot_tensor_memory(ax2, [1, 10, 100], budget=2**29)
-    tensor_line = ax2.get_lines()[0]
-    assert np.allclose(tensor_line.get_ydata(), 8 * np.array([1, 10, 100]) ** 4)
-    with pytest.raises(ValueError, match="4-D"):
-        matrix_of_matrices(ax1, np.zeros((2, 2)))
-    result = measure_routes([8, 16, 24], repeats=1)
-    slopes = plot_route_scaling(ax3, ax4, result, smallest=8)
-    assert set(slopes) == {"tensor_seconds", "vjp_seconds", "tensor_bytes", "vjp_bytes"}
-    figure.savefig(io.BytesIO(), format="png")
-
-
 def test_measure_routes_times_on_one_blas_thread_and_keeps_its_limit(monkeypatch):
     from threadpoolctl import threadpool_info
 
@@ -168,32 +121,3 @@ def test_measure_routes_times_on_one_blas_thread_and_keeps_its_limit(monkeypatch
     assert result.tensor_max_bytes == 2**20
 
 
-def test_route_plot_names_the_measuring_limit_and_memory_plot_the_budget():
-    figure = Figure()
-    ax_time, ax_memory, ax_budget = figure.subplots(1, 3)
-    result = measure_routes([8, 16, 24], repeats=1, tensor_max_bytes=8 * 16**4)
-    plot_route_scaling(ax_time, ax_memory, result, smallest=8)
-    notes = [text.get_text() for text in ax_time.texts]
-    assert any("over the\n512.0 KiB measuring limit" in note for note in notes), notes
-    plot_tensor_memory(ax_budget, [1, 10, 100], budget=2**29)
-    assert any("512.0 MiB" in text.get_text() for text in ax_budget.texts)
-
-
-def test_block_combination_picture_sums_the_weighted_blocks():
-    from utils.plotting import plot_block_combination
-
-    figure = Figure()
-    axes = figure.subplots(1, 5)
-    dL_dC = np.array([[1.0, -2.0], [0.5, 3.0]])
-    B = np.array([[1.0, 2.0], [3.0, 4.0]])
-    dC_dA = matmul_jacobian(np.ones((2, 2)), B)
-    result = plot_block_combination(axes, dL_dC, dC_dA)
-    assert np.allclose(result, dL_dC @ B.T)
-    assert np.allclose(axes[-1].images[0].get_array(), dL_dC @ B.T)
-    assert "∂c₂₁/∂A" in axes[2].get_title()
-    # the panels share one colour scale (up to 13.5), so the text colour follows it: the
-    # block's 3 and 4 sit on pale cells (black text), only the sum's 13.5 on a dark one
-    colours = {text.get_text(): text.get_color() for ax in axes for text in ax.texts}
-    assert colours["3"] == colours["4"] == "black" and colours["13.5"] == "white", colours
-    with pytest.raises(ValueError, match="5 axes"):
-        plot_block_combination(axes[:3], dL_dC, dC_dA)

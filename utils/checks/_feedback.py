@@ -70,7 +70,7 @@ def compare(exercise: str, answer, expected, mistakes=(), rtol=1e-6, atol=1e-8,
     if where is None or feedback.passed or feedback.mistake == "not done":
         return feedback
     message = f"{feedback.message} (checked {where})"
-    if feedback.mistake == "wrong values" and np.size(expected) <= 36:
+    if feedback.mistake == "wrong values" and np.size(expected) <= 36 and np.ndim(expected) <= 2:
         message += "\n" + side_by_side(expected, answer)
     return Feedback(False, message, feedback.mistake)
 

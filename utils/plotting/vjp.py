@@ -28,10 +28,11 @@ def plot_route_scaling(ax_time, ax_memory, measurement, smallest: int = 16) -> d
         ax.loglog(sizes, vjp, "s-", color="tab:blue",
                   label=f"VJP route: slope {slopes[f'vjp_{unit}']:.1f}")
         last = int(np.max(np.nonzero(np.isfinite(tensor))))
-        limit = format_bytes(measurement.tensor_max_bytes)
-        ax.annotate(f"n > {sizes[last]}: tensor over the\n{limit} measuring limit,\nnot tried",
-                    (sizes[last], tensor[last]), xytext=(12, -44), textcoords="offset points",
-                    color="tab:red")
+        if last < len(sizes) - 1:  # the larger sizes were refused by the memory guard
+            limit = format_bytes(measurement.tensor_max_bytes)
+            ax.annotate(f"n > {sizes[last]}: tensor over the\n{limit} measuring limit,\n"
+                        f"not tried", (sizes[last], tensor[last]), xytext=(12, -44),
+                        textcoords="offset points", color="tab:red")
         ax.axvline(smallest, color="gray", linestyle=":", linewidth=1)
         ax.set_xlabel("n   (A, B and dL/dC are n × n)")
         ax.set_ylabel(ylabel)
@@ -55,6 +56,8 @@ def plot_block_combination(axes, dL_dC, dC_dX, weight_names=None, wrt: str = "A"
     their weighted sum dL/dX. `axes`: one Axes per entry of C, plus one for the sum.
     """
     dL_dC, dC_dX = np.asarray(dL_dC, dtype=float), np.asarray(dC_dX, dtype=float)
+    if dL_dC.ndim != 2:
+        raise ValueError(f"dL_dC must be a matrix, shaped like C (m, p); got shape {dL_dC.shape}")
     m, p = dL_dC.shape
     if dC_dX.shape[:2] != (m, p) or len(axes) != m * p + 1:
         raise ValueError(f"need dC_dX of shape {(m, p)} + X.shape and {m * p + 1} axes; got "
