@@ -99,6 +99,45 @@ def test_gradient_check_rejects_relu_taken_from_the_output():
     assert "FAILED" in repr(report)
 
 
+class Flatten(Layer):
+    """(batch, a, b) -> (batch, a * b): forward returns a VIEW of its input, backward reshapes."""
+
+    def forward(self, x):
+        self.in_shape = x.shape
+        y = x.reshape(len(x), -1)
+        self._output_shape = y.shape
+        return y
+
+    def backward(self, grad_output):
+        return self._check_grad_output(grad_output).reshape(self.in_shape)
+
+
+class LearnedOutput(Layer):
+    """y = c, a parameter returned as it is (a view of the parameter, not a copy)."""
+
+    def __init__(self):
+        super().__init__()
+        self.params = {"c": np.array([0.5, -1.0, 2.0])}
+
+    def forward(self, x):
+        self._output_shape = (3,)
+        return self.params["c"]
+
+    def backward(self, grad_output):
+        self.grads["c"] = self._check_grad_output(grad_output).copy()
+        return np.zeros(2)  # the output does not depend on x
+
+
+def test_gradient_check_passes_a_correct_flatten_whose_output_is_a_view():
+    report = check_layer_gradients(Flatten(), rng.normal(size=(4, 2, 3)))
+    assert report.errors["input"] < 1e-9
+
+
+def test_gradient_check_passes_a_layer_returning_its_parameter():
+    report = check_layer_gradients(LearnedOutput(), np.ones(2))
+    assert report.errors["c"] < 1e-9 and report.errors["input"] == 0.0
+
+
 def test_relative_error_is_scale_free_and_zero_for_zero():
     a = np.array([1.0, 2.0])
     assert relative_error(a, a) == 0.0 and relative_error(np.zeros(2), np.zeros(2)) == 0.0

@@ -97,8 +97,8 @@ def check_layer_gradients(layer, x, *forward_args, grad_output=None, tolerance: 
         def forward_with(value, param=param):  # the loss as a function of this parameter alone
             saved = param.copy()
             param[...] = value
-            try:
-                return layer.forward(x, *forward_args)
+            try:  # a copy: the output may be a view of param, restored just below
+                return np.array(layer.forward(x, *forward_args), dtype=float)
             finally:
                 param[...] = saved
 

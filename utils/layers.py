@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import as_float_array
+from .validation import as_float_array, check_labels
 
 
 class Layer:
@@ -113,17 +113,6 @@ def log_softmax(logits: np.ndarray) -> np.ndarray:
     """log softmax along the last axis; subtracting the row max keeps exp from overflowing."""
     shifted = logits - logits.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-
-
-def check_labels(labels, n_rows: int, n_classes: int) -> np.ndarray:
-    labels = np.asarray(labels)
-    if labels.shape != (n_rows,) or labels.dtype.kind not in "iu":
-        raise ValueError(f"labels must be whole numbers of shape ({n_rows},), one class per row "
-                         f"of logits; got shape {labels.shape} and dtype {labels.dtype}")
-    if n_rows and (labels.min() < 0 or labels.max() >= n_classes):
-        raise ValueError(f"labels must lie in 0..{n_classes - 1} (logits have {n_classes} "
-                         f"columns); got {labels.min()}..{labels.max()}")
-    return labels
 
 
 class SoftmaxCrossEntropy(Layer):

@@ -75,3 +75,25 @@ def check_max_bytes(max_bytes) -> int:
     if max_bytes <= 0:
         raise ValueError(f"max_bytes must be positive; got {max_bytes}")
     return int(max_bytes)
+
+
+def check_count(value, name: str, minimum: int = 1) -> int:
+    """A whole number >= minimum (not a bool, not a float), or a clear error naming `name`."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be a whole number >= {minimum}; got {describe(value)}: "
+                        f"{value!r:.40}")
+    if value < minimum:
+        raise ValueError(f"{name} must be a whole number >= {minimum}; got {value}")
+    return int(value)
+
+
+def check_labels(labels, n_rows: int, n_classes: int) -> np.ndarray:
+    """Class labels for `n_rows` rows of logits: whole numbers in 0..n_classes - 1, or an error."""
+    labels = np.asarray(labels)
+    if labels.shape != (n_rows,) or labels.dtype.kind not in "iu":
+        raise ValueError(f"labels must be whole numbers of shape ({n_rows},), one class per row "
+                         f"of logits; got shape {labels.shape} and dtype {labels.dtype}")
+    if n_rows and (labels.min() < 0 or labels.max() >= n_classes):
+        raise ValueError(f"labels must lie in 0..{n_classes - 1} (logits have {n_classes} "
+                         f"columns); got {labels.min()}..{labels.max()}")
+    return labels
