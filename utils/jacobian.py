@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .costs import DEFAULT_MAX_BYTES, format_bytes
-from .validation import as_float_array, check_count, describe
+from .validation import as_float_array, check_count, check_function, check_max_bytes, describe
 
 # 2 evaluations of f per input entry: 20,001 calls is seconds for a small f, hours for a big one
 DEFAULT_MAX_EVALUATIONS = 20_001
@@ -13,6 +13,7 @@ DEFAULT_MAX_EVALUATIONS = 20_001
 
 def default_step(x: np.ndarray) -> np.ndarray:
     """Central differences err by O(h^2) truncation + O(eps/h) round-off: best h ~ eps^(1/3)."""
+    x = as_float_array(x, "x")
     return np.finfo(x.dtype).eps ** (1 / 3) * np.maximum(1.0, np.abs(x))
 
 
@@ -40,8 +41,8 @@ def numerical_jacobian(f, x, eps=None, max_bytes: int = DEFAULT_MAX_BYTES,
     copied, so an f that returns (a view of) its input or changes it in place is still right.
     More than max_evaluations calls are refused before the loop starts.
     """
-    if not callable(f):
-        raise TypeError(f"f must be a function of one array; got {describe(f)}")
+    check_function(f, "f", "a function of one array")
+    max_bytes = check_max_bytes(max_bytes)
     x = np.array(as_float_array(x, "x"))  # a private copy we may nudge entry by entry
     if not np.all(np.isfinite(x)):
         raise ValueError(f"x must hold finite numbers; got NaN or inf at index "
