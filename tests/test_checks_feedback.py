@@ -123,5 +123,38 @@ def test_an_answer_whose_array_raises_becomes_feedback(answer):
 
 def test_a_function_returning_such_an_answer_is_feedback_too():
     value, feedback = run_learner_function("00-test", lambda x: ArrayRaises(), np.ones(2))
-    assert feedback is None
-    assert compare("00-test", value, np.ones(2)).mistake == "not numeric"
+    assert value is None and feedback.mistake == "not numeric"
+    assert "ArrayRaises that numpy cannot read as an array: RuntimeError" in feedback.message
+
+
+def _every_checker():
+    from utils import checks
+    for name in checks.__all__:
+        if name.startswith("check_") and name != "check_warmup_shape":  # that one takes a tuple
+            check = getattr(checks, name)
+            if name == "check_central_difference":  # (function, good_step)
+                yield name, lambda learner, check=check: check(learner, 1e-5)
+            else:
+                yield name, check
+
+
+def _endless(*args):
+    while True:
+        pass
+
+
+def _no_return(*args):
+    answer = np.zeros(3)  # noqa: F841 (the learner forgot to return it)
+
+
+@pytest.mark.parametrize("name,check", list(_every_checker()))
+@pytest.mark.parametrize("learner,mistakes", [
+    (lambda *args: ArrayRaises(), {"not numeric"}),
+    (lambda *args: (ArrayRaises(),) * 3, {"not numeric"}),
+    (_endless, {"timed out"}),
+    (_no_return, {"no return"}),
+], ids=["array raises", "tuple of those", "endless loop", "no return"])
+def test_every_checker_answers_whatever_the_function_does(name, check, learner, mistakes,
+                                                          short_limit):
+    feedback = check(learner)
+    assert not feedback.passed and feedback.mistake in mistakes, (name, feedback.message)

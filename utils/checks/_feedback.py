@@ -140,6 +140,15 @@ def run_learner_function(exercise: str, function, *args):
                                      f"it). End it with `return` and your answer.", "no return")
     if is_stub(value):
         return None, not_done(exercise)
+    try:  # checkers read answers with numpy (np.shape, np.asarray): probe that once, here
+        np.asarray(value)
+    except (TypeError, ValueError):
+        pass  # ragged tuples, odd types: each checker has its own words for those
+    except Exception as error:  # noqa: BLE001 (an answer's own __array__ may raise anything)
+        return None, Feedback(False, f"{FAIL} {exercise}: your function returned a "
+                                     f"{type(value).__name__} that numpy cannot read as an "
+                                     f"array: {type(error).__name__}: {error}. Return a numpy "
+                                     f"array.", "not numeric")
     return value, None
 
 
