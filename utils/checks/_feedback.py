@@ -154,9 +154,10 @@ def run_learner_function(exercise: str, function, *args):
 
 def timed_out(exercise: str, timeout: TimedOut, called_with: str) -> Feedback:
     """Feedback for a function that did not return in time, e.g. an endless loop."""
+    outcome = "so it was stopped" if timeout.stopped else "so the check stopped waiting"
     message = (f"{FAIL} {exercise}: your function did not return within {timeout.seconds:g} s "
-               f"(called with {called_with}), so the check gave up on it. Most likely it loops "
-               f"forever: check that every `while` loop can end.")
+               f"(called with {called_with}), {outcome}. Most likely it loops forever: check "
+               f"that every `while` loop's condition can become False.")
     if not timeout.stopped:
         message += (" It could not be stopped here (no timer signal on this platform or "
                     "thread), so it may still be running: restart the kernel if the notebook "
