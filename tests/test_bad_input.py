@@ -184,6 +184,23 @@ CASES = [
          dict(X=np.ones((8, 2)), y=np.arange(8), test_fraction=0.25, seed=0),
          dict(X="matrix", y="array", test_fraction="positive", seed="seed")),
     Case("load_digits", data.load_digits, dict(path=None), dict(path="path")),
+    Case("peak_bytes", routes.peak_bytes, dict(run=lambda: np.ones(10)), dict(run="callable")),
+    Case("measure_routes", routes.measure_routes,
+         dict(sizes=[2, 3], wrt="A", repeats=1, seed=0, tensor_max_bytes=10**6),
+         dict(sizes="widths", wrt="choice", repeats="count", seed="seed",
+              tensor_max_bytes="count")),
+    Case("Sequential", lambda layer: layers.Sequential(layers.Tanh(), layer),
+         dict(layer=layers.ReLU()), dict(layer="layer")),
+    Case("ReLU.forward", lambda x: layers.ReLU().forward(x), dict(x=np.ones(3)), dict(x="array")),
+    Case("Tanh.forward", lambda x: layers.Tanh().forward(x), dict(x=np.ones(3)), dict(x="array")),
+    Case("PlaneMap", lambda points: maps.PLANE_MAPS["smooth warp"](points),
+         dict(points=np.ones((2, 5))), dict(points="array")),
+    Case("PlaneMap.jacobian", lambda point: maps.PLANE_MAPS["smooth warp"].jacobian(point),
+         dict(point=np.ones(2)), dict(point="array")),
+    Case("Node", autodiff.Node, dict(value=np.ones(2)), dict(value="array")),
+    Case("defvjp", autodiff.defvjp,
+         dict(primitive=autodiff.Primitive("test", np.sin), argnum=0, rule=lambda g, a, x: g),
+         dict(primitive="callable", argnum="seed", rule="callable")),
 ]
 
 # Shapes that are wrong for a particular function, beyond what a kind covers.
@@ -200,6 +217,7 @@ EXTRA = {
     ("mlp", "sizes"): [[3]],
     ("relative_error", "numeric"): [np.ones(3)],
     ("fit_slope", "y"): [[1.0, 2.0]],
+    ("PlaneMap", "points"): [np.ones(3), np.ones((3, 2)), 1.0],
 }
 
 

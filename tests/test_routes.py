@@ -104,7 +104,7 @@ def test_measure_routes_counts_memory_exactly_and_skips_what_is_over_budget():
 def test_measure_routes_rejects_bad_sizes():
     with pytest.raises(ValueError, match="at least two whole numbers"):
         measure_routes([8])
-    with pytest.raises(ValueError, match="at least two whole numbers"):
+    with pytest.raises(TypeError, match=r"sizes\[0\] must be a whole number >= 1; got a float"):
         measure_routes([8.5, 9.0])
     with pytest.raises(ValueError, match="wrt must be"):
         measure_routes([2, 3], wrt="X")

@@ -173,6 +173,16 @@ VJP_RULES: dict = {}
 
 
 def defvjp(primitive: Primitive, argnum: int, rule) -> None:
+    """Register rule(g, ans, *args) -> dL/d(args[argnum]) as the VJP of `primitive`."""
+    if not isinstance(primitive, Primitive):
+        raise TypeError(f"primitive must be a Primitive (ad.Primitive(name, forward)); got "
+                        f"{describe(primitive)}")
+    if isinstance(argnum, bool) or not isinstance(argnum, (int, np.integer)) or argnum < 0:
+        raise TypeError(f"argnum must be the position (0, 1, ...) of the argument the rule is "
+                        f"for; got {argnum!r:.40}")
+    if not callable(rule):
+        raise TypeError(f"rule must be a function (g, ans, *args) -> dL/d(argument); got "
+                        f"{describe(rule)}")
     VJP_RULES[primitive.name, argnum] = rule
 
 

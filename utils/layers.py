@@ -160,7 +160,7 @@ class Sequential(Layer):
     def __init__(self, *layers):
         super().__init__()
         if not layers or not all(isinstance(layer, Layer) for layer in layers):
-            raise TypeError(f"Sequential needs one or more Layer objects; got "
+            raise TypeError(f"Sequential needs one or more layer objects (Layer); got "
                             f"{[type(layer).__name__ for layer in layers]}")
         self.layers = list(layers)
         # one shared dict per layer, named "0.W", "0.b", ...: updating them updates the layers

@@ -15,6 +15,7 @@ from .validation import as_float_array, as_matrix, check_count, check_number, de
 
 MAX_SAMPLES = 100_000  # points per line or side: far more than any picture can show
 
+
 @dataclass(frozen=True)
 class PlaneMap:
     """A map R^2 -> R^2 with its Jacobian, a domain to draw it on and a point to start at."""
@@ -28,7 +29,19 @@ class PlaneMap:
     input_names: tuple = ("x₁", "x₂")
 
     def __call__(self, points):
-        return self.function(np.asarray(points, dtype=float))
+        points = as_float_array(points, "points")
+        if points.ndim == 0 or points.shape[0] != 2:
+            raise ValueError(f"points must have shape (2, ...): x_1 values, then x_2 values; got "
+                             f"shape {points.shape}")
+        return self.function(points)
+
+
+def _as_point(point) -> np.ndarray:
+    """One point of the plane, shape (2,), where a Jacobian is taken."""
+    point = as_float_array(point, "point")
+    if point.shape != (2,):
+        raise ValueError(f"point must be one point of the plane, shape (2,); got {point.shape}")
+    return point
 
 
 def _polar(points):
@@ -37,7 +50,7 @@ def _polar(points):
 
 
 def _polar_jacobian(point):
-    r, theta = point
+    r, theta = _as_point(point)
     return np.array([[np.cos(theta), -r * np.sin(theta)],
                      [np.sin(theta), r * np.cos(theta)]])
 
@@ -48,7 +61,7 @@ def _warp(points):
 
 
 def _warp_jacobian(point):
-    x, y = point
+    x, y = _as_point(point)
     return np.array([[1.0, 0.75 * np.cos(1.5 * y)],
                      [0.75 * np.cos(1.5 * x), 1.0]])
 
@@ -59,7 +72,7 @@ def _square(points):
 
 
 def _square_jacobian(point):
-    x, y = point
+    x, y = _as_point(point)
     return np.array([[2 * x, -2 * y],
                      [2 * y, 2 * x]])
 
@@ -96,9 +109,7 @@ def square_outline(point, size: float, samples_per_side: int = 25,
                    centred: bool = False) -> np.ndarray:
     """The square spanned by size·e1 and size·e2 with its corner (or with `centred`, its centre)
     at `point`, as a closed (2, N) path, anticlockwise from the bottom-left corner."""
-    point = as_float_array(point, "point")
-    if point.shape != (2,):
-        raise ValueError(f"point must be a point of the plane, shape (2,); got {point.shape}")
+    point = _as_point(point)
     size = check_number(size, "size")
     samples_per_side = check_count(samples_per_side, "samples_per_side", 1, MAX_SAMPLES)
     if not isinstance(centred, (bool, np.bool_)):

@@ -25,6 +25,7 @@ from .validation import (
     check_count,
     check_function,
     check_matmul_shapes,
+    check_max_bytes,
     check_number,
     check_wrt,
 )
@@ -75,6 +76,7 @@ def best_time(run, repeats: int = 3, min_seconds: float = 2e-3) -> float:
 
 def peak_bytes(run) -> int:
     """The most memory numpy had allocated at once while `run()` ran, beyond what was before."""
+    check_function(run, "run", "a function of no arguments")
     was_tracing = tracemalloc.is_tracing()
     if not was_tracing:
         tracemalloc.start()
@@ -135,12 +137,19 @@ def measure_routes(sizes, wrt: str = "A", repeats: int = 3, seed: int = 0,
     The tensor route is skipped (NaN) where dC/dX would exceed `tensor_max_bytes`. Times are
     taken with numpy's BLAS on one thread (`utils.chain.single_blas_thread`).
     """
-    sizes = np.asarray(sizes)
-    if sizes.ndim != 1 or sizes.size < 2 or sizes.dtype.kind not in "iu" or np.any(sizes < 1):
-        raise ValueError(f"sizes must be a list of at least two whole numbers >= 1; "
-                         f"got {sizes.tolist()!r}")
+    if isinstance(sizes, (str, bytes, dict)) or not hasattr(sizes, "__len__"):
+        raise TypeError(f"sizes must be a list of at least two whole numbers >= 1; got "
+                        f"{sizes!r:.40}")
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must hold at least two whole numbers (to fit a slope); got "
+                         f"{sizes!r:.40}")
+    sizes = np.array([check_count(n, f"sizes[{k}]") for k, n in enumerate(sizes)])
     check_wrt(wrt)
-    rng = np.random.default_rng(seed)
+    repeats = check_count(repeats, "repeats")
+    tensor_max_bytes = check_max_bytes(tensor_max_bytes, "tensor_max_bytes")
+    if on_progress is not None:
+        check_function(on_progress, "on_progress", "a function of the number of sizes done")
+    rng = np.random.default_rng(check_count(seed, "seed", minimum=0))
     rows = []
     with single_blas_thread():
         for k, n in enumerate(sizes.tolist()):

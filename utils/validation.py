@@ -72,12 +72,12 @@ def check_wrt(wrt) -> str:
     return wrt
 
 
-def check_max_bytes(max_bytes) -> int:
+def check_max_bytes(max_bytes, name: str = "max_bytes") -> int:
     """A positive whole number of bytes."""
     if isinstance(max_bytes, bool) or not isinstance(max_bytes, (int, np.integer)):
-        raise TypeError(f"max_bytes must be a whole number of bytes; got {describe(max_bytes)}")
+        raise TypeError(f"{name} must be a whole number of bytes; got {describe(max_bytes)}")
     if max_bytes <= 0:
-        raise ValueError(f"max_bytes must be positive; got {max_bytes}")
+        raise ValueError(f"{name} must be positive; got {max_bytes}")
     return int(max_bytes)
 
 
