@@ -66,9 +66,19 @@ def test_the_alarm_is_cleared_and_an_outer_handler_restored():
 
 
 def test_a_bad_time_limit_is_named(monkeypatch):
-    monkeypatch.setattr(_running, "TIME_LIMIT_SECONDS", "5")
-    with pytest.raises(ValueError, match="TIME_LIMIT_SECONDS must be a positive number"):
+    monkeypatch.setattr(_running, "TIME_LIMIT_SECONDS", -1.0)
+    with pytest.raises(ValueError, match=r"TIME_LIMIT_SECONDS \(or the environment variable "
+                                         r"COURSE_TIME_LIMIT\) must be a positive number"):
         call_with_limit(abs, 1)
+
+
+def test_the_environment_sets_the_limit(monkeypatch):
+    monkeypatch.setenv("COURSE_TIME_LIMIT", "0.25")
+    monkeypatch.setattr(_running, "TIME_LIMIT_SECONDS", "0.25")  # as read at import
+    assert _running.time_limit() == 0.25
+    monkeypatch.setattr(_running, "TIME_LIMIT_SECONDS", "soon")
+    with pytest.raises(ValueError, match="COURSE_TIME_LIMIT.*got 'soon'"):
+        _running.time_limit()
 
 
 def forgot_return(x):

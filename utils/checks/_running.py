@@ -17,7 +17,8 @@ import time
 
 # Seconds a learner's function may run. COURSE_TIME_LIMIT overrides it for a whole session;
 # assigning utils.checks._running.TIME_LIMIT_SECONDS changes it from a notebook or a test.
-TIME_LIMIT_SECONDS = float(os.environ.get("COURSE_TIME_LIMIT", "5"))
+# A bad COURSE_TIME_LIMIT is reported when a check runs, not as a failed `import utils`.
+TIME_LIMIT_SECONDS = os.environ.get("COURSE_TIME_LIMIT", 5.0)
 
 
 class TimedOut(BaseException):
@@ -36,9 +37,14 @@ class TimedOut(BaseException):
 def time_limit() -> float:
     """The current limit, checked: a positive number of seconds."""
     limit = TIME_LIMIT_SECONDS
-    if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not limit > 0:
-        raise ValueError(f"TIME_LIMIT_SECONDS must be a positive number of seconds; got "
-                         f"{limit!r}")
+    if isinstance(limit, str):  # as read from COURSE_TIME_LIMIT
+        try:
+            limit = float(limit)
+        except ValueError:
+            pass
+    if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not 0 < limit < 1e6:
+        raise ValueError(f"TIME_LIMIT_SECONDS (or the environment variable COURSE_TIME_LIMIT) "
+                         f"must be a positive number of seconds; got {limit!r}")
     return float(limit)
 
 
