@@ -211,3 +211,25 @@ def test_vjp_rule_names_each_mistake(mistake, answer):
     assert not feedback.passed and feedback.mistake == mistake, feedback.message
 
 
+
+
+def test_a_rule_that_fails_inside_the_graph_becomes_feedback():
+    def fixed_shape_rule(g, ans, x):  # right for the (3, 4) test arrays, breaks on (3, 2)
+        return (g * np.cos(x)).reshape(3, 4)
+
+    feedback = checks.check_vjp_rule(fixed_shape_rule)
+    assert feedback.mistake == "fails in a graph", feedback.message
+    assert "raised ValueError inside the autodiff graph" in feedback.message
+
+
+def test_a_rule_that_loops_inside_the_graph_gets_feedback(monkeypatch):
+    from utils.checks import _running
+    monkeypatch.setattr(_running, "TIME_LIMIT_SECONDS", 0.5)
+
+    def loops_on_other_shapes(g, ans, x):
+        while g.shape != (3, 4):
+            pass
+        return g * np.cos(x)
+
+    feedback = checks.check_vjp_rule(loops_on_other_shapes)
+    assert feedback.mistake == "timed out" and "inside the autodiff" in feedback.message

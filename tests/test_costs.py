@@ -51,7 +51,7 @@ def test_format_bytes(n_bytes, text):
                                           ((1, 2.5, 1), "n must be a whole number"),
                                           ((1, 1, True), "p must be a whole number")])
 def test_bad_sizes(args, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises((TypeError, ValueError), match=message):
         matmul_costs(*args)
 
 
@@ -62,5 +62,5 @@ def test_bad_wrt():
 
 @pytest.mark.parametrize("value", ["12", None, True])
 def test_format_bytes_refuses_non_numbers(value):
-    with pytest.raises(TypeError, match="format_bytes needs a number of bytes"):
+    with pytest.raises(TypeError, match="n_bytes must be a real number"):
         format_bytes(value)

@@ -12,7 +12,7 @@ from utils.gradcheck import (
     numerical_vjp,
     relative_error,
 )
-from utils.layers import Dense, ReLU, Tanh
+from utils.layers import Dense, Layer, ReLU, Tanh
 
 rng = np.random.default_rng(0)
 
@@ -81,7 +81,7 @@ def test_gradient_check_leaves_the_parameters_as_it_found_them():
 
 
 def test_relative_error_refuses_gradients_of_different_shapes():
-    with pytest.raises(ValueError, match=r"shape \(2, 3\) with one of shape \(3, 2\)"):
+    with pytest.raises(ValueError, match=r"shape \(2, 3\), with numeric, of shape \(3, 2\)"):
         relative_error(np.ones((2, 3)), np.ones((3, 2)))
 
 
@@ -89,3 +89,42 @@ def test_numerical_vjp_matches_the_vjp_of_a_linear_map():
     W, G = rng.normal(size=(3, 4)), rng.normal(size=(5, 4))
     x = rng.normal(size=(5, 3))
     assert np.allclose(numerical_vjp(lambda x_: x_ @ W, x, G), G @ W.T, atol=1e-7)
+
+
+class Flatten(Layer):
+    """(batch, a, b) -> (batch, a * b): forward returns a VIEW of its input, backward reshapes."""
+
+    def forward(self, x):
+        self.in_shape = x.shape
+        y = x.reshape(len(x), -1)
+        self._output_shape = y.shape
+        return y
+
+    def backward(self, grad_output):
+        return self._check_grad_output(grad_output).reshape(self.in_shape)
+
+
+class LearnedOutput(Layer):
+    """y = c, a parameter returned as it is (a view of the parameter, not a copy)."""
+
+    def __init__(self):
+        super().__init__()
+        self.params = {"c": np.array([0.5, -1.0, 2.0])}
+
+    def forward(self, x):
+        self._output_shape = (3,)
+        return self.params["c"]
+
+    def backward(self, grad_output):
+        self.grads["c"] = self._check_grad_output(grad_output).copy()
+        return np.zeros(2)  # the output does not depend on x
+
+
+def test_gradient_check_passes_a_correct_flatten_whose_output_is_a_view():
+    report = check_layer_gradients(Flatten(), rng.normal(size=(4, 2, 3)))
+    assert report.errors["input"] < 1e-9
+
+
+def test_gradient_check_passes_a_layer_returning_its_parameter():
+    report = check_layer_gradients(LearnedOutput(), np.ones(2))
+    assert report.errors["c"] < 1e-9 and report.errors["input"] == 0.0

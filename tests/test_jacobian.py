@@ -104,3 +104,74 @@ def test_too_large_jacobian_refused_before_the_loop():
                                          r"\(100000,\) would take 74.5 GiB"):
         numerical_jacobian(f, np.zeros(100_000))
     assert len(calls) == 1  # only the first evaluation, to learn the output's shape
+
+
+# ----- no silent wrong answer: f sees private copies, and what it returns is copied -----
+
+def _in_place_double(v):
+    v *= 2.0  # changes its input, then returns it: the nudged point must not be corrupted
+    return v
+
+
+@pytest.mark.parametrize("f,exact", [
+    (lambda v: v, lambda x: np.eye(6).reshape(2, 3, 2, 3)),
+    (lambda v: v[:1], lambda x: np.eye(6).reshape(2, 3, 2, 3)[:1]),
+    (lambda v: v.T, lambda x: np.eye(6).reshape(2, 3, 2, 3).transpose(1, 0, 2, 3)),
+    (lambda v: v.reshape(6), lambda x: np.eye(6).reshape(6, 2, 3)),
+    (lambda v: v.ravel()[::2], lambda x: np.eye(6)[::2].reshape(3, 2, 3)),
+    (_in_place_double, lambda x: 2 * np.eye(6).reshape(2, 3, 2, 3)),
+])
+def test_views_and_in_place_changes_give_the_exact_jacobian(f, exact):
+    x = np.arange(6.0).reshape(2, 3) - 2.5
+    kept = x.copy()
+    np.testing.assert_allclose(numerical_jacobian(f, x), exact(x), atol=1e-9)
+    np.testing.assert_array_equal(x, kept)
+
+
+def test_f_keeping_a_reference_to_its_input_cannot_corrupt_earlier_columns():
+    seen = []
+
+    def remembers(v):  # returns the same buffer every call, overwritten each time
+        seen.append(v)
+        buffer = seen[0]
+        buffer[...] = v ** 2
+        return buffer
+
+    x = np.array([1.0, -2.0, 0.5])
+    np.testing.assert_allclose(numerical_jacobian(remembers, x), np.diag(2 * x), atol=1e-6)
+
+
+def test_a_step_that_rounds_to_nothing_is_refused():
+    with pytest.raises(ValueError, match=r"step at input index \(0,\) rounds to nothing"):
+        numerical_jacobian(np.sin, np.array([1e20, 1.0]), eps=1e-3)
+
+
+def test_nan_from_a_nudged_point_is_refused():
+    with pytest.raises(ValueError, match=r"NaN or inf when input index \(1,\) was nudged"), \
+            np.errstate(invalid="ignore"):
+        numerical_jacobian(np.sqrt, np.array([1.0, 0.0]))
+
+
+def test_nan_in_x_is_refused():
+    with pytest.raises(ValueError, match=r"x must hold finite numbers; got NaN or inf at index "
+                                         r"\(1,\)"):
+        numerical_jacobian(np.sin, np.array([1.0, np.nan]))
+
+
+def test_too_many_evaluations_refused_with_the_count_and_the_vjp():
+    calls = []
+
+    def f(v):
+        calls.append(1)
+        return np.sum(v)
+
+    with pytest.raises(ValueError, match=r"needs 200,001 evaluations of f, over max_evaluations "
+                                         r"= 20,001\. For the gradient of a loss use a VJP"):
+        numerical_jacobian(f, np.zeros(100_000))
+    assert len(calls) == 1
+    jacobian = numerical_jacobian(f, np.zeros(3), max_evaluations=7)  # 2 * 3 + 1 fits exactly
+    np.testing.assert_allclose(jacobian, np.ones(3))
+    with pytest.raises(ValueError, match="needs 7 evaluations"):
+        numerical_jacobian(f, np.zeros(3), max_evaluations=6)
+    with pytest.raises(TypeError, match="max_evaluations must be a whole number"):
+        numerical_jacobian(f, np.zeros(3), max_evaluations=1e9)

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from .validation import as_float_array, check_labels, describe
+
 
 class Node:
     """An array in the graph: its value, the primitive and arguments that made it, its .grad."""
 
     def __init__(self, value, primitive=None, args=(), kwargs=None):
-        self.value = np.asarray(value, dtype=float)
+        self.value = np.asarray(as_float_array(value, "a Node's value"), dtype=float)
         self.primitive = primitive          # None for an input (a leaf)
         self.args = args                    # Nodes and constants, as the primitive got them
         self.kwargs = kwargs or {}
@@ -67,8 +69,18 @@ class Node:
             for argnum, parent in enumerate(node.args):
                 if isinstance(parent, Node):
                     rule = node.primitive.vjp_rule(argnum)
+                    contribution = rule(node.grad, node.value, *values, **node.kwargs)
+                    check_rule_shape(node.primitive, argnum, contribution, parent.value)
                     # += not =: a node used twice gets the sum of the gradients of both uses
-                    parent.grad = parent.grad + rule(node.grad, node.value, *values, **node.kwargs)
+                    parent.grad = parent.grad + contribution
+
+
+def check_rule_shape(primitive, argnum: int, contribution, value: np.ndarray) -> None:
+    """A VJP rule must return dL/d(input) shaped like the input: never broadcast it silently."""
+    if np.shape(contribution) != value.shape:
+        raise ValueError(f"the VJP rule of primitive {primitive.name!r} for argument {argnum} "
+                         f"returned shape {np.shape(contribution)}, but that argument has shape "
+                         f"{value.shape}; a rule must return dL/d(argument) shaped like it")
 
 
 def topological_order(root: Node) -> list:
@@ -89,10 +101,20 @@ def topological_order(root: Node) -> list:
 class Primitive:
     """A numpy function that records itself in the graph when any argument is a Node."""
 
-    def __init__(self, name: str, forward):
+    def __init__(self, name: str, forward, keywords: tuple = ()):
         self.name, self.forward = name, forward
+        self.keywords = tuple(keywords)     # keyword arguments its VJP rules understand too
 
     def __call__(self, *args, **kwargs):
+        unknown = sorted(set(kwargs) - set(self.keywords))
+        if unknown:
+            allowed = ", ".join(self.keywords) or "none"
+            raise TypeError(f"primitive {self.name!r} does not support the keyword argument(s) "
+                            f"{', '.join(unknown)}; the ones it supports: {allowed}")
+        for i, a in enumerate(args):
+            if a is None or (not isinstance(a, Node) and np.iscomplexobj(a)):
+                raise TypeError(f"primitive {self.name!r}: argument {i} must be a real array or "
+                                f"number; got {'None' if a is None else describe(a)}")
         values = [a.value if isinstance(a, Node) else a for a in args]
         value = self.forward(*values, **kwargs)
         if not any(isinstance(a, Node) for a in args):
@@ -121,11 +143,11 @@ def check_matmul(A, B):
 
 def softmax_cross_entropy_value(logits, labels):
     """Mean over rows of -log softmax(logits)[label], by the stable log-sum-exp."""
-    logits = np.asarray(logits, dtype=float)
-    labels = np.asarray(labels)
-    if logits.ndim != 2 or labels.shape != (logits.shape[0],) or labels.dtype.kind not in "iu":
-        raise ValueError(f"softmax_cross_entropy needs logits (batch, classes) and integer "
-                         f"labels (batch,); got shapes {logits.shape} and {labels.shape}")
+    logits = np.asarray(as_float_array(logits, "logits"), dtype=float)
+    if logits.ndim != 2 or 0 in logits.shape:
+        raise ValueError(f"softmax_cross_entropy needs logits of shape (batch, classes); got "
+                         f"shape {logits.shape}")
+    labels = check_labels(labels, *logits.shape)
     shifted = logits - logits.max(axis=1, keepdims=True)
     log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     return -log_probs[np.arange(len(labels)), labels].mean()
@@ -140,8 +162,8 @@ tanh = Primitive("tanh", np.tanh)
 exp = Primitive("exp", np.exp)
 log = Primitive("log", np.log)
 relu = Primitive("relu", lambda x: np.maximum(x, 0.0))
-sum = Primitive("sum", lambda x, axis=None: np.sum(x, axis=axis))  # noqa: A001 (as np.sum)
-mean = Primitive("mean", lambda x, axis=None: np.mean(x, axis=axis))
+sum = Primitive("sum", lambda x, axis=None: np.sum(x, axis=axis), ("axis",))  # noqa: A001
+mean = Primitive("mean", lambda x, axis=None: np.mean(x, axis=axis), ("axis",))
 softmax_cross_entropy = Primitive("softmax_cross_entropy", softmax_cross_entropy_value)
 
 
@@ -151,6 +173,16 @@ VJP_RULES: dict = {}
 
 
 def defvjp(primitive: Primitive, argnum: int, rule) -> None:
+    """Register rule(g, ans, *args) -> dL/d(args[argnum]) as the VJP of `primitive`."""
+    if not isinstance(primitive, Primitive):
+        raise TypeError(f"primitive must be a Primitive (ad.Primitive(name, forward)); got "
+                        f"{describe(primitive)}")
+    if isinstance(argnum, bool) or not isinstance(argnum, (int, np.integer)) or argnum < 0:
+        raise TypeError(f"argnum must be the position (0, 1, ...) of the argument the rule is "
+                        f"for; got {argnum!r:.40}")
+    if not callable(rule):
+        raise TypeError(f"rule must be a function (g, ans, *args) -> dL/d(argument); got "
+                        f"{describe(rule)}")
     VJP_RULES[primitive.name, argnum] = rule
 
 
@@ -210,27 +242,41 @@ def grad(f, argnums=0):
 
     argnums picks the inputs to differentiate: an int gives one gradient, a tuple a tuple.
     """
-    single = isinstance(argnums, (int, np.integer))
-    wanted = (argnums,) if single else tuple(argnums)
+    if not callable(f):
+        raise TypeError(f"grad needs a function f; got {describe(f)}")
+    single = isinstance(argnums, (int, np.integer)) and not isinstance(argnums, bool)
+    wanted = (argnums,) if single else tuple(argnums) if isinstance(argnums, (tuple, list)) else ()
+    if not wanted or any(isinstance(a, bool) or not isinstance(a, (int, np.integer))
+                         for a in wanted):
+        raise TypeError(f"argnums must be an input's position or a tuple of them, like 0 or "
+                        f"(0, 1); got {argnums!r}")
+    if len(set(wanted)) != len(wanted):
+        raise ValueError(f"argnums must not repeat an input; got {argnums!r}")
 
     def gradient(*args):
-        if any(not 0 <= a < len(args) for a in wanted):
+        if any(not -len(args) <= a < len(args) for a in wanted):
             raise ValueError(f"argnums {argnums} asks for inputs that f was not given: it got "
                              f"{len(args)} argument(s)")
-        args = [Node(a) if i in wanted else a for i, a in enumerate(args)]
+        positions = [a % len(args) for a in wanted]  # -1 is the last input, as in Python
+        if len(set(positions)) != len(positions):
+            raise ValueError(f"argnums {argnums} names the same input twice")
+        args = [Node(as_float_array(a, f"argument {i} of f")) if i in positions else a
+                for i, a in enumerate(args)]
         out = f(*args)
         if not isinstance(out, Node):       # f ignored its inputs: every gradient is zero
             out_shape = np.shape(out)
             if out_shape != ():
                 raise ValueError(f"grad needs f to return a scalar; it returned shape {out_shape}")
-            grads = tuple(np.zeros_like(args[a].value) for a in wanted)
+            grads = tuple(np.zeros_like(args[a].value) for a in positions)
         else:
             if out.shape != ():
                 raise ValueError(f"grad needs f to return a scalar (a loss); it returned shape "
                                  f"{out.shape}. Reduce it with sum or mean first, or call "
                                  f"backward(grad_output) on the output for a VJP")
             out.backward()
-            grads = tuple(args[a].grad for a in wanted)
+            # an input the output does not depend on is outside the graph: its gradient is 0
+            grads = tuple(np.zeros_like(args[a].value) if args[a].grad is None else args[a].grad
+                          for a in positions)
         return grads[0] if single else grads
 
     return gradient

@@ -17,13 +17,11 @@ from functools import lru_cache
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
+from .validation import as_float_array, check_count, check_number, check_rng, describe
+
 ORDERS = ("forward", "reverse")
-
-
-def _check_width(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a whole number >= 1; got {value!r}")
-    return int(value)
+MAX_LENGTH = 100_000  # steps in a chain: beyond this the width tuples alone fill memory
+MAX_SECONDS = 600.0   # the longest a timing may be asked to run
 
 
 def check_widths(widths) -> tuple[int, ...]:
@@ -34,7 +32,7 @@ def check_widths(widths) -> tuple[int, ...]:
     if len(widths) < 2:
         raise ValueError(f"a chain needs at least two widths (input and output: one step); "
                          f"got {len(widths)}: {tuple(widths)!r}")
-    return tuple(_check_width(w, f"widths[{k}]") for k, w in enumerate(widths))
+    return tuple(check_count(w, f"widths[{k}]") for k, w in enumerate(widths))
 
 
 def check_order(order) -> str:
@@ -47,10 +45,10 @@ def check_order(order) -> str:
 def chain_widths(length: int, input_width: int, hidden_width: int,
                  output_width: int) -> tuple[int, ...]:
     """Widths of a chain of `length` steps: n_0 = input, n_1..n_{L-1} = hidden, n_L = output."""
-    length = _check_width(length, "length")
-    hidden = _check_width(hidden_width, "hidden_width")
-    return ((_check_width(input_width, "input_width"),) + (hidden,) * (length - 1)
-            + (_check_width(output_width, "output_width"),))
+    length = check_count(length, "length", maximum=MAX_LENGTH)
+    hidden = check_count(hidden_width, "hidden_width")
+    return ((check_count(input_width, "input_width"),) + (hidden,) * (length - 1)
+            + (check_count(output_width, "output_width"),))
 
 
 @dataclass(frozen=True)
@@ -102,24 +100,24 @@ def chain_costs(widths) -> ChainCosts:
 def random_chain(widths, rng=None) -> list[np.ndarray]:
     """Random Jacobians J_1, ..., J_L, J_k of shape (n_k, n_{k-1}), scaled so products stay O(1)."""
     widths = check_widths(widths)
-    rng = np.random.default_rng(0) if rng is None else rng
+    rng = check_rng(rng)
     return [rng.standard_normal((widths[k], widths[k - 1])) / np.sqrt(widths[k - 1])
             for k in range(1, len(widths))]
 
 
 def check_chain(jacobians) -> list[np.ndarray]:
     """Jacobians J_1, ..., J_L whose shapes fit: J_k has as many columns as J_{k-1} has rows."""
-    if isinstance(jacobians, np.ndarray) or not hasattr(jacobians, "__len__"):
+    if isinstance(jacobians, (np.ndarray, str, bytes, dict)) or not hasattr(jacobians, "__len__"):
         raise TypeError("jacobians must be a list [J_1, ..., J_L] of 2-D arrays, input side "
-                        f"first; got a {type(jacobians).__name__}")
+                        f"first; got {describe(jacobians)}")
     if len(jacobians) == 0:
         raise ValueError("jacobians must hold at least one Jacobian; got an empty list")
     matrices = []
     for k, jacobian in enumerate(jacobians, start=1):
-        matrix = np.asarray(jacobian, dtype=float)
+        matrix = as_float_array(jacobian, f"jacobians[{k - 1}] (J_{k})")
         if matrix.ndim != 2:
-            raise ValueError(f"J_{k} must be a 2-D matrix (outputs, inputs); got shape "
-                             f"{matrix.shape}")
+            raise ValueError(f"jacobians[{k - 1}] (J_{k}) must be a 2-D matrix (outputs, "
+                             f"inputs); got shape {matrix.shape}")
         if matrices and matrix.shape[1] != matrices[-1].shape[0]:
             raise ValueError(f"J_{k} has shape {matrix.shape} but J_{k - 1} has shape "
                              f"{matrices[-1].shape}: step {k} must take the {matrices[-1].shape[0]}"
@@ -164,8 +162,8 @@ def time_product(jacobians, order: str, repeats: int = 5, budget: float = 0.05) 
     longer: a slow product is measured well enough by a single run)."""
     matrices = check_chain(jacobians)
     check_order(order)
-    if isinstance(repeats, bool) or not isinstance(repeats, (int, np.integer)) or repeats < 1:
-        raise ValueError(f"repeats must be a whole number >= 1; got {repeats!r}")
+    repeats = check_count(repeats, "repeats")
+    budget = check_number(budget, "budget", low_open=False, high=MAX_SECONDS, high_open=False)
     best, spent = float("inf"), 0.0
     with single_blas_thread():
         for _ in range(int(repeats)):

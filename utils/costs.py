@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validation import check_wrt
+from .validation import check_count, check_number, check_wrt
 
 DEFAULT_MAX_BYTES = 512 * 2**20  # 512 MiB: what a laptop kernel can spare without swapping
 
@@ -15,20 +15,12 @@ _UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB")
 
 def format_bytes(n_bytes: float) -> str:
     """Bytes in human units, powers of 1024: 1536 -> '1.5 KiB'."""
-    if isinstance(n_bytes, bool) or not isinstance(n_bytes, (int, float, np.integer, np.floating)):
-        raise TypeError(f"format_bytes needs a number of bytes; got {type(n_bytes).__name__}")
-    size = float(n_bytes)
+    size = check_number(n_bytes, "n_bytes", -np.inf)  # a finite real number of bytes
     for unit in _UNITS:
         if abs(size) < 1024 or unit == _UNITS[-1]:
             return f"{int(size)} B" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1024
     raise AssertionError("unreachable")
-
-
-def _check_size(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a whole number >= 1; got {value!r}")
-    return int(value)
 
 
 @dataclass(frozen=True)
@@ -103,5 +95,12 @@ class MatmulCosts:
 
 def matmul_costs(m: int, n: int, p: int, wrt: str = "A", dtype=np.float64) -> MatmulCosts:
     """Costs of both routes to dL/dX for C = A @ B with A (m, n) and B (n, p)."""
-    return MatmulCosts(_check_size(m, "m"), _check_size(n, "n"), _check_size(p, "p"),
-                       check_wrt(wrt), np.dtype(dtype).itemsize)
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        dtype = None
+    if dtype is None or dtype.kind != "f":
+        raise TypeError(f"dtype must be a floating-point type such as np.float64 or np.float32; "
+                        f"got {dtype if dtype is not None else 'something numpy cannot read'}")
+    return MatmulCosts(check_count(m, "m"), check_count(n, "n"), check_count(p, "p"),
+                       check_wrt(wrt), dtype.itemsize)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import numpy as np
+
+from .validation import as_float_array, check_count, check_number, describe
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DIGITS_FILE = "digits.csv.gz"
@@ -23,6 +26,9 @@ def load_digits(path=None) -> tuple[np.ndarray, np.ndarray]:
     Reads data/digits.csv.gz (see data/README.md for its source and licence) and checks its
     checksum and shape, so a damaged or swapped file fails loudly instead of training on junk.
     """
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a file path (a str or a Path) or None for the shipped "
+                        f"file; got {describe(path)}")
     path = DATA_DIR / DIGITS_FILE if path is None else Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"the digits data should be at {path}; it ships with the course "
@@ -43,11 +49,19 @@ def load_digits(path=None) -> tuple[np.ndarray, np.ndarray]:
 
 def train_test_split(X, y, test_fraction: float = 0.25, seed: int = 0):
     """A fixed random split (same seed, same split): X_train, X_test, y_train, y_test."""
-    X, y = np.asarray(X), np.asarray(y)
+    X = as_float_array(X, "X")
+    try:
+        y = np.asarray(y)
+    except ValueError as error:
+        raise TypeError(f"y must be a rectangular array of labels; got {describe(y)} "
+                        f"({error})") from None
+    if X.ndim == 0 or y.ndim != 1 or y.dtype.kind not in "iuf":
+        raise ValueError(f"X must have one row per example and y one number per example; got X "
+                         f"of shape {X.shape} and y of shape {y.shape}, dtype {y.dtype}")
     if len(X) != len(y):
         raise ValueError(f"X and y need the same number of rows; got X {X.shape} and y {y.shape}")
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must lie strictly between 0 and 1; got {test_fraction}")
+    test_fraction = check_number(test_fraction, "test_fraction", 0.0, high=1.0)
+    seed = check_count(seed, "seed", minimum=0)
     order = np.random.default_rng(seed).permutation(len(X))
     n_test = int(round(test_fraction * len(X)))
     test, train = order[:n_test], order[n_test:]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .jacobian import numerical_jacobian
-from .validation import as_float_array
+from .validation import as_float_array, check_function, check_number
 
 
 class GradientCheckError(AssertionError):
@@ -21,18 +21,23 @@ class GradientCheckError(AssertionError):
 
 def relative_error(analytic, numeric) -> float:
     """max |a - n| / max(|a|, |n|): scale-free, and 0 when both are exactly zero."""
-    analytic, numeric = np.asarray(analytic, float), np.asarray(numeric, float)
+    analytic, numeric = as_float_array(analytic, "analytic"), as_float_array(numeric, "numeric")
     if analytic.shape != numeric.shape:
-        raise ValueError(f"cannot compare a gradient of shape {analytic.shape} with one of shape "
-                         f"{numeric.shape}: a gradient must have the shape of what it is for")
+        raise ValueError(f"cannot compare analytic, a gradient of shape {analytic.shape}, with "
+                         f"numeric, of shape {numeric.shape}: a gradient must have the shape of "
+                         f"what it is for")
     scale = max(np.abs(analytic).max(initial=0.0), np.abs(numeric).max(initial=0.0))
     return 0.0 if scale == 0 else float(np.abs(analytic - numeric).max() / scale)
 
 
 def numerical_vjp(f, x, grad_output) -> np.ndarray:
     """G · df/dx from the finite-difference Jacobian: sum over output entries of G * dy/dx."""
+    check_function(f, "f", "a function of one array")
+    G = as_float_array(grad_output, "grad_output")
     jacobian = numerical_jacobian(f, x)            # shape f(x).shape + x.shape
-    G = np.asarray(grad_output, dtype=float)
+    if G.shape != jacobian.shape[:jacobian.ndim - np.ndim(x)]:
+        raise ValueError(f"grad_output must have the shape of f(x), "
+                         f"{jacobian.shape[:jacobian.ndim - np.ndim(x)]}; got {G.shape}")
     return np.tensordot(G, jacobian, axes=G.ndim)  # shape x.shape
 
 
@@ -71,11 +76,12 @@ def check_layer_gradients(layer, x, *forward_args, grad_output=None, tolerance: 
         if not callable(getattr(layer, method, None)):
             raise TypeError(f"check_layer_gradients needs a layer with forward and backward; got "
                             f"a {type(layer).__name__} without {method}()")
+    tolerance = check_number(tolerance, "tolerance")
     x = np.array(as_float_array(x, "x"), dtype=np.float64)
     y = np.asarray(layer.forward(x, *forward_args))
     if grad_output is None:
         grad_output = np.random.default_rng(seed).normal(size=y.shape)
-    grad_output = np.asarray(grad_output, dtype=float)
+    grad_output = as_float_array(grad_output, "grad_output")
     if grad_output.shape != y.shape:
         raise ValueError(f"grad_output must have the shape of the layer's output {y.shape}; got "
                          f"{grad_output.shape}")
@@ -97,8 +103,8 @@ def check_layer_gradients(layer, x, *forward_args, grad_output=None, tolerance: 
         def forward_with(value, param=param):  # the loss as a function of this parameter alone
             saved = param.copy()
             param[...] = value
-            try:
-                return layer.forward(x, *forward_args)
+            try:  # a copy: the output may be a view of param, restored just below
+                return np.array(layer.forward(x, *forward_args), dtype=float)
             finally:
                 param[...] = saved
 

@@ -15,7 +15,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import as_float_array
+from .costs import DEFAULT_MAX_BYTES, format_bytes
+from .validation import (
+    as_float_array,
+    check_choice,
+    check_count,
+    check_labels,
+    check_number,
+    check_rng,
+    describe,
+)
 
 
 class Layer:
@@ -52,10 +61,12 @@ class Dense(Layer):
 
     def __init__(self, n_in: int, n_out: int, rng=None, W=None, b=None):
         super().__init__()
-        for name, n in (("n_in", n_in), ("n_out", n_out)):
-            if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-                raise ValueError(f"Dense needs a positive whole number for {name}; got {n!r}")
-        rng = np.random.default_rng(0) if rng is None else rng
+        n_in, n_out = check_count(n_in, "n_in"), check_count(n_out, "n_out")
+        if n_in * n_out * 8 > DEFAULT_MAX_BYTES:  # refused before anything is allocated
+            raise ValueError(f"Dense(n_in={n_in:,}, n_out={n_out:,}) needs a weight matrix of "
+                             f"{format_bytes(n_in * n_out * 8)}, over the memory budget of "
+                             f"{format_bytes(DEFAULT_MAX_BYTES)}")
+        rng = check_rng(rng)
         if W is None:  # He initialisation: keeps the scale of activations through ReLU layers
             W = rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_out))
         W = np.array(as_float_array(W, "W"), dtype=np.float64)
@@ -68,9 +79,9 @@ class Dense(Layer):
     def forward(self, x):
         x = as_float_array(x, "x")
         n_in = self.params["W"].shape[0]
-        if x.ndim != 2 or x.shape[1] != n_in:
-            raise ValueError(f"Dense.forward expects a batch of shape (batch, {n_in}); got "
-                             f"shape {x.shape}")
+        if x.ndim != 2 or x.shape[1] != n_in or len(x) == 0:
+            raise ValueError(f"Dense.forward expects x, a batch of shape (batch, {n_in}) with "
+                             f"batch >= 1; got shape {x.shape}")
         self.x = x
         y = x @ self.params["W"] + self.params["b"]
         self._output_shape = y.shape
@@ -111,19 +122,12 @@ class Tanh(Layer):
 
 def log_softmax(logits: np.ndarray) -> np.ndarray:
     """log softmax along the last axis; subtracting the row max keeps exp from overflowing."""
+    logits = as_float_array(logits, "logits")
+    if logits.ndim == 0 or logits.shape[-1] == 0:
+        raise ValueError(f"logits must have at least one class along the last axis; got shape "
+                         f"{logits.shape}")
     shifted = logits - logits.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-
-
-def check_labels(labels, n_rows: int, n_classes: int) -> np.ndarray:
-    labels = np.asarray(labels)
-    if labels.shape != (n_rows,) or labels.dtype.kind not in "iu":
-        raise ValueError(f"labels must be whole numbers of shape ({n_rows},), one class per row "
-                         f"of logits; got shape {labels.shape} and dtype {labels.dtype}")
-    if n_rows and (labels.min() < 0 or labels.max() >= n_classes):
-        raise ValueError(f"labels must lie in 0..{n_classes - 1} (logits have {n_classes} "
-                         f"columns); got {labels.min()}..{labels.max()}")
-    return labels
 
 
 class SoftmaxCrossEntropy(Layer):
@@ -156,7 +160,7 @@ class Sequential(Layer):
     def __init__(self, *layers):
         super().__init__()
         if not layers or not all(isinstance(layer, Layer) for layer in layers):
-            raise TypeError(f"Sequential needs one or more Layer objects; got "
+            raise TypeError(f"Sequential needs one or more layer objects (Layer); got "
                             f"{[type(layer).__name__ for layer in layers]}")
         self.layers = list(layers)
         # one shared dict per layer, named "0.W", "0.b", ...: updating them updates the layers
@@ -184,12 +188,14 @@ class Sequential(Layer):
 def mlp(sizes, activation: str = "relu", rng=None) -> Sequential:
     """Dense layers of the given sizes with an activation between them, e.g. mlp([64, 32, 10])."""
     activations = {"relu": ReLU, "tanh": Tanh}
-    if activation not in activations:
-        raise ValueError(f"activation must be one of {sorted(activations)}; got {activation!r}")
-    sizes = list(sizes)
+    check_choice(activation, "activation", tuple(activations))
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
+        raise TypeError(f"sizes must be a list of layer widths like [64, 32, 10]; got "
+                        f"{describe(sizes)}: {sizes!r:.40}")
+    sizes = [check_count(n, f"sizes[{i}]") for i, n in enumerate(sizes)]
     if len(sizes) < 2:
-        raise ValueError(f"mlp needs at least an input and an output size; got {sizes}")
-    rng = np.random.default_rng(0) if rng is None else rng
+        raise ValueError(f"sizes needs at least an input and an output width; got {sizes}")
+    rng = check_rng(rng)
     layers = []
     for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
         layers += [Dense(n_in, n_out, rng=rng), activations[activation]()]
@@ -198,5 +204,15 @@ def mlp(sizes, activation: str = "relu", rng=None) -> Sequential:
 
 def sgd_step(model: Layer, learning_rate: float) -> None:
     """One gradient-descent step in place: every parameter moves against its gradient."""
+    if not isinstance(model, Layer):
+        raise TypeError(f"model must be a Layer (e.g. an mlp or a Dense); got {describe(model)}")
+    learning_rate = check_number(learning_rate, "learning_rate")
+    missing = [name for name in model.params if name not in model.grads]
+    if missing:
+        raise ValueError(f"model has no gradient yet for {', '.join(missing)}: call "
+                         f"model.backward(...) after a forward pass before sgd_step")
     for name, value in model.params.items():
+        if model.grads[name].shape != value.shape:
+            raise ValueError(f"model.grads[{name!r}] has shape {model.grads[name].shape}, but "
+                             f"the parameter has shape {value.shape}")
         value -= learning_rate * model.grads[name]

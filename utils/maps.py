@@ -11,6 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .validation import as_float_array, as_matrix, check_count, check_number, describe
+
+MAX_SAMPLES = 100_000  # points per line or side: far more than any picture can show
+
 
 @dataclass(frozen=True)
 class PlaneMap:
@@ -25,7 +29,19 @@ class PlaneMap:
     input_names: tuple = ("x₁", "x₂")
 
     def __call__(self, points):
-        return self.function(np.asarray(points, dtype=float))
+        points = as_float_array(points, "points")
+        if points.ndim == 0 or points.shape[0] != 2:
+            raise ValueError(f"points must have shape (2, ...): x_1 values, then x_2 values; got "
+                             f"shape {points.shape}")
+        return self.function(points)
+
+
+def _as_point(point) -> np.ndarray:
+    """One point of the plane, shape (2,), where a Jacobian is taken."""
+    point = as_float_array(point, "point")
+    if point.shape != (2,):
+        raise ValueError(f"point must be one point of the plane, shape (2,); got {point.shape}")
+    return point
 
 
 def _polar(points):
@@ -34,7 +50,7 @@ def _polar(points):
 
 
 def _polar_jacobian(point):
-    r, theta = point
+    r, theta = _as_point(point)
     return np.array([[np.cos(theta), -r * np.sin(theta)],
                      [np.sin(theta), r * np.cos(theta)]])
 
@@ -45,7 +61,7 @@ def _warp(points):
 
 
 def _warp_jacobian(point):
-    x, y = point
+    x, y = _as_point(point)
     return np.array([[1.0, 0.75 * np.cos(1.5 * y)],
                      [0.75 * np.cos(1.5 * x), 1.0]])
 
@@ -56,7 +72,7 @@ def _square(points):
 
 
 def _square_jacobian(point):
-    x, y = point
+    x, y = _as_point(point)
     return np.array([[2 * x, -2 * y],
                      [2 * y, 2 * x]])
 
@@ -76,6 +92,12 @@ PLANE_MAPS = {
 
 def grid_lines(domain, lines: int = 9, samples: int = 60) -> list[np.ndarray]:
     """Lines of constant x_1 and of constant x_2 across the domain, each of shape (2, samples)."""
+    domain = as_float_array(domain, "domain")
+    if domain.shape != (2, 2) or not np.all(np.isfinite(domain)):
+        raise ValueError(f"domain must be ((x1_low, x1_high), (x2_low, x2_high)) of finite "
+                         f"numbers, shape (2, 2); got shape {domain.shape}")
+    lines = check_count(lines, "lines", 2, MAX_SAMPLES)
+    samples = check_count(samples, "samples", 2, MAX_SAMPLES)
     (x_low, x_high), (y_low, y_high) = domain
     xs, ys = np.linspace(x_low, x_high, lines), np.linspace(y_low, y_high, lines)
     along_x, along_y = np.linspace(x_low, x_high, samples), np.linspace(y_low, y_high, samples)
@@ -87,8 +109,13 @@ def square_outline(point, size: float, samples_per_side: int = 25,
                    centred: bool = False) -> np.ndarray:
     """The square spanned by size·e1 and size·e2 with its corner (or with `centred`, its centre)
     at `point`, as a closed (2, N) path, anticlockwise from the bottom-left corner."""
+    point = _as_point(point)
+    size = check_number(size, "size")
+    samples_per_side = check_count(samples_per_side, "samples_per_side", 1, MAX_SAMPLES)
+    if not isinstance(centred, (bool, np.bool_)):
+        raise TypeError(f"centred must be True or False; got {describe(centred)}")
     if centred:
-        point = np.asarray(point, dtype=float) - size / 2
+        point = point - size / 2
     t = np.linspace(0.0, 1.0, samples_per_side, endpoint=False)
     zero, one = np.zeros_like(t), np.ones_like(t)
     unit = np.concatenate([np.stack([t, zero]), np.stack([one, t]),
@@ -99,5 +126,9 @@ def square_outline(point, size: float, samples_per_side: int = 25,
 
 def enclosed_area(path) -> float:
     """Signed area inside a closed path (2, N) by the shoelace formula (positive anticlockwise)."""
-    x, y = np.asarray(path, dtype=float)
+    path = as_matrix(path, "path")
+    if path.shape[0] != 2:
+        raise ValueError(f"path must have shape (2, N): x on row 0, y on row 1; got "
+                         f"{path.shape}")
+    x, y = path
     return 0.5 * float(np.sum(x[:-1] * y[1:] - x[1:] * y[:-1]))

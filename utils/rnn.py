@@ -11,15 +11,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validation import as_float_array, as_matrix
+from .validation import (
+    as_float_array,
+    as_matrix,
+    check_choice,
+    check_count,
+    check_number,
+    check_rng,
+    describe,
+)
 
 NONLINEARITIES = ("tanh", "linear", "relu")
+MAX_HIDDEN = 4096  # eigenvalues of a larger random W take minutes: no lesson needs one
 
 
 def check_nonlinearity(name: str) -> str:
-    if name not in NONLINEARITIES:
-        raise ValueError(f"nonlinearity must be one of {NONLINEARITIES}; got {name!r}")
-    return name
+    return check_choice(name, "nonlinearity", NONLINEARITIES)
 
 
 def activate(a: np.ndarray, nonlinearity: str) -> np.ndarray:
@@ -53,6 +60,24 @@ class RNNTrace:
         return len(self.h) - 1
 
 
+def check_trace(trace) -> RNNTrace:
+    if not isinstance(trace, RNNTrace):
+        raise TypeError(f"trace must be the RNNTrace that rnn_forward returns; got "
+                        f"{describe(trace)}")
+    return trace
+
+
+def check_step(value, name: str, low: int, high: int, high_name: str = "") -> int:
+    """A time step: a whole number in low..high, or an error naming it and the range."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be a whole-number time step in {low}..{high}; got "
+                        f"{describe(value)}: {value!r:.40}")
+    if not low <= value <= high:
+        upper = f"{high_name} (= {high})" if high_name else f"{high}"
+        raise ValueError(f"{name} must lie in {low}..{upper}; got {name} = {value}")
+    return int(value)
+
+
 def check_rnn_inputs(W, U, xs, h0):
     W = as_matrix(W, "W")
     n = W.shape[0]
@@ -84,16 +109,15 @@ def rnn_forward(W, U, xs, h0=None, nonlinearity: str = "tanh") -> RNNTrace:
 
 def step_jacobian(trace: RNNTrace, t: int) -> np.ndarray:
     """dh_t/dh_{t-1} = diag(phi'(a_t)) W, shape (n, n): row i scaled by phi'(a_t)_i."""
-    if not 1 <= t <= trace.length:
-        raise ValueError(f"step t must lie in 1..{trace.length}; got {t}")
+    t = check_step(t, "t", 1, check_trace(trace).length)
     return derivative(trace.a[t], trace.h[t], trace.nonlinearity)[:, None] * trace.W
 
 
 def jacobian_through_time(trace: RNNTrace, k: int, T: int | None = None) -> np.ndarray:
     """dh_T/dh_k = J_T J_{T-1} ... J_{k+1} (newest on the left), shape (n, n); identity if k = T."""
-    T = trace.length if T is None else T
-    if not 0 <= k <= T <= trace.length:
-        raise ValueError(f"need 0 <= k <= T <= {trace.length}; got k = {k}, T = {T}")
+    check_trace(trace)
+    T = trace.length if T is None else check_step(T, "T", 0, trace.length)
+    k = check_step(k, "k", 0, T, "T")
     product = np.eye(trace.W.shape[0])
     for t in range(k + 1, T + 1):           # each later step multiplies on the left
         product = step_jacobian(trace, t) @ product
@@ -106,7 +130,7 @@ def jacobian_norms(trace: RNNTrace, ord=2) -> np.ndarray:
     Going backwards, dh_T/dh_{k-1} = (dh_T/dh_k) J_k: one matrix product per step, as in
     backpropagation through time.
     """
-    T, n = trace.length, trace.W.shape[0]
+    T, n = check_trace(trace).length, trace.W.shape[0]
     norms = np.empty(T + 1)
     product = np.eye(n)
     norms[T] = np.linalg.norm(product, ord)
@@ -118,6 +142,10 @@ def jacobian_norms(trace: RNNTrace, ord=2) -> np.ndarray:
 
 def unrolled_map(W, U, xs, k: int, nonlinearity: str = "tanh"):
     """h_k |--> h_T: the steps k+1..T as one function, for finite-difference checks."""
+    W, U, xs, _ = check_rnn_inputs(W, U, xs, None)  # checked now, not at the first call
+    k = check_step(k, "k", 0, len(xs))
+    check_nonlinearity(nonlinearity)
+
     def h_T(h_k):
         return rnn_forward(W, U, xs[k:], h_k, nonlinearity).h[-1]
     return h_T
@@ -125,23 +153,24 @@ def unrolled_map(W, U, xs, k: int, nonlinearity: str = "tanh"):
 
 def random_recurrent_matrix(n: int, spectral_radius: float, rng=None) -> np.ndarray:
     """A random Gaussian (n, n) matrix rescaled so its largest |eigenvalue| is spectral_radius."""
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a positive whole number; got {n!r}")
-    if not np.isfinite(spectral_radius) or spectral_radius < 0:
-        raise ValueError(f"spectral_radius must be a finite number >= 0; got {spectral_radius}")
-    rng = np.random.default_rng(0) if rng is None else rng
+    n = check_count(n, "n", maximum=MAX_HIDDEN)
+    spectral_radius = check_number(spectral_radius, "spectral_radius", 0.0, low_open=False)
+    rng = check_rng(rng)
     W = rng.normal(size=(n, n))
     return W * (spectral_radius / np.max(np.abs(np.linalg.eigvals(W))))
 
 
 def spectral_radius(W) -> float:
-    return float(np.max(np.abs(np.linalg.eigvals(as_matrix(W, "W")))))
+    """The largest |eigenvalue| of a square matrix W."""
+    W = as_matrix(W, "W")
+    if W.shape[0] != W.shape[1]:
+        raise ValueError(f"W must be square to have eigenvalues; got shape {W.shape}")
+    return float(np.max(np.abs(np.linalg.eigvals(W))))
 
 
 def clip_by_norm(gradient, max_norm: float) -> np.ndarray:
     """Rescale gradient to norm max_norm if it is longer; its direction never changes."""
     gradient = as_float_array(gradient, "gradient")
-    if not np.isfinite(max_norm) or max_norm <= 0:
-        raise ValueError(f"max_norm must be a positive number; got {max_norm}")
+    max_norm = check_number(max_norm, "max_norm")
     norm = np.linalg.norm(gradient)
     return gradient * (max_norm / norm) if norm > max_norm else gradient

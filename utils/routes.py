@@ -16,35 +16,51 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .chain import single_blas_thread
+from .chain import MAX_SECONDS, single_blas_thread
 from .costs import DEFAULT_MAX_BYTES, matmul_costs
 from .matmul import chain_rule_via_tensor, matmul_jacobian
-from .validation import as_matrix, check_matmul_shapes, check_wrt
+from .validation import (
+    as_float_array,
+    as_matrix,
+    check_count,
+    check_function,
+    check_matmul_shapes,
+    check_max_bytes,
+    check_number,
+    check_wrt,
+)
 
 
 def tensor_route(dL_dC, A, B, wrt: str = "A", max_bytes: int = DEFAULT_MAX_BYTES) -> np.ndarray:
     """dL/dX through the 4-D tensor dC/dX: correct, and wasteful."""
+    dL_dC, A, B = check_route_inputs(dL_dC, A, B, wrt)
     return chain_rule_via_tensor(dL_dC, matmul_jacobian(A, B, wrt, max_bytes=max_bytes))
+
+
+def check_route_inputs(dL_dC, A, B, wrt: str):
+    """A, B as matrices that multiply, dL_dC shaped like C = A @ B, wrt 'A' or 'B'."""
+    A, B = as_matrix(A, "A"), as_matrix(B, "B")
+    check_matmul_shapes(A, B)
+    check_wrt(wrt)
+    dL_dC = as_float_array(dL_dC, "dL_dC")
+    if dL_dC.shape != (A.shape[0], B.shape[1]):
+        raise ValueError(f"dL_dC must have the shape of C = A @ B, (A's rows, B's columns) = "
+                         f"{(A.shape[0], B.shape[1])} for A {A.shape} and B {B.shape}; got "
+                         f"{dL_dC.shape}")
+    return dL_dC, A, B
 
 
 def vjp_route(dL_dC, A, B, wrt: str = "A") -> np.ndarray:
     """dL/dX as one matrix product: dL/dC @ B.T for X = A, A.T @ dL/dC for X = B."""
-    A, B = as_matrix(A, "A"), as_matrix(B, "B")
-    check_matmul_shapes(A, B)
-    check_wrt(wrt)
-    dL_dC = np.asarray(dL_dC, dtype=float)
-    if dL_dC.shape != (A.shape[0], B.shape[1]):
-        raise ValueError(f"dL_dC must have C's shape {(A.shape[0], B.shape[1])}; "
-                         f"got {dL_dC.shape}")
+    dL_dC, A, B = check_route_inputs(dL_dC, A, B, wrt)
     return dL_dC @ B.T if wrt == "A" else A.T @ dL_dC
 
 
 def best_time(run, repeats: int = 3, min_seconds: float = 2e-3) -> float:
     """Seconds per call of `run()`: the best of `repeats` timings, each long enough to read."""
-    if not callable(run):
-        raise TypeError(f"run must be a function of no arguments; got {type(run).__name__}")
-    if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
-        raise ValueError(f"repeats must be a whole number >= 1; got {repeats!r}")
+    check_function(run, "run", "a function of no arguments")
+    repeats = check_count(repeats, "repeats")
+    min_seconds = check_number(min_seconds, "min_seconds", high=MAX_SECONDS, high_open=False)
     start = time.perf_counter()
     run()
     once = max(time.perf_counter() - start, 1e-9)
@@ -60,6 +76,7 @@ def best_time(run, repeats: int = 3, min_seconds: float = 2e-3) -> float:
 
 def peak_bytes(run) -> int:
     """The most memory numpy had allocated at once while `run()` ran, beyond what was before."""
+    check_function(run, "run", "a function of no arguments")
     was_tracing = tracemalloc.is_tracing()
     if not was_tracing:
         tracemalloc.start()
@@ -76,7 +93,7 @@ def peak_bytes(run) -> int:
 
 def fit_slope(x, y) -> float:
     """The slope of log y against log x: y ~ x**slope."""
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    x, y = as_float_array(x, "x"), as_float_array(y, "y")
     if x.shape != y.shape or x.ndim != 1 or x.size < 2:
         raise ValueError(f"x and y must be 1-D of the same length >= 2; got shapes "
                          f"{x.shape} and {y.shape}")
@@ -120,12 +137,19 @@ def measure_routes(sizes, wrt: str = "A", repeats: int = 3, seed: int = 0,
     The tensor route is skipped (NaN) where dC/dX would exceed `tensor_max_bytes`. Times are
     taken with numpy's BLAS on one thread (`utils.chain.single_blas_thread`).
     """
-    sizes = np.asarray(sizes)
-    if sizes.ndim != 1 or sizes.size < 2 or sizes.dtype.kind not in "iu" or np.any(sizes < 1):
-        raise ValueError(f"sizes must be a list of at least two whole numbers >= 1; "
-                         f"got {sizes.tolist()!r}")
+    if isinstance(sizes, (str, bytes, dict)) or not hasattr(sizes, "__len__"):
+        raise TypeError(f"sizes must be a list of at least two whole numbers >= 1; got "
+                        f"{sizes!r:.40}")
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must hold at least two whole numbers (to fit a slope); got "
+                         f"{sizes!r:.40}")
+    sizes = np.array([check_count(n, f"sizes[{k}]") for k, n in enumerate(sizes)])
     check_wrt(wrt)
-    rng = np.random.default_rng(seed)
+    repeats = check_count(repeats, "repeats")
+    tensor_max_bytes = check_max_bytes(tensor_max_bytes, "tensor_max_bytes")
+    if on_progress is not None:
+        check_function(on_progress, "on_progress", "a function of the number of sizes done")
+    rng = np.random.default_rng(check_count(seed, "seed", minimum=0))
     rows = []
     with single_blas_thread():
         for k, n in enumerate(sizes.tolist()):

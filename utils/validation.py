@@ -17,8 +17,12 @@ def describe(x) -> str:
 
 def as_float_array(x, name: str) -> np.ndarray:
     """`x` as a float32 or float64 array, or a TypeError naming `name` and what it got."""
-    if isinstance(x, np.ndarray) and x.dtype in _KEPT_FLOATS:
+    if type(x) is np.ndarray and x.dtype in _KEPT_FLOATS:
         return x  # the fast path: no copy, no checks beyond this line
+    if isinstance(x, np.ma.MaskedArray):
+        raise TypeError(f"{name} must be a plain numpy array; got a masked array, whose mask "
+                        f"the computation would silently ignore. Pass {name}.filled(value) or "
+                        f"drop the masked entries first")
     if isinstance(x, (str, bytes, dict, set)) or x is None:
         raise TypeError(f"{name} must be a numeric array (a numpy array or nested lists of "
                         f"numbers); got {describe(x)}: {x!r:.60}")
@@ -68,10 +72,80 @@ def check_wrt(wrt) -> str:
     return wrt
 
 
-def check_max_bytes(max_bytes) -> int:
+def check_max_bytes(max_bytes, name: str = "max_bytes") -> int:
     """A positive whole number of bytes."""
     if isinstance(max_bytes, bool) or not isinstance(max_bytes, (int, np.integer)):
-        raise TypeError(f"max_bytes must be a whole number of bytes; got {describe(max_bytes)}")
+        raise TypeError(f"{name} must be a whole number of bytes; got {describe(max_bytes)}")
     if max_bytes <= 0:
-        raise ValueError(f"max_bytes must be positive; got {max_bytes}")
+        raise ValueError(f"{name} must be positive; got {max_bytes}")
     return int(max_bytes)
+
+
+def check_count(value, name: str, minimum: int = 1, maximum: int | None = None) -> int:
+    """A whole number in minimum..maximum (not a bool, not a float), or an error naming `name`."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be a whole number >= {minimum}; got {describe(value)}: "
+                        f"{value!r:.40}")
+    if value < minimum:
+        raise ValueError(f"{name} must be a whole number >= {minimum}; got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} = {value:,} is too large: at most {maximum:,} here (more would "
+                         f"take too long or too much memory)")
+    return int(value)
+
+
+def check_number(value, name: str, low: float = 0.0, *, low_open: bool = True,
+                 high: float = np.inf, high_open: bool = True) -> float:
+    """A real number (not a bool, string, array or complex) in the interval low..high.
+
+    The bounds are excluded unless low_open/high_open is False; NaN is always refused.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer,
+                                                                     np.floating)):
+        raise TypeError(f"{name} must be a real number; got {describe(value)}: {value!r:.40}")
+    value = float(value)
+    below = value <= low if low_open else value < low
+    above = value >= high if high_open else value > high
+    if np.isnan(value) or below or above:
+        interval = (f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}")
+        raise ValueError(f"{name} must lie in {interval}; got {value}")
+    return value
+
+
+def check_choice(value, name: str, choices) -> str:
+    """One of the strings in `choices`, or a ValueError listing them."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got "
+                         f"{value!r:.40}")
+    return value
+
+
+def check_rng(rng, name: str = "rng") -> np.random.Generator:
+    """A numpy Generator, or the fixed default_rng(0) for None."""
+    if rng is None:
+        return np.random.default_rng(0)
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"{name} must be a numpy Generator (np.random.default_rng(seed)) or "
+                        f"None; got {describe(rng)}")
+    return rng
+
+
+def check_function(f, name: str, expected: str = "a function") -> None:
+    if not callable(f):
+        raise TypeError(f"{name} must be {expected}; got {describe(f)}: {f!r:.40}")
+
+
+def check_labels(labels, n_rows: int, n_classes: int) -> np.ndarray:
+    """Class labels for `n_rows` rows of logits: whole numbers in 0..n_classes - 1, or an error."""
+    try:
+        labels = np.asarray(labels)
+    except ValueError as error:  # ragged nested lists
+        raise TypeError(f"labels must be a 1-D array of whole numbers; numpy could not read "
+                        f"{describe(labels)} as one ({error})") from None
+    if labels.shape != (n_rows,) or labels.dtype.kind not in "iu":
+        raise ValueError(f"labels must be whole numbers of shape ({n_rows},), one class per row "
+                         f"of logits; got shape {labels.shape} and dtype {labels.dtype}")
+    if n_rows and (labels.min() < 0 or labels.max() >= n_classes):
+        raise ValueError(f"labels must lie in 0..{n_classes - 1} (logits have {n_classes} "
+                         f"columns); got {labels.min()}..{labels.max()}")
+    return labels

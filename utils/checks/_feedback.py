@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import solutions
+from ._running import TimedOut, body_is_stub, call_with_limit
 
 PASS, FAIL, TODO = "✅", "❌", "⏳"
 
@@ -80,7 +81,7 @@ def _compare(exercise, answer, expected, mistakes, rtol, atol, what) -> Feedback
         return not_done(exercise)
     try:  # complex numbers and None entries get their own message (not a ComplexWarning)
         raw = np.asarray(answer)
-    except (TypeError, ValueError):
+    except Exception:  # noqa: BLE001 (an answer's own __array__ may raise anything)
         raw = None
     if raw is not None and np.iscomplexobj(raw):
         return Feedback(False, f"{FAIL} {exercise}: {what} should be real numbers; got complex "
@@ -90,9 +91,11 @@ def _compare(exercise, answer, expected, mistakes, rtol, atol, what) -> Feedback
                                f"entry with a number.", "None entries")
     try:
         answer = np.asarray(answer, dtype=float)
-    except (TypeError, ValueError):
+    except Exception as error:  # noqa: BLE001 (an answer's own __array__ may raise anything)
+        reason = "" if isinstance(error, (TypeError, ValueError)) else (
+            f" (turning it into an array raised {type(error).__name__}: {error})")
         return Feedback(False, f"{FAIL} {exercise}: {what} should be a numeric array; got "
-                               f"{type(answer).__name__}.", "not numeric")
+                               f"{type(answer).__name__}{reason}.", "not numeric")
     expected = np.asarray(expected, dtype=float)
     if answer.shape == expected.shape and np.allclose(answer, expected, rtol=rtol, atol=atol):
         return Feedback(True, f"{PASS} {exercise}: correct.")
@@ -109,27 +112,57 @@ def _compare(exercise, answer, expected, mistakes, rtol, atol, what) -> Feedback
 
 
 def run_learner_function(exercise: str, function, *args):
-    """Call the learner's function on copies of the arrays in `args`.
+    """Call the learner's function on copies of the arrays in `args`, under a time limit.
 
-    Returns (value, None), or (None, Feedback) when it is a stub, not a function, raises, or
-    returns the stub `...`/None: the learner's error becomes feedback, never a traceback.
+    Returns (value, None), or (None, Feedback) when it is a stub, not a function, raises, does
+    not return within _running.TIME_LIMIT_SECONDS, or returns `...`/None: whatever the
+    learner's code does ends in feedback, never a traceback or a hung kernel.
     """
     if is_stub(function):
         return None, not_done(exercise)
     if not callable(function):
         return None, Feedback(False, f"{FAIL} {exercise}: expected a function (def ...); got "
                                      f"{type(function).__name__}.", "not a function")
+    called_with = ", ".join(f"shape {a.shape}" if isinstance(a, np.ndarray)
+                            else type(a).__name__ for a in args)
     try:
-        value = function(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in args])
+        value = call_with_limit(function,
+                                *[np.copy(a) if isinstance(a, np.ndarray) else a for a in args])
+    except TimedOut as timeout:
+        return None, timed_out(exercise, timeout, called_with)
     except Exception as error:  # the learner's code: report it instead of a traceback
-        shapes = ", ".join(f"shape {a.shape}" if isinstance(a, np.ndarray) else type(a).__name__
-                           for a in args)
         return None, Feedback(False, f"{FAIL} {exercise}: your function raised "
-                                     f"{type(error).__name__}: {error} (called with {shapes}).",
-                              "raised")
+                                     f"{type(error).__name__}: {error} (called with "
+                                     f"{called_with}).", "raised")
+    if value is None and not body_is_stub(function):
+        return None, Feedback(False, f"{FAIL} {exercise}: your function ran but returned None: "
+                                     f"it has no `return` line (or `return` with nothing after "
+                                     f"it). End it with `return` and your answer.", "no return")
     if is_stub(value):
         return None, not_done(exercise)
+    try:  # checkers read answers with numpy (np.shape, np.asarray): probe that once, here
+        np.asarray(value)
+    except (TypeError, ValueError):
+        pass  # ragged tuples, odd types: each checker has its own words for those
+    except Exception as error:  # noqa: BLE001 (an answer's own __array__ may raise anything)
+        return None, Feedback(False, f"{FAIL} {exercise}: your function returned a "
+                                     f"{type(value).__name__} that numpy cannot read as an "
+                                     f"array: {type(error).__name__}: {error}. Return a numpy "
+                                     f"array.", "not numeric")
     return value, None
+
+
+def timed_out(exercise: str, timeout: TimedOut, called_with: str) -> Feedback:
+    """Feedback for a function that did not return in time, e.g. an endless loop."""
+    outcome = "so it was stopped" if timeout.stopped else "so the check stopped waiting"
+    message = (f"{FAIL} {exercise}: your function did not return within {timeout.seconds:g} s "
+               f"(called with {called_with}), {outcome}. Most likely it loops forever: check "
+               f"that every `while` loop's condition can become False.")
+    if not timeout.stopped:
+        message += (" It could not be stopped here (no timer signal on this platform or "
+                    "thread), so it may still be running: restart the kernel if the notebook "
+                    "gets slow.")
+    return Feedback(False, message, "timed out")
 
 
 def solution(exercise: str) -> None:

@@ -7,7 +7,16 @@ import numpy as np
 
 from .. import autodiff as ad
 from .. import solutions
-from ._feedback import FAIL, Feedback, Mistake, compare, correct, run_learner_function
+from ._feedback import (
+    FAIL,
+    Feedback,
+    Mistake,
+    compare,
+    correct,
+    run_learner_function,
+    timed_out,
+)
+from ._running import TimedOut, call_with_limit
 
 
 def _dense_case():
@@ -188,9 +197,16 @@ def check_vjp_rule(sin_vjp) -> Feedback:
     # registered on a private primitive, the rule must give the gradient of a real loss
     sin = ad.Primitive("sin (checker)", np.sin)
     ad.defvjp(sin, 0, sin_vjp)
-    try:
-        W = np.random.default_rng(55).normal(size=(4, 2))
-        gradient = ad.grad(lambda x_: ad.sum(sin(x_ @ W) * 0.5))(x)
+    W = np.random.default_rng(55).normal(size=(4, 2))
+    try:  # the rule now meets a shape (3, 2) of its own: whatever it does becomes feedback
+        gradient = call_with_limit(ad.grad(lambda x_: ad.sum(sin(x_ @ W) * 0.5)), x)
+    except TimedOut as timeout:
+        return timed_out(exercise, timeout, "g, ans and x of shape (3, 2), inside the autodiff")
+    except Exception as error:  # noqa: BLE001 (the learner's rule, run by the autodiff)
+        return Feedback(False, f"{FAIL} {exercise}: your rule is right on its own but raised "
+                               f"{type(error).__name__} inside the autodiff graph, where g, ans "
+                               f"and x have shape (3, 2): {error}. Compute the result from g, "
+                               f"ans and x only, with no fixed shapes.", "fails in a graph")
     finally:
         del ad.VJP_RULES[sin.name, 0]
     expected = (0.5 * np.cos(x @ W)) @ W.T
