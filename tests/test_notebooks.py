@@ -1,5 +1,6 @@
 """The notebooks as files: order, stored outputs, navigation, stubs. (nbval re-runs them.)"""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -8,7 +9,7 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]*-*.ipynb"))
 NAMES = [path.name for path in NOTEBOOKS]
 
 
@@ -17,9 +18,13 @@ def code_cells(path):
 
 
 def test_notebooks_are_numbered_in_teaching_order():
+    """NN-topic for the lessons, 00, 01, ... without gaps; NNa-topic for a page that follows NN."""
     assert NAMES[0] == "00-start-here.ipynb"
-    numbers = [int(name[:2]) for name in NAMES]
-    assert numbers == list(range(len(numbers))), f"gaps or duplicates in {NAMES}"
+    lessons = [int(name[:2]) for name in NAMES if name[2] == "-"]
+    assert lessons == list(range(len(lessons))), f"gaps or duplicates in {NAMES}"
+    companions = [name for name in NAMES if name[2] != "-"]
+    assert all(re.fullmatch(r"\d\d[a-z]-[a-z0-9-]+\.ipynb", n) and int(n[:2]) in lessons
+               for n in companions), f"a companion page must be named NNa-topic: {companions}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=NAMES)
