@@ -211,3 +211,37 @@ def test_vjp_rule_names_each_mistake(mistake, answer):
     assert not feedback.passed and feedback.mistake == mistake, feedback.message
 
 
+
+
+# ----- 05-mean-loss-grad: L = (1/N) Σ_r ½‖y_r - t_r‖² -----
+
+
+def test_mean_loss_reference_agrees_with_autograd():
+    import autograd.numpy as anp
+    from autograd import grad
+
+    rng = np.random.default_rng(1)
+    Y, T = rng.normal(size=(5, 2)), rng.normal(size=(5, 2))
+    loss = lambda Y: anp.mean(0.5 * anp.sum((Y - T) ** 2, axis=1))  # noqa: E731
+    assert np.allclose(solutions.mean_squared_error_grad(Y, T), grad(loss)(Y))
+
+
+def test_mean_loss_checker_accepts_the_reference_and_says_not_done():
+    assert checks.check_mean_loss_grad(solutions.mean_squared_error_grad).passed
+    assert checks.check_mean_loss_grad(lambda Y, T: (Y - T) * (1 / Y.shape[0])).passed
+    assert checks.check_mean_loss_grad(lambda Y, T: ...).mistake == "not done"
+
+
+@pytest.mark.parametrize("mistake, answer", [
+    ("1/N missing", lambda Y, T: Y - T),
+    ("divided by every entry", lambda Y, T: (Y - T) / Y.size),
+    ("sign slip", lambda Y, T: (T - Y) / len(Y)),
+    ("½ not cancelled", lambda Y, T: 2 * (Y - T) / len(Y)),
+    ("½ kept", lambda Y, T: 0.5 * (Y - T) / len(Y)),
+    ("1/N twice", lambda Y, T: (Y - T) / len(Y) ** 2),
+    ("batch averaged away", lambda Y, T: (Y - T).mean(axis=0)),
+    ("wrong values", lambda Y, T: (Y + T) / len(Y)),
+])
+def test_mean_loss_checker_names_each_mistake(mistake, answer):
+    feedback = checks.check_mean_loss_grad(answer)
+    assert not feedback.passed and feedback.mistake == mistake, feedback.message

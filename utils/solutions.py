@@ -96,6 +96,17 @@ def tensor_bytes(m, n, p):
     return m * p * m * n * 8
 
 
+def batch_jacobian(X, W):
+    """Jacobian of Y = tanh(X @ W), row by row: shape (N, m, N, n); only blocks (r, :, r, :)."""
+    Y = np.tanh(X @ W)
+    N, n = X.shape
+    J = np.zeros((N, W.shape[1], N, n))
+    for r in range(N):  # row r of Y depends on row r of X only: the other blocks stay zero
+        J[r, :, r, :] = (1 - Y[r] ** 2)[:, None] * W.T  # diag(1 - y_r²) · Wᵀ, (m, n)
+    return J
+
+
+REFERENCES["03-batch-jacobian"] = batch_jacobian
 REFERENCES["03-dC-dA"] = dC_dA_by_loops
 REFERENCES["03-dC-dB"] = dC_dB_by_rule
 REFERENCES["03-tensor-bytes"] = tensor_bytes
@@ -103,6 +114,18 @@ REFERENCES["03-tensor-bytes"] = tensor_bytes
 
 
 # === 04 The efficient VJP ===
+def lecture_grad_A(dL_dC, A, B):
+    """dL/dA for C = A @ B: dL/da_kl = sum_j dL/dc_kj b_lj, so dL/dC @ B.T, (m, p) @ (p, n)."""
+    return dL_dC @ B.T
+
+
+def sandwich_grad(dL_dC, A, B):
+    """dL/dA for C = A @ B @ A.T: A is used twice, so the two products' VJPs add up."""
+    as_left_factor = dL_dC @ (B @ A.T).T       # C = A M with M = B Aᵀ: G Mᵀ = G A Bᵀ
+    as_right_factor = dL_dC.T @ (A @ B)        # C = K Aᵀ with K = A B: (Kᵀ G)ᵀ = Gᵀ K
+    return as_left_factor + as_right_factor
+
+
 def grad_A(dL_dC, A, B):
     """dL/dA for C = A.T @ B: dL/da_kl = sum_j b_kj dL/dc_lj, so B @ dL/dC.T, (n, p) @ (p, m)."""
     return B @ dL_dC.T
@@ -118,6 +141,8 @@ def chain_rule(dL_dC, dC_dX):
     return np.tensordot(dL_dC, dC_dX, axes=dL_dC.ndim)
 
 
+REFERENCES["04-lecture-grad-A"] = lecture_grad_A
+REFERENCES["04-challenge-ABAT"] = sandwich_grad
 REFERENCES["04-grad-A"] = grad_A
 REFERENCES["04-grad-B"] = grad_B
 REFERENCES["04-chain-rule"] = chain_rule
@@ -153,6 +178,12 @@ def sin_vjp(g, ans, x):
     return g * np.cos(x)
 
 
+def mean_squared_error_grad(Y, T):
+    """dL/dY for L = (1/N) Σ_r ½‖y_r - t_r‖², Y and T (N, k): row r gives (y_r - t_r) / N."""
+    return (Y - T) / len(Y)
+
+
+REFERENCES["05-mean-loss-grad"] = mean_squared_error_grad
 REFERENCES["05-dense-backward"] = linear_backward
 REFERENCES["05-relu-backward"] = dense_relu_backward
 REFERENCES["05-used-twice"] = gram_vjp

@@ -190,3 +190,44 @@ def check_tensor_bytes(tensor_bytes) -> Feedback:
     thousand = solutions.tensor_bytes(1000, 1000, 1000)
     return correct(exercise, f"m·p·m·n entries × 8 bytes; for m = n = p = 1000 that is "
                              f"{thousand:,} bytes, 8 TB.")
+
+
+def check_batch_jacobian(batch_jacobian) -> Feedback:
+    """03-batch-jacobian: batch_jacobian(X, W) = dY/dX for Y = tanh(X @ W), (N, m, N, n)."""
+    exercise = "03-batch-jacobian"
+    gen = np.random.default_rng(33)
+    for N, n, m in ((3, 3, 3), (2, 3, 4)):  # square first: transposed blocks still fit
+        X, W = gen.normal(size=(N, n)), gen.normal(size=(n, m))
+        answer, feedback = run_learner_function(exercise, batch_jacobian, X, W)
+        if feedback is not None:
+            return feedback
+        expected = solutions.batch_jacobian(X, W)
+        fade = 1 - np.tanh(X @ W) ** 2                              # (N, m)
+        blocks = np.stack([fade[r][:, None] * W.T for r in range(N)])  # (N, m, n)
+        mistakes = [
+            Mistake("diagonal blocks only", blocks, f"you returned the N blocks of shape "
+                    f"(m, n), one per row: shape {blocks.shape}. The Jacobian of the whole batch "
+                    f"is (N, m, N, n) = {expected.shape}; block (r, s) is ∂y_r/∂x_s, and it is "
+                    f"zero for r ≠ s because row r of Y never sees row s of X."),
+            Mistake("off-diagonal blocks filled",
+                    np.broadcast_to(blocks[:, :, None, :], expected.shape),
+                    "every block (r, s) holds row r's Jacobian, even for s ≠ r. Row r of Y is "
+                    "computed from row r of X alone, so ∂y_r/∂x_s = 0 for s ≠ r."),
+            Mistake("tanh factor missing", np.einsum("rs,ml->rmsl", np.eye(N), W.T),
+                    "your blocks are Wᵀ: the tanh's derivative, 1 - y², is missing. Block r is "
+                    "diag(1 - y_r²) · Wᵀ."),
+            Mistake("other layout", expected.transpose(2, 3, 0, 1), "you built the "
+                    "denominator-layout tensor, input axes first. Ours is output.shape + "
+                    "input.shape: (N, m, N, n), J[r, i, s, l] = ∂y_ri/∂x_sl."),
+        ]
+        if n == m:  # W and Wᵀ have the same shape only here
+            mistakes.append(Mistake(
+                "block transposed", np.einsum("rs,ml->rmsl", np.eye(N), W) * fade[:, :, None, None],
+                "your blocks use W where Wᵀ belongs: y_ri = tanh(Σ_l x_rl w_li), so "
+                "∂y_ri/∂x_rl = (1 - y_ri²) w_li, entry (i, l) of diag(1 - y_r²) · Wᵀ."))
+        feedback = compare(exercise, answer, expected, mistakes, what="dY/dX",
+                           where=f"with X {X.shape}, W {W.shape}")
+        if not feedback.passed:
+            return feedback
+    return correct(exercise, "block (r, r) is diag(1 - y_r²) · Wᵀ and every other block is "
+                             "zero: a batch is N independent functions side by side.")
