@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import solutions
+from ._slips import generic_slip
 
 PASS, FAIL, TODO = "✅", "❌", "⏳"
 
@@ -100,6 +101,9 @@ def _compare(exercise, answer, expected, mistakes, rtol, atol, what) -> Feedback
         value = np.asarray(mistake.value, dtype=float)
         if value.shape == answer.shape and np.allclose(answer, value, rtol=rtol, atol=atol):
             return Feedback(False, f"{FAIL} {exercise}: {mistake.hint}", mistake.name)
+    slip = generic_slip(answer, expected, rtol, atol)  # NaN, sign, transpose, a constant factor
+    if slip is not None:
+        return Feedback(False, f"{FAIL} {exercise}: {slip[1]}", slip[0])
     if answer.shape != expected.shape:
         return Feedback(False, f"{FAIL} {exercise}: expected shape {expected.shape}, got "
                                f"{answer.shape}.", "wrong shape")

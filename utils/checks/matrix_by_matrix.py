@@ -164,6 +164,9 @@ def check_tensor_bytes(tensor_bytes) -> Feedback:
             Mistake("bits not bytes", m * p * m * n * 64,
                     "that is the size in bits: a float64 has 64 bits but 8 bytes. Multiply the "
                     "m·p·m·n entries by 8, not 64."),
+            Mistake("float32 bytes", m * p * m * n * 4,
+                    "that is the size in float32, 4 bytes an entry. numpy's default (and "
+                    "this course's) dtype is float64: 8 bytes an entry."),
             Mistake("assumed square", n**4 * 8,
                     "that is n⁴ · 8, right only for square matrices (m = n = p). Here the sizes "
                     "differ: dC/dA has shape (m, p, m, n), so m·p·m·n entries."),
