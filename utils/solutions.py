@@ -22,7 +22,9 @@ def warmup_shape(A_shape, B_shape):
     return C_shape + tuple(A_shape)
 
 
-REFERENCES["00-warmup-shape"] = warmup_shape
+# The warm-up asks for a tuple, so its printed solution is the line a learner writes.
+REFERENCES["00-warmup-shape"] = (
+    "answer = (2, 4, 2, 3)  # dC/dA: C.shape (2, 4) followed by A.shape (2, 3)")
 
 
 # === 01 Jacobians ===
@@ -106,10 +108,10 @@ def batch_jacobian(X, W):
     return J
 
 
-REFERENCES["03-batch-jacobian"] = batch_jacobian
 REFERENCES["03-dC-dA"] = dC_dA_by_loops
 REFERENCES["03-dC-dB"] = dC_dB_by_rule
 REFERENCES["03-tensor-bytes"] = tensor_bytes
+REFERENCES["03-batch-jacobian"] = batch_jacobian
 # (end of 03 Matrix by matrix)
 
 
@@ -142,10 +144,10 @@ def chain_rule(dL_dC, dC_dX):
 
 
 REFERENCES["04-lecture-grad-A"] = lecture_grad_A
-REFERENCES["04-challenge-ABAT"] = sandwich_grad
 REFERENCES["04-grad-A"] = grad_A
 REFERENCES["04-grad-B"] = grad_B
 REFERENCES["04-chain-rule"] = chain_rule
+REFERENCES["04-challenge-ABAT"] = sandwich_grad
 # (end of 04 The efficient VJP)
 
 
@@ -183,11 +185,11 @@ def mean_squared_error_grad(Y, T):
     return (Y - T) / len(Y)
 
 
-REFERENCES["05-mean-loss-grad"] = mean_squared_error_grad
 REFERENCES["05-dense-backward"] = linear_backward
 REFERENCES["05-relu-backward"] = dense_relu_backward
 REFERENCES["05-used-twice"] = gram_vjp
 REFERENCES["05-sin-rule"] = sin_vjp
+REFERENCES["05-mean-loss-grad"] = mean_squared_error_grad
 # (end of 05 The backward pass)
 
 

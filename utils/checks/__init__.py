@@ -17,6 +17,7 @@ from ._feedback import (
     run_learner_function,
     solution,
 )
+from ._progress import progress_table, recorded, reset_progress
 from .backward_pass import (
     check_dense_backward,
     check_mean_loss_grad,
@@ -55,7 +56,13 @@ from .vjp import (
     gradient_exercise_inputs,
 )
 
+# Every public checker records its last verdict (utils/checks/_progress.py), in this one place.
+for _name in [name for name in dir() if name.startswith("check_")]:
+    globals()[_name] = recorded(globals()[_name])
+
 __all__ = [
+    "progress_table",
+    "reset_progress",
     "PASS",
     "FAIL",
     "TODO",

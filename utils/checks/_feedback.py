@@ -142,7 +142,7 @@ def solution(exercise: str) -> None:
     if reference is None:
         known = ", ".join(sorted(solutions.REFERENCES))
         raise ValueError(f"no exercise called {exercise!r}; the exercises are: {known}")
-    print(inspect.getsource(reference))
+    print(reference if isinstance(reference, str) else inspect.getsource(reference))
 
 
 
