@@ -65,3 +65,10 @@ def test_one_navigation_cell_at_each_end(path):
     where = [k for k, c in enumerate(cells) if c.source.startswith(marker)
              and "contents" not in c.metadata.get("tags", [])]
     assert where == [1, len(cells) - 1], f"{path.name}: navigation cells at {where}"
+
+
+def test_every_notebook_keeps_the_reading_budget():
+    """At most 2,200 words of prose outside collapsible notes, code cells of median <= 6 lines."""
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "notebook_stats.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr + result.stdout

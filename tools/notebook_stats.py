@@ -3,7 +3,8 @@
 `python tools/notebook_stats.py [--check] [notebooks...]` prints one row per notebook; with
 --check it exits 1 if a notebook has more than 2,200 words of prose or a code-cell median
 above 6 lines. Prose is the text of markdown cells without code blocks, HTML tags, link
-targets, LaTeX and generated navigation cells; a word is a run of letters or digits.
+targets, LaTeX and generated navigation cells; a word is a run of letters or digits. Words in
+collapsible notes (<details>) are counted apart: they are asides a student opens on purpose.
 """
 
 from __future__ import annotations
@@ -32,29 +33,36 @@ def prose(markdown: str) -> str:
     return text
 
 
-def stats(path: Path) -> tuple[int, float]:
-    """(words of prose, median lines per code cell) of one notebook."""
+def count_words(markdown: str) -> int:
+    return len(re.findall(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?", prose(markdown)))
+
+
+def stats(path: Path) -> tuple[int, int, float]:
+    """(words of prose, words in <details> notes, median lines per code cell) of a notebook."""
     cells = nbformat.read(path, as_version=4).cells
-    words = sum(len(re.findall(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?", prose(c.source)))
-                for c in cells if c.cell_type == "markdown" and GENERATED not in c.source)
+    texts = [c.source for c in cells if c.cell_type == "markdown" and GENERATED not in c.source]
+    notes = [n for t in texts for n in re.findall(r"<details>.*?</details>", t, flags=re.S)]
+    in_notes = sum(count_words(n) for n in notes)
+    words = sum(count_words(t) for t in texts) - in_notes
     lines = [len([ln for ln in c.source.splitlines() if ln.strip()])
              for c in cells if c.cell_type == "code"]
-    return words, statistics.median(lines) if lines else 0.0
+    return words, in_notes, statistics.median(lines) if lines else 0.0
 
 
 def main() -> None:
     check = "--check" in sys.argv[1:]
     paths = [Path(a) for a in sys.argv[1:] if a != "--check"] or notebook_paths()
     over = []
-    print(f"{'notebook':32s} {'words':>6s} {'median lines':>13s}")
-    total = 0
+    print(f"{'notebook':32s} {'words':>6s} {'in notes':>9s} {'median lines':>13s}")
+    total = total_notes = 0
     for path in paths:
-        words, median = stats(path)
-        total += words
+        words, in_notes, median = stats(path)
+        total, total_notes = total + words, total_notes + in_notes
         flag = words > MAX_WORDS or median > MAX_MEDIAN_LINES
         over += [path.name] if flag else []
-        print(f"{path.name:32s} {words:6d} {median:13.1f}{'  over budget' if flag else ''}")
-    print(f"{'total':32s} {total:6d}")
+        print(f"{path.name:32s} {words:6d} {in_notes:9d} {median:13.1f}"
+              f"{'  over budget' if flag else ''}")
+    print(f"{'total':32s} {total:6d} {total_notes:9d}")
     if check and over:
         sys.exit(f"over {MAX_WORDS} words or a median over {MAX_MEDIAN_LINES} lines: {over}")
 
