@@ -213,7 +213,7 @@ def test_vjp_rule_names_each_mistake(mistake, answer):
 
 
 
-# ----- 05-mean-loss-grad: L = (1/N) Σ_r ½‖y_r - t_r‖² -----
+# ----- 05-mean-loss-grad: L = (1/N) Σ_r ½‖p_r - y_r‖² -----
 
 
 def test_mean_loss_reference_agrees_with_autograd():
@@ -221,26 +221,26 @@ def test_mean_loss_reference_agrees_with_autograd():
     from autograd import grad
 
     rng = np.random.default_rng(1)
-    Y, T = rng.normal(size=(5, 2)), rng.normal(size=(5, 2))
-    loss = lambda Y: anp.mean(0.5 * anp.sum((Y - T) ** 2, axis=1))  # noqa: E731
-    assert np.allclose(solutions.mean_squared_error_grad(Y, T), grad(loss)(Y))
+    P, Y = rng.normal(size=(5, 2)), rng.normal(size=(5, 2))
+    loss = lambda P: anp.mean(0.5 * anp.sum((P - Y) ** 2, axis=1))  # noqa: E731
+    assert np.allclose(solutions.mean_squared_error_grad(P, Y), grad(loss)(P))
 
 
 def test_mean_loss_checker_accepts_the_reference_and_says_not_done():
     assert checks.check_mean_loss_grad(solutions.mean_squared_error_grad).passed
-    assert checks.check_mean_loss_grad(lambda Y, T: (Y - T) * (1 / Y.shape[0])).passed
-    assert checks.check_mean_loss_grad(lambda Y, T: ...).mistake == "not done"
+    assert checks.check_mean_loss_grad(lambda P, Y: (P - Y) * (1 / P.shape[0])).passed
+    assert checks.check_mean_loss_grad(lambda P, Y: ...).mistake == "not done"
 
 
 @pytest.mark.parametrize("mistake, answer", [
-    ("1/N missing", lambda Y, T: Y - T),
-    ("divided by every entry", lambda Y, T: (Y - T) / Y.size),
-    ("sign slip", lambda Y, T: (T - Y) / len(Y)),
-    ("½ not cancelled", lambda Y, T: 2 * (Y - T) / len(Y)),
-    ("½ kept", lambda Y, T: 0.5 * (Y - T) / len(Y)),
-    ("1/N twice", lambda Y, T: (Y - T) / len(Y) ** 2),
-    ("batch averaged away", lambda Y, T: (Y - T).mean(axis=0)),
-    ("wrong values", lambda Y, T: (Y + T) / len(Y)),
+    ("1/N missing", lambda P, Y: P - Y),
+    ("divided by every entry", lambda P, Y: (P - Y) / P.size),
+    ("sign slip", lambda P, Y: (Y - P) / len(P)),
+    ("½ not cancelled", lambda P, Y: 2 * (P - Y) / len(P)),
+    ("½ kept", lambda P, Y: 0.5 * (P - Y) / len(P)),
+    ("1/N twice", lambda P, Y: (P - Y) / len(P) ** 2),
+    ("batch averaged away", lambda P, Y: (P - Y).mean(axis=0)),
+    ("wrong values", lambda P, Y: (P + Y) / len(P)),
 ])
 def test_mean_loss_checker_names_each_mistake(mistake, answer):
     feedback = checks.check_mean_loss_grad(answer)

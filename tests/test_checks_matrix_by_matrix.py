@@ -212,7 +212,7 @@ def test_mistakes_of_each_checker_have_distinct_values():
                 assert not same, (wrt, a, b)
 
 
-# --- 03-batch-jacobian: Y = tanh(X @ W) row by row -----------------------------------------------
+# --- 03-batch-jacobian: H = tanh(X @ W) row by row -----------------------------------------------
 
 
 def test_batch_jacobian_reference_agrees_with_autograd():

@@ -99,12 +99,12 @@ def tensor_bytes(m, n, p):
 
 
 def batch_jacobian(X, W):
-    """Jacobian of Y = tanh(X @ W), row by row: shape (N, m, N, n); only blocks (r, :, r, :)."""
-    Y = np.tanh(X @ W)
+    """Jacobian of H = tanh(X @ W), row by row: shape (N, m, N, n); only blocks (r, :, r, :)."""
+    H = np.tanh(X @ W)
     N, n = X.shape
     J = np.zeros((N, W.shape[1], N, n))
-    for r in range(N):  # row r of Y depends on row r of X only: the other blocks stay zero
-        J[r, :, r, :] = (1 - Y[r] ** 2)[:, None] * W.T  # diag(1 - y_r²) · Wᵀ, (m, n)
+    for r in range(N):  # row r of H depends on row r of X only: the other blocks stay zero
+        J[r, :, r, :] = (1 - H[r] ** 2)[:, None] * W.T  # diag(1 - h_r²) · Wᵀ, (m, n)
     return J
 
 
@@ -180,9 +180,9 @@ def sin_vjp(g, ans, x):
     return g * np.cos(x)
 
 
-def mean_squared_error_grad(Y, T):
-    """dL/dY for L = (1/N) Σ_r ½‖y_r - t_r‖², Y and T (N, k): row r gives (y_r - t_r) / N."""
-    return (Y - T) / len(Y)
+def mean_squared_error_grad(P, Y):
+    """dL/dP for L = (1/N) Σ_r ½‖p_r - y_r‖², P and Y (N, k): row r gives (p_r - y_r) / N."""
+    return (P - Y) / len(P)
 
 
 REFERENCES["05-dense-backward"] = linear_backward

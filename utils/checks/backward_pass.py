@@ -204,34 +204,34 @@ def check_vjp_rule(sin_vjp) -> Feedback:
 
 
 def check_mean_loss_grad(mse_grad) -> Feedback:
-    """05-mean-loss-grad: mse_grad(Y, T) = dL/dY for L = (1/N) Σ_r ½‖y_r - t_r‖², Y (N, k)."""
+    """05-mean-loss-grad: mse_grad(P, Y) = dL/dP for L = (1/N) Σ_r ½‖p_r - y_r‖², P (N, k)."""
     exercise = "05-mean-loss-grad"
     gen = np.random.default_rng(55)
-    Y, T = gen.normal(size=(4, 3)), gen.normal(size=(4, 3))  # N = 4 rows, k = 3: 1/N ≠ 1/k
-    answer, feedback = run_learner_function(exercise, mse_grad, Y, T)
+    P, Y = gen.normal(size=(4, 3)), gen.normal(size=(4, 3))  # N = 4 rows, k = 3: 1/N ≠ 1/k
+    answer, feedback = run_learner_function(exercise, mse_grad, P, Y)
     if feedback is not None:
         return feedback
-    N, E = len(Y), Y - T
+    N, E = len(P), P - Y
     mistakes = [
-        Mistake("1/N missing", E, "you returned Y - T, the gradient of the SUM over the batch. "
-                "L is the mean over the N rows, so every row's gradient carries 1/N: (Y - T) / N."),
-        Mistake("divided by every entry", E / Y.size, "you divided by N·k, the number of "
+        Mistake("1/N missing", E, "you returned P - Y, the gradient of the SUM over the batch. "
+                "L is the mean over the N rows, so every row's gradient carries 1/N: (P - Y) / N."),
+        Mistake("divided by every entry", E / P.size, "you divided by N·k, the number of "
                 "entries: that is the gradient of np.mean over all entries. Here each row's "
-                "½‖y_r - t_r‖² is summed over its k outputs and only the N rows are averaged."),
-        Mistake("sign slip", -E / N, "the sign is flipped: ½‖y - t‖² grows with y - t, so its "
-                "gradient is +(y - t): (Y - T) / N."),
+                "½‖p_r - y_r‖² is summed over its k outputs and only the N rows are averaged."),
+        Mistake("sign slip", -E / N, "the sign is flipped: ½‖p - y‖² grows with p - y, so its "
+                "gradient is +(p - y): (P - Y) / N."),
         Mistake("½ not cancelled", 2 * E / N, "the factor 2 of d(u²)/du cancels the ½ in "
-                "½‖y - t‖²: (Y - T) / N."),
-        Mistake("½ kept", E / (2 * N), "the ½ in ½‖y - t‖² is cancelled by the 2 of d(u²)/du; "
-                "you kept it: (Y - T) / N."),
+                "½‖p - y‖²: (P - Y) / N."),
+        Mistake("½ kept", E / (2 * N), "the ½ in ½‖p - y‖² is cancelled by the 2 of d(u²)/du; "
+                "you kept it: (P - Y) / N."),
         Mistake("1/N twice", E / N**2, "you divided by N twice. The mean's 1/N appears once."),
         Mistake("batch averaged away", E.mean(axis=0), "you averaged over the rows, giving "
-                "shape (k,) = (3,). dL/dY has Y's shape (N, k) = (4, 3): each row keeps its "
-                "own gradient, (y_r - t_r) / N."),
+                "shape (k,) = (3,). dL/dP has P's shape (N, k) = (4, 3): each row keeps its "
+                "own gradient, (p_r - y_r) / N."),
     ]
-    feedback = compare(exercise, answer, solutions.mean_squared_error_grad(Y, T), mistakes,
-                       what="dL/dY", where="with Y and T of shape (4, 3)")
+    feedback = compare(exercise, answer, solutions.mean_squared_error_grad(P, Y), mistakes,
+                       what="dL/dP", where="with P and Y of shape (4, 3)")
     if not feedback.passed:
         return feedback
-    return correct(exercise, "dL/dY = (Y - T) / N: the mean over the batch puts 1/N in every "
+    return correct(exercise, "dL/dP = (P - Y) / N: the mean over the batch puts 1/N in every "
                              "row, once.")

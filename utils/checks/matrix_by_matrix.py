@@ -196,7 +196,7 @@ def check_tensor_bytes(tensor_bytes) -> Feedback:
 
 
 def check_batch_jacobian(batch_jacobian) -> Feedback:
-    """03-batch-jacobian: batch_jacobian(X, W) = dY/dX for Y = tanh(X @ W), (N, m, N, n)."""
+    """03-batch-jacobian: batch_jacobian(X, W) = dH/dX for H = tanh(X @ W), (N, m, N, n)."""
     exercise = "03-batch-jacobian"
     gen = np.random.default_rng(33)
     for N, n, m in ((3, 3, 3), (2, 3, 4)):  # square first: transposed blocks still fit
@@ -211,26 +211,26 @@ def check_batch_jacobian(batch_jacobian) -> Feedback:
             Mistake("diagonal blocks only", blocks, f"you returned the N blocks of shape "
                     f"(m, n), one per row: shape {blocks.shape}. The Jacobian of the whole batch "
                     f"is (N, m, N, n) = {expected.shape}; block (r, s) is ∂y_r/∂x_s, and it is "
-                    f"zero for r ≠ s because row r of Y never sees row s of X."),
+                    f"zero for r ≠ s because row r of H never sees row s of X."),
             Mistake("off-diagonal blocks filled",
                     np.broadcast_to(blocks[:, :, None, :], expected.shape),
-                    "every block (r, s) holds row r's Jacobian, even for s ≠ r. Row r of Y is "
+                    "every block (r, s) holds row r's Jacobian, even for s ≠ r. Row r of H is "
                     "computed from row r of X alone, so ∂y_r/∂x_s = 0 for s ≠ r."),
             Mistake("tanh factor missing", np.einsum("rs,ml->rmsl", np.eye(N), W.T),
-                    "your blocks are Wᵀ: the tanh's derivative, 1 - y², is missing. Block r is "
-                    "diag(1 - y_r²) · Wᵀ."),
+                    "your blocks are Wᵀ: the tanh's derivative, 1 - h², is missing. Block r is "
+                    "diag(1 - h_r²) · Wᵀ."),
             Mistake("other layout", expected.transpose(2, 3, 0, 1), "you built the "
                     "denominator-layout tensor, input axes first. Ours is output.shape + "
-                    "input.shape: (N, m, N, n), J[r, i, s, l] = ∂y_ri/∂x_sl."),
+                    "input.shape: (N, m, N, n), J[r, i, s, l] = ∂h_ri/∂x_sl."),
         ]
         if n == m:  # W and Wᵀ have the same shape only here
             mistakes.append(Mistake(
                 "block transposed", np.einsum("rs,ml->rmsl", np.eye(N), W) * fade[:, :, None, None],
-                "your blocks use W where Wᵀ belongs: y_ri = tanh(Σ_l x_rl w_li), so "
-                "∂y_ri/∂x_rl = (1 - y_ri²) w_li, entry (i, l) of diag(1 - y_r²) · Wᵀ."))
-        feedback = compare(exercise, answer, expected, mistakes, what="dY/dX",
+                "your blocks use W where Wᵀ belongs: h_ri = tanh(Σ_l x_rl w_li), so "
+                "∂h_ri/∂x_rl = (1 - h_ri²) w_li, entry (i, l) of diag(1 - h_r²) · Wᵀ."))
+        feedback = compare(exercise, answer, expected, mistakes, what="dH/dX",
                            where=f"with X {X.shape}, W {W.shape}")
         if not feedback.passed:
             return feedback
-    return correct(exercise, "block (r, r) is diag(1 - y_r²) · Wᵀ and every other block is "
+    return correct(exercise, "block (r, r) is diag(1 - h_r²) · Wᵀ and every other block is "
                              "zero: a batch is N independent functions side by side.")
