@@ -245,3 +245,44 @@ def test_mean_loss_checker_accepts_the_reference_and_says_not_done():
 def test_mean_loss_checker_names_each_mistake(mistake, answer):
     feedback = checks.check_mean_loss_grad(answer)
     assert not feedback.passed and feedback.mistake == mistake, feedback.message
+
+
+# ----- 05-challenge-logsumexp: a VJP rule for a reduction over each row -----
+
+
+def test_logsumexp_reference_agrees_with_autograd():
+    import autograd.numpy as anp
+    from autograd import make_vjp
+
+    x = np.random.default_rng(3).normal(size=(4, 5))
+    vjp, ans = make_vjp(lambda x: anp.log(anp.sum(anp.exp(x), axis=1)))(x)
+    g = np.arange(1.0, 5.0)
+    assert np.allclose(solutions.logsumexp_vjp(g, ans, x), vjp(g))
+
+
+def test_logsumexp_checker_accepts_the_reference_and_another_form():
+    assert checks.check_logsumexp_rule(solutions.logsumexp_vjp).passed
+    assert checks.check_logsumexp_rule(lambda g, ans, x: (
+        g[:, None] * np.exp(x) / np.exp(x).sum(axis=1, keepdims=True))).passed
+    assert checks.check_logsumexp_rule(lambda g, ans, x: ...).mistake == "not done"
+
+
+def _softmax_rows(x):
+    return np.exp(x) / np.exp(x).sum(axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("mistake, answer", [
+    ("g ignored", lambda g, ans, x: _softmax_rows(x)),
+    ("g on the wrong axis", lambda g, ans, x: g * _softmax_rows(x)),
+    ("not normalised", lambda g, ans, x: g[:, None] * np.exp(x)),
+    ("softmax over columns", lambda g, ans, x: g[:, None] * np.exp(x) / np.exp(x).sum(axis=0)),
+    ("broadcast only", lambda g, ans, x: np.broadcast_to(g[:, None], x.shape)),
+    ("sign flipped", lambda g, ans, x: -g[:, None] * _softmax_rows(x)),
+    ("wrong in a graph", lambda g, ans, x: g[:, None] * _softmax_rows(x) if x.shape == (3, 3)
+     else g[:, None] * x),
+    ("wrong in a graph", lambda g, ans, x: g[:, None] * _softmax_rows(x) if x.shape == (3, 3)
+     else x[7]),
+])
+def test_logsumexp_checker_names_each_mistake(mistake, answer):
+    feedback = checks.check_logsumexp_rule(answer)
+    assert not feedback.passed and feedback.mistake == mistake, feedback.message

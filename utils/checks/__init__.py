@@ -20,6 +20,7 @@ from ._feedback import (
 from ._progress import progress_table, recorded, reset_progress
 from .backward_pass import (
     check_dense_backward,
+    check_logsumexp_rule,
     check_mean_loss_grad,
     check_relu_backward,
     check_used_twice,
@@ -96,6 +97,7 @@ __all__ = [
     "check_chain_rule",
     "check_dense_backward",
     "check_mean_loss_grad",
+    "check_logsumexp_rule",
     "check_relu_backward",
     "check_used_twice",
     "check_vjp_rule",
