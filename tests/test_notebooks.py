@@ -72,3 +72,10 @@ def test_every_notebook_keeps_the_reading_budget():
     result = subprocess.run([sys.executable, str(ROOT / "tools" / "notebook_stats.py"), "--check"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_the_progress_table_is_not_compared_by_nbval():
+    """Its output depends on the learner's progress file, so nbval must ignore it."""
+    cells = [c for path in NOTEBOOKS for c in code_cells(path) if "progress_table()" in c.source]
+    assert cells, "00-start-here shows the progress table"
+    assert all(c.source.startswith("# NBVAL_IGNORE_OUTPUT") for c in cells)
