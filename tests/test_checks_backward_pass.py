@@ -233,3 +233,78 @@ def test_a_rule_that_loops_inside_the_graph_gets_feedback(monkeypatch):
 
     feedback = checks.check_vjp_rule(loops_on_other_shapes)
     assert feedback.mistake == "timed out" and "inside the autodiff" in feedback.message
+
+
+# ----- 05-mean-loss-grad: L = (1/N) Σ_r ½‖p_r - y_r‖² -----
+
+
+def test_mean_loss_reference_agrees_with_autograd():
+    import autograd.numpy as anp
+    from autograd import grad
+
+    rng = np.random.default_rng(1)
+    P, Y = rng.normal(size=(5, 2)), rng.normal(size=(5, 2))
+    loss = lambda P: anp.mean(0.5 * anp.sum((P - Y) ** 2, axis=1))  # noqa: E731
+    assert np.allclose(solutions.mean_squared_error_grad(P, Y), grad(loss)(P))
+
+
+def test_mean_loss_checker_accepts_the_reference_and_says_not_done():
+    assert checks.check_mean_loss_grad(solutions.mean_squared_error_grad).passed
+    assert checks.check_mean_loss_grad(lambda P, Y: (P - Y) * (1 / P.shape[0])).passed
+    assert checks.check_mean_loss_grad(lambda P, Y: ...).mistake == "not done"
+
+
+@pytest.mark.parametrize("mistake, answer", [
+    ("1/N missing", lambda P, Y: P - Y),
+    ("divided by every entry", lambda P, Y: (P - Y) / P.size),
+    ("sign slip", lambda P, Y: (Y - P) / len(P)),
+    ("½ not cancelled", lambda P, Y: 2 * (P - Y) / len(P)),
+    ("½ kept", lambda P, Y: 0.5 * (P - Y) / len(P)),
+    ("1/N twice", lambda P, Y: (P - Y) / len(P) ** 2),
+    ("batch averaged away", lambda P, Y: (P - Y).mean(axis=0)),
+    ("wrong values", lambda P, Y: (P + Y) / len(P)),
+])
+def test_mean_loss_checker_names_each_mistake(mistake, answer):
+    feedback = checks.check_mean_loss_grad(answer)
+    assert not feedback.passed and feedback.mistake == mistake, feedback.message
+
+
+# ----- 05-challenge-logsumexp: a VJP rule for a reduction over each row -----
+
+
+def test_logsumexp_reference_agrees_with_autograd():
+    import autograd.numpy as anp
+    from autograd import make_vjp
+
+    x = np.random.default_rng(3).normal(size=(4, 5))
+    vjp, ans = make_vjp(lambda x: anp.log(anp.sum(anp.exp(x), axis=1)))(x)
+    g = np.arange(1.0, 5.0)
+    assert np.allclose(solutions.logsumexp_vjp(g, ans, x), vjp(g))
+
+
+def test_logsumexp_checker_accepts_the_reference_and_another_form():
+    assert checks.check_logsumexp_rule(solutions.logsumexp_vjp).passed
+    assert checks.check_logsumexp_rule(lambda g, ans, x: (
+        g[:, None] * np.exp(x) / np.exp(x).sum(axis=1, keepdims=True))).passed
+    assert checks.check_logsumexp_rule(lambda g, ans, x: ...).mistake == "not done"
+
+
+def _softmax_rows(x):
+    return np.exp(x) / np.exp(x).sum(axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("mistake, answer", [
+    ("g ignored", lambda g, ans, x: _softmax_rows(x)),
+    ("g on the wrong axis", lambda g, ans, x: g * _softmax_rows(x)),
+    ("not normalised", lambda g, ans, x: g[:, None] * np.exp(x)),
+    ("softmax over columns", lambda g, ans, x: g[:, None] * np.exp(x) / np.exp(x).sum(axis=0)),
+    ("broadcast only", lambda g, ans, x: np.broadcast_to(g[:, None], x.shape)),
+    ("sign flipped", lambda g, ans, x: -g[:, None] * _softmax_rows(x)),
+    ("wrong in a graph", lambda g, ans, x: g[:, None] * _softmax_rows(x) if x.shape == (3, 3)
+     else g[:, None] * x),
+    ("wrong in a graph", lambda g, ans, x: g[:, None] * _softmax_rows(x) if x.shape == (3, 3)
+     else x[7]),
+])
+def test_logsumexp_checker_names_each_mistake(mistake, answer):
+    feedback = checks.check_logsumexp_rule(answer)
+    assert not feedback.passed and feedback.mistake == mistake, feedback.message

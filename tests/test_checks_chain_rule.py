@@ -88,6 +88,8 @@ def vjp_as_jvp(u, jacobians):
     (vjp_wrong_order, "wrong order"),
     (vjp_transposed, "transposed"),
     (vjp_as_jvp, "JVP instead of VJP"),
+    (lambda u, js: u @ js[2] @ js[1] if len(u) == 4 else u, "stopped one step short"),
+    (lambda u, js: u @ js[1] @ js[0] if len(u) == 4 else u, "last step skipped"),
     (lambda u, js: js[2] @ js[1] @ js[0], "full Jacobian"),
     (lambda u, js: u[None, :] @ js[2] @ js[1] @ js[0], "row vector"),
     (lambda u, js: u, "wrong values"),

@@ -94,12 +94,12 @@ def test_wrong_values_name_the_index_of_the_largest_difference(index):
     assert f"expected {EXPECTED[index]:.6g}, got {answer[index]:.6g}" in feedback.message
 
 
-def test_wrong_values_point_at_a_nan():
+def test_a_nan_is_named_with_its_index():
     answer = EXPECTED.copy()
     answer[1, 1] = np.nan
     feedback = compare("ex", answer, EXPECTED)
-    assert_mistake(feedback, "wrong values")
-    assert "at index (1, 1)" in feedback.message and "got nan" in feedback.message
+    assert_mistake(feedback, "not finite")
+    assert "at index (1, 1)" in feedback.message
 
 
 def test_complex_answers_get_their_own_message_without_a_warning():
@@ -261,8 +261,10 @@ def test_side_by_side_has_one_line_a_row_with_expected_left_and_given_right():
 
 
 def test_solution_prints_the_reference_source_and_refuses_unknown_names(capsys):
-    solution("00-warmup-shape")
+    solution("04-grad-A")  # a function exercise: its source
+    assert re.search(r"def grad_A\(", capsys.readouterr().out)
+    solution("00-warmup-shape")  # a value exercise: the value, not a function
     printed = capsys.readouterr().out
-    assert re.search(r"def warmup_shape\(", printed)
+    assert "answer = (2, 4, 2, 3)" in printed and "def " not in printed
     with pytest.raises(ValueError, match=r"no exercise called 'nope'.*00-warmup-shape"):
         solution("nope")

@@ -64,6 +64,9 @@ def test_softmax_stub_is_not_done(answer):
     (lambda z: np.diag(softmax(z) * (1 - softmax(z))), "diagonal only"),
     (lambda z: np.diag(softmax(z)), "outer product missing"),
     (lambda z: np.outer(softmax(z), softmax(z)) - np.diag(softmax(z)), "sign flipped"),
+    (lambda z: np.diag(softmax(z)) + np.outer(softmax(z), softmax(z))
+     - 2 * np.diag(softmax(z) ** 2), "off-diagonal sign flipped"),
+    (lambda z: np.full((len(z), len(z)), np.nan), "not finite"),
     (lambda z: np.diag(np.exp(z)) - np.outer(np.exp(z), np.exp(z)), "unnormalised exp(z)"),
     (lambda z: np.diag(np.exp(z - z.max())) - np.outer(np.exp(z - z.max()), np.exp(z - z.max())),
      "unnormalised exp(z)"),

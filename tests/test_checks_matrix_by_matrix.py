@@ -159,7 +159,7 @@ def test_tensor_checker_reports_an_error_instead_of_raising():
 
 
 def test_tensor_checker_gives_the_difference_for_unrecognised_values():
-    feedback = checks.check_dC_dA(lambda A, B: 2 * solutions.dC_dA_by_loops(A, B))
+    feedback = checks.check_dC_dA(lambda A, B: solutions.dC_dA_by_loops(A, B) + 1.0)
     assert feedback.mistake == "wrong values" and "largest difference" in feedback.message
 
 
@@ -169,6 +169,7 @@ def test_tensor_checker_gives_the_difference_for_unrecognised_values():
 @pytest.mark.parametrize("mistake, answer", [
     ("entries not bytes", lambda m, n, p: m * p * m * n),
     ("bits not bytes", lambda m, n, p: m * p * m * n * 64),
+    ("float32 bytes", lambda m, n, p: m * p * m * n * 4),
     ("assumed square", lambda m, n, p: n**4 * 8),
     ("non-zeros only", lambda m, n, p: m * p * n * 8),
     ("gradient bytes", lambda m, n, p: m * n * 8),
@@ -209,3 +210,43 @@ def test_mistakes_of_each_checker_have_distinct_values():
             for b in range(a + 1, len(values)):
                 same = values[a].shape == values[b].shape and np.allclose(values[a], values[b])
                 assert not same, (wrt, a, b)
+
+
+# --- 03-batch-jacobian: H = tanh(X @ W) row by row -----------------------------------------------
+
+
+def test_batch_jacobian_reference_agrees_with_autograd():
+    import autograd.numpy as anp
+    from autograd import jacobian
+
+    rng = np.random.default_rng(2)
+    X, W = rng.normal(size=(3, 2)), rng.normal(size=(2, 4))
+    J = jacobian(lambda X: anp.tanh(anp.dot(X, W)))(X)
+    assert J.shape == (3, 4, 3, 2) and np.allclose(solutions.batch_jacobian(X, W), J)
+
+
+def _batch_blocks(X, W):
+    return (1 - np.tanh(X @ W) ** 2)[:, :, None] * W.T[None]  # (N, m, n)
+
+
+def test_batch_jacobian_checker_accepts_the_reference_and_an_einsum():
+    assert checks.check_batch_jacobian(solutions.batch_jacobian).passed
+    assert checks.check_batch_jacobian(lambda X, W: np.einsum(
+        "rs,rml->rmsl", np.eye(len(X)), _batch_blocks(X, W))).passed
+    assert checks.check_batch_jacobian(stub).mistake == "not done"
+
+
+@pytest.mark.parametrize("mistake, answer", [
+    ("diagonal blocks only", _batch_blocks),
+    ("off-diagonal blocks filled", lambda X, W: np.broadcast_to(
+        _batch_blocks(X, W)[:, :, None, :], (len(X), W.shape[1], len(X), W.shape[0]))),
+    ("tanh factor missing", lambda X, W: np.einsum("rs,ml->rmsl", np.eye(len(X)), W.T)),
+    ("block transposed", lambda X, W: np.einsum("rs,ml->rmsl", np.eye(len(X)), W)
+     * (1 - np.tanh(X @ W) ** 2)[:, :, None, None]),
+    ("other layout", lambda X, W: solutions.batch_jacobian(X, W).transpose(2, 3, 0, 1)),
+    ("wrong values", lambda X, W: solutions.batch_jacobian(X, W) + 0.5),
+    ("scaled", lambda X, W: 2 * solutions.batch_jacobian(X, W)),
+])
+def test_batch_jacobian_checker_names_each_mistake(mistake, answer):
+    feedback = checks.check_batch_jacobian(answer)
+    assert not feedback.passed and feedback.mistake == mistake, feedback.message

@@ -9,6 +9,7 @@ import pytest
 from utils import (
     checks,
     numerical_jacobian,
+    solutions,
 )
 
 # --- 04-grad-A and 04-grad-B: C = A.T @ B, A (n, m), B (n, p), dL/dC (m, p) -----------------
@@ -70,7 +71,7 @@ def test_grad_checker_explains_a_shape_error_on_non_square_inputs():
 
 
 def test_grad_checker_reports_wrong_values_with_the_shapes_used():
-    feedback = checks.check_grad_B(lambda G, A, B: 3 * A @ G)
+    feedback = checks.check_grad_B(lambda G, A, B: A @ G + 1.0)
     assert feedback.mistake == "wrong values" and "checked with dL/dC (3, 3)" in feedback.message
 
 
@@ -92,3 +93,59 @@ def test_chain_rule_checker_names_each_mistake(mistake, answer):
 def test_chain_rule_wrong_axes_hint_says_which_axes():
     feedback = checks.check_chain_rule(lambda G, T: np.tensordot(G, T, axes=([0, 1], [2, 3])))
     assert "LAST two axes" in feedback.message and "dC_dX[i, j, k, l]" in feedback.message
+
+
+# --- 04-lecture-grad-A (C = A @ B) and 04-challenge-ABAT (C = A @ B @ A.T) ----------------------
+
+
+def test_new_04_references_agree_with_autograd():
+    import autograd.numpy as anp
+    from autograd import make_vjp
+
+    rng = np.random.default_rng(0)
+    A, B, M = rng.normal(size=(3, 4)), rng.normal(size=(4, 2)), rng.normal(size=(4, 4))
+    vjp, C = make_vjp(lambda A: anp.dot(A, B))(A)
+    G = rng.normal(size=C.shape)
+    assert np.allclose(solutions.lecture_grad_A(G, A, B), vjp(G))
+    vjp, C = make_vjp(lambda A: anp.dot(anp.dot(A, M), A.T))(A)
+    G = rng.normal(size=C.shape)
+    assert np.allclose(solutions.sandwich_grad(G, A, M), vjp(G))
+
+
+def test_new_04_checkers_accept_references_and_other_forms():
+    assert checks.check_lecture_grad_A(solutions.lecture_grad_A).passed
+    assert checks.check_lecture_grad_A(lambda G, A, B: np.einsum("ij,kj->ik", G, B)).passed
+    assert checks.check_sandwich_grad(solutions.sandwich_grad).passed
+    assert checks.check_sandwich_grad(lambda G, A, B: G @ A @ B.T + G.T @ A @ B).passed
+    for checker in (checks.check_lecture_grad_A, checks.check_sandwich_grad):
+        assert checker(lambda G, A, B: ...).mistake == "not done"
+
+
+@pytest.mark.parametrize("mistake, answer", [
+    ("sign slip", lambda G, A, B: -G @ B.T),
+    ("transpose missing", lambda G, A, B: G @ B),
+    ("wrong side", lambda G, A, B: B.T @ G),
+    ("other layout", lambda G, A, B: B @ G.T),
+    ("dL/dB instead", lambda G, A, B: A.T @ G),
+    ("elementwise", lambda G, A, B: G * B.T),
+    ("jacobian-shaped", lambda G, A, B: np.einsum("ik,lj->ijkl", np.eye(len(A)), B)),
+    ("scaled", lambda G, A, B: 2 * G @ B.T),
+    ("wrong values", lambda G, A, B: G @ B.T + 1.0),
+    ("not finite", lambda G, A, B: G @ B.T * np.nan),
+    ("not numeric", lambda G, A, B: "G @ B.T"),
+])
+def test_lecture_grad_A_checker_names_each_mistake(mistake, answer):
+    feedback = checks.check_lecture_grad_A(answer)
+    assert not feedback.passed and feedback.mistake == mistake, feedback.message
+
+
+@pytest.mark.parametrize("mistake, answer", [
+    ("one use only", lambda G, A, B: G @ A @ B.T),
+    ("other use only", lambda G, A, B: G.T @ A @ B),
+    ("treated as symmetric", lambda G, A, B: 2 * G @ A @ B.T),
+    ("transposes swapped", lambda G, A, B: G @ A @ B + G.T @ A @ B.T),
+    ("wrong values", lambda G, A, B: G @ A @ B.T - G.T @ A @ B),
+])
+def test_sandwich_checker_names_each_mistake(mistake, answer):
+    feedback = checks.check_sandwich_grad(answer)
+    assert not feedback.passed and feedback.mistake == mistake, feedback.message

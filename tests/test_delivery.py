@@ -25,7 +25,7 @@ import colab_setup  # noqa: E402
 import course_repo  # noqa: E402
 import slide_metadata  # noqa: E402
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]*-*.ipynb"))
 
 
 def cell(kind: str, source: str, tags=()):

@@ -1,5 +1,6 @@
 """The notebooks as files: order, stored outputs, navigation, stubs. (nbval re-runs them.)"""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -8,7 +9,7 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]*-*.ipynb"))
 NAMES = [path.name for path in NOTEBOOKS]
 
 
@@ -17,9 +18,13 @@ def code_cells(path):
 
 
 def test_notebooks_are_numbered_in_teaching_order():
+    """NN-topic for the lessons, 00, 01, ... without gaps; NNa-topic for a page that follows NN."""
     assert NAMES[0] == "00-start-here.ipynb"
-    numbers = [int(name[:2]) for name in NAMES]
-    assert numbers == list(range(len(numbers))), f"gaps or duplicates in {NAMES}"
+    lessons = [int(name[:2]) for name in NAMES if name[2] == "-"]
+    assert lessons == list(range(len(lessons))), f"gaps or duplicates in {NAMES}"
+    companions = [name for name in NAMES if name[2] != "-"]
+    assert all(re.fullmatch(r"\d\d[a-z]-[a-z0-9-]+\.ipynb", n) and int(n[:2]) in lessons
+               for n in companions), f"a companion page must be named NNa-topic: {companions}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=NAMES)
@@ -60,3 +65,17 @@ def test_one_navigation_cell_at_each_end(path):
     where = [k for k, c in enumerate(cells) if c.source.startswith(marker)
              and "contents" not in c.metadata.get("tags", [])]
     assert where == [1, len(cells) - 1], f"{path.name}: navigation cells at {where}"
+
+
+def test_every_notebook_keeps_the_reading_budget():
+    """At most 2,200 words of prose outside collapsible notes, code cells of median <= 6 lines."""
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "notebook_stats.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_the_progress_table_is_not_compared_by_nbval():
+    """Its output depends on the learner's progress file, so nbval must ignore it."""
+    cells = [c for path in NOTEBOOKS for c in code_cells(path) if "progress_table()" in c.source]
+    assert cells, "00-start-here shows the progress table"
+    assert all(c.source.startswith("# NBVAL_IGNORE_OUTPUT") for c in cells)

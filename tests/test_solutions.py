@@ -94,7 +94,17 @@ def test_solution_prints_the_reference(capsys):
 def test_every_exercise_has_a_printable_solution(capsys):
     for name in sorted(solutions.REFERENCES):
         checks.solution(name)
-        assert "def " in capsys.readouterr().out
+        printed = capsys.readouterr().out
+        assert "def " in printed or printed.startswith("answer = "), name
+
+
+def test_the_warm_up_solution_is_the_tuple_it_asks_for(capsys):
+    checks.solution("00-warmup-shape")
+    printed = capsys.readouterr().out
+    assert printed.startswith("answer = (2, 4, 2, 3)") and "def " not in printed
+    assert checks.check_warmup_shape((2, 4, 2, 3)).passed
+    assert checks.check_warmup_shape((4, 8, 4, 6)).mistake == "scaled"
+    assert "put one after the other" in checks.check_warmup_shape((4, 8, 4, 6)).message
 
 
 def test_solution_of_an_unknown_exercise_lists_the_known_ones():

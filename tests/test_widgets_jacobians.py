@@ -29,8 +29,8 @@ def test_jacobian_explorer_shows_the_jacobian_and_its_determinant(map_name):
     assert np.allclose(shown, expected.reshape(-1), atol=1e-3)
     det = readout_number(readout, "det J =")
     assert det == pytest.approx(np.linalg.det(expected), abs=1e-4)
-    # a small square's image has area close to |det J| δ²
-    assert readout_number(readout, "area of f(square) / δ² =") == pytest.approx(det, rel=0.05)
+    # a small square's image has area close to |det J| Δ²
+    assert readout_number(readout, "area of f(square) / Δ² =") == pytest.approx(det, rel=0.05)
 
 
 def test_jacobian_explorer_switching_maps_resets_the_sliders_to_the_new_domain():
@@ -67,10 +67,10 @@ def test_jacobian_explorer_keeps_the_largest_square_inside_the_axes_at_every_cor
 
 @pytest.mark.parametrize("map_name", list(PLANE_MAPS))
 def test_jacobian_explorer_square_is_centred_so_its_area_ratio_is_close_to_det_j(map_name):
-    explorer = jacobian_explorer(map_name)  # default δ = 0.25: the error is O(δ²)
+    explorer = jacobian_explorer(map_name)  # default Δ = 0.25: the error is O(Δ²)
     readout = explorer.readout.value
     det = readout_number(readout, "det J =")
-    ratio = readout_number(readout, "area of f(square) / δ² =")
+    ratio = readout_number(readout, "area of f(square) / Δ² =")
     assert abs(ratio - det) <= 0.05 * abs(det), (ratio, det)
     point = np.array([explorer.controls["x1"].value, explorer.controls["x2"].value])
     centre = explorer.view.figure.axes[0].patches[0].get_xy()[:4].mean(axis=0)

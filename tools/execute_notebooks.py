@@ -9,6 +9,7 @@ with the notebooks folder as working directory, and stops at the first cell that
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -19,6 +20,8 @@ from nbclient import NotebookClient
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from notebook_files import NOTEBOOKS, notebook_paths  # noqa: E402
 
+# stored outputs show what a new student sees: no exercise progress read or written
+os.environ["COURSE_PROGRESS_FILE"] = "off"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 

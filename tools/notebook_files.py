@@ -18,7 +18,7 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 def notebook_paths() -> list[Path]:
     """The course's notebooks, in teaching order (NN-topic.ipynb)."""
-    return sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+    return sorted(NOTEBOOKS.glob("[0-9][0-9]*-*.ipynb"))
 
 
 def rewrite(paths: list[Path], edit: Callable, check: bool) -> list[str]:

@@ -22,7 +22,9 @@ def warmup_shape(A_shape, B_shape):
     return C_shape + tuple(A_shape)
 
 
-REFERENCES["00-warmup-shape"] = warmup_shape
+# The warm-up asks for a tuple, so its printed solution is the line a learner writes.
+REFERENCES["00-warmup-shape"] = (
+    "answer = (2, 4, 2, 3)  # dC/dA: C.shape (2, 4) followed by A.shape (2, 3)")
 
 
 # === 01 Jacobians ===
@@ -96,13 +98,36 @@ def tensor_bytes(m, n, p):
     return m * p * m * n * 8
 
 
+def batch_jacobian(X, W):
+    """Jacobian of H = tanh(X @ W), row by row: shape (N, m, N, n); only blocks (r, :, r, :)."""
+    H = np.tanh(X @ W)
+    N, n = X.shape
+    J = np.zeros((N, W.shape[1], N, n))
+    for r in range(N):  # row r of H depends on row r of X only: the other blocks stay zero
+        J[r, :, r, :] = (1 - H[r] ** 2)[:, None] * W.T  # diag(1 - h_r²) · Wᵀ, (m, n)
+    return J
+
+
 REFERENCES["03-dC-dA"] = dC_dA_by_loops
 REFERENCES["03-dC-dB"] = dC_dB_by_rule
 REFERENCES["03-tensor-bytes"] = tensor_bytes
+REFERENCES["03-batch-jacobian"] = batch_jacobian
 # (end of 03 Matrix by matrix)
 
 
 # === 04 The efficient VJP ===
+def lecture_grad_A(dL_dC, A, B):
+    """dL/dA for C = A @ B: dL/da_kl = sum_j dL/dc_kj b_lj, so dL/dC @ B.T, (m, p) @ (p, n)."""
+    return dL_dC @ B.T
+
+
+def sandwich_grad(dL_dC, A, B):
+    """dL/dA for C = A @ B @ A.T: A is used twice, so the two products' VJPs add up."""
+    as_left_factor = dL_dC @ (B @ A.T).T       # C = A M with M = B Aᵀ: G Mᵀ = G A Bᵀ
+    as_right_factor = dL_dC.T @ (A @ B)        # C = K Aᵀ with K = A B: (Kᵀ G)ᵀ = Gᵀ K
+    return as_left_factor + as_right_factor
+
+
 def grad_A(dL_dC, A, B):
     """dL/dA for C = A.T @ B: dL/da_kl = sum_j b_kj dL/dc_lj, so B @ dL/dC.T, (n, p) @ (p, m)."""
     return B @ dL_dC.T
@@ -118,9 +143,11 @@ def chain_rule(dL_dC, dC_dX):
     return np.tensordot(dL_dC, dC_dX, axes=dL_dC.ndim)
 
 
+REFERENCES["04-lecture-grad-A"] = lecture_grad_A
 REFERENCES["04-grad-A"] = grad_A
 REFERENCES["04-grad-B"] = grad_B
 REFERENCES["04-chain-rule"] = chain_rule
+REFERENCES["04-challenge-ABAT"] = sandwich_grad
 # (end of 04 The efficient VJP)
 
 
@@ -153,10 +180,22 @@ def sin_vjp(g, ans, x):
     return g * np.cos(x)
 
 
+def mean_squared_error_grad(P, Y):
+    """dL/dP for L = (1/N) Σ_r ½‖p_r - y_r‖², P and Y (N, k): row r gives (p_r - y_r) / N."""
+    return (P - Y) / len(P)
+
+
+def logsumexp_vjp(g, ans, x):
+    """VJP of ans = log Σ_j exp(x_ij) per row, x (N, k), ans and g (N,): g[:, None] * softmax."""
+    return g[:, None] * np.exp(x - ans[:, None])  # exp(x_ij - ans_i) is row i's softmax
+
+
 REFERENCES["05-dense-backward"] = linear_backward
 REFERENCES["05-relu-backward"] = dense_relu_backward
 REFERENCES["05-used-twice"] = gram_vjp
 REFERENCES["05-sin-rule"] = sin_vjp
+REFERENCES["05-mean-loss-grad"] = mean_squared_error_grad
+REFERENCES["05-challenge-logsumexp"] = logsumexp_vjp
 # (end of 05 The backward pass)
 
 

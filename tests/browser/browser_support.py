@@ -17,7 +17,7 @@ def notebooks_dir() -> Path:
 
 
 def notebook_paths() -> list[Path]:
-    return sorted(notebooks_dir().glob("[0-9][0-9]-*.ipynb"))
+    return sorted(notebooks_dir().glob("[0-9][0-9]*-*.ipynb"))
 
 
 def is_local(url: str) -> bool:

@@ -17,8 +17,11 @@ from ._feedback import (
     run_learner_function,
     solution,
 )
+from ._progress import progress_table, recorded, reset_progress
 from .backward_pass import (
     check_dense_backward,
+    check_logsumexp_rule,
+    check_mean_loss_grad,
     check_relu_backward,
     check_used_twice,
     check_vjp_rule,
@@ -35,7 +38,13 @@ from .jacobians import (
     check_softmax_jacobian,
     shape_exercise_g,
 )
-from .matrix_by_matrix import check_dC_dA, check_dC_dB, check_tensor_bytes, matmul_exercise_inputs
+from .matrix_by_matrix import (
+    check_batch_jacobian,
+    check_dC_dA,
+    check_dC_dB,
+    check_tensor_bytes,
+    matmul_exercise_inputs,
+)
 from .start_here import check_warmup_shape
 from .through_time import check_clip_by_norm, check_jacobian_through_time
 from .vjp import (
@@ -43,10 +52,18 @@ from .vjp import (
     check_chain_rule,
     check_grad_A,
     check_grad_B,
+    check_lecture_grad_A,
+    check_sandwich_grad,
     gradient_exercise_inputs,
 )
 
+# Every public checker records its last verdict (utils/checks/_progress.py), in this one place.
+for _name in [name for name in dir() if name.startswith("check_")]:
+    globals()[_name] = recorded(globals()[_name])
+
 __all__ = [
+    "progress_table",
+    "reset_progress",
     "PASS",
     "FAIL",
     "TODO",
@@ -70,12 +87,17 @@ __all__ = [
     "check_dC_dA",
     "check_dC_dB",
     "check_tensor_bytes",
+    "check_batch_jacobian",
+    "check_lecture_grad_A",
+    "check_sandwich_grad",
     "gradient_exercise_inputs",
     "check_grad_A",
     "check_grad_B",
     "chain_rule_exercise_inputs",
     "check_chain_rule",
     "check_dense_backward",
+    "check_mean_loss_grad",
+    "check_logsumexp_rule",
     "check_relu_backward",
     "check_used_twice",
     "check_vjp_rule",

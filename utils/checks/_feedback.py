@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import solutions
 from ._running import TimedOut, body_is_stub, call_with_limit
+from ._slips import generic_slip
 
 PASS, FAIL, TODO = "✅", "❌", "⏳"
 
@@ -103,6 +104,9 @@ def _compare(exercise, answer, expected, mistakes, rtol, atol, what) -> Feedback
         value = np.asarray(mistake.value, dtype=float)
         if value.shape == answer.shape and np.allclose(answer, value, rtol=rtol, atol=atol):
             return Feedback(False, f"{FAIL} {exercise}: {mistake.hint}", mistake.name)
+    slip = generic_slip(answer, expected, rtol, atol)  # NaN, sign, transpose, a constant factor
+    if slip is not None:
+        return Feedback(False, f"{FAIL} {exercise}: {slip[1]}", slip[0])
     if answer.shape != expected.shape:
         return Feedback(False, f"{FAIL} {exercise}: expected shape {expected.shape}, got "
                                f"{answer.shape}.", "wrong shape")
@@ -171,7 +175,7 @@ def solution(exercise: str) -> None:
     if reference is None:
         known = ", ".join(sorted(solutions.REFERENCES))
         raise ValueError(f"no exercise called {exercise!r}; the exercises are: {known}")
-    print(inspect.getsource(reference))
+    print(reference if isinstance(reference, str) else inspect.getsource(reference))
 
 
 

@@ -217,3 +217,85 @@ def check_vjp_rule(sin_vjp) -> Feedback:
     return correct(exercise, "registered with defvjp, your rule "
                              "G |--> G * cos(x) gives the autodiff the gradient of "
                              "sum(sin(x @ W)) / 2.")
+
+
+def check_mean_loss_grad(mse_grad) -> Feedback:
+    """05-mean-loss-grad: mse_grad(P, Y) = dL/dP for L = (1/N) Σ_r ½‖p_r - y_r‖², P (N, k)."""
+    exercise = "05-mean-loss-grad"
+    gen = np.random.default_rng(55)
+    P, Y = gen.normal(size=(4, 3)), gen.normal(size=(4, 3))  # N = 4 rows, k = 3: 1/N ≠ 1/k
+    answer, feedback = run_learner_function(exercise, mse_grad, P, Y)
+    if feedback is not None:
+        return feedback
+    N, E = len(P), P - Y
+    mistakes = [
+        Mistake("1/N missing", E, "you returned P - Y, the gradient of the SUM over the batch. "
+                "L is the mean over the N rows, so every row's gradient carries 1/N: (P - Y) / N."),
+        Mistake("divided by every entry", E / P.size, "you divided by N·k, the number of "
+                "entries: that is the gradient of np.mean over all entries. Here each row's "
+                "½‖p_r - y_r‖² is summed over its k outputs and only the N rows are averaged."),
+        Mistake("sign slip", -E / N, "the sign is flipped: ½‖p - y‖² grows with p - y, so its "
+                "gradient is +(p - y): (P - Y) / N."),
+        Mistake("½ not cancelled", 2 * E / N, "the factor 2 of d(u²)/du cancels the ½ in "
+                "½‖p - y‖²: (P - Y) / N."),
+        Mistake("½ kept", E / (2 * N), "the ½ in ½‖p - y‖² is cancelled by the 2 of d(u²)/du; "
+                "you kept it: (P - Y) / N."),
+        Mistake("1/N twice", E / N**2, "you divided by N twice. The mean's 1/N appears once."),
+        Mistake("batch averaged away", E.mean(axis=0), "you averaged over the rows, giving "
+                "shape (k,) = (3,). dL/dP has P's shape (N, k) = (4, 3): each row keeps its "
+                "own gradient, (p_r - y_r) / N."),
+    ]
+    feedback = compare(exercise, answer, solutions.mean_squared_error_grad(P, Y), mistakes,
+                       what="dL/dP", where="with P and Y of shape (4, 3)")
+    if not feedback.passed:
+        return feedback
+    return correct(exercise, "dL/dP = (P - Y) / N: the mean over the batch puts 1/N in every "
+                             "row, once.")
+
+
+def _logsumexp(x):
+    return np.log(np.exp(x).sum(axis=1))
+
+
+def check_logsumexp_rule(logsumexp_vjp) -> Feedback:
+    """05-challenge-logsumexp: logsumexp_vjp(g, ans, x) for ans = log Σ_j exp(x_ij), per row."""
+    exercise = "05-challenge-logsumexp"
+    gen = np.random.default_rng(56)
+    x, g = gen.normal(size=(3, 3)), gen.normal(size=3)  # square: a wrongly broadcast g still fits
+    ans = _logsumexp(x)
+    answer, feedback = run_learner_function(exercise, logsumexp_vjp, g, ans, x)
+    if feedback is not None:
+        return feedback
+    softmax = np.exp(x) / np.exp(x).sum(axis=1, keepdims=True)
+    feedback = compare(exercise, answer, solutions.logsumexp_vjp(g, ans, x), mistakes=[
+        Mistake("g ignored", softmax, "that is the local derivative, each row's softmax, alone. "
+                "A VJP rule scales it by the incoming gradient: g[:, None] * softmax(x)."),
+        Mistake("g on the wrong axis", g * softmax, "g has one entry per ROW of x, but `g * S` "
+                "lines it up with the columns. Give it a column axis: g[:, None] * S."),
+        Mistake("not normalised", g[:, None] * np.exp(x), "d/dx_ij log Σ_k exp(x_ik) = "
+                "exp(x_ij) / Σ_k exp(x_ik): divide by the row sum (which is exp(ans_i))."),
+        Mistake("softmax over columns", g[:, None] * np.exp(x) / np.exp(x).sum(axis=0),
+                "you normalised over axis 0 (columns); logsumexp sums each row, so normalise "
+                "each row: exp(x - ans[:, None])."),
+        Mistake("broadcast only", np.broadcast_to(g[:, None], x.shape), "copying g across the "
+                "row is the rule of a plain sum; the log and exp weight each entry by its "
+                "softmax: g[:, None] * softmax(x)."),
+    ], what="the rule's output", where="with x (3, 3), ans and g (3,)")
+    if not feedback.passed:
+        return feedback
+    lse = ad.Primitive("logsumexp (checker)", _logsumexp)
+    ad.defvjp(lse, 0, logsumexp_vjp)
+    try:  # the rule must also work inside a graph, on a batch of another shape
+        W, z = gen.normal(size=(3, 5)), gen.normal(size=(4, 3))
+        gradient = ad.grad(lambda z_: ad.sum(lse(z_ @ W)))(z)
+    except Exception as error:  # noqa: BLE001  the learner's rule raised inside the graph
+        return Feedback(False, f"{FAIL} {exercise}: inside a graph (x of shape (4, 5)) your "
+                               f"rule raised {type(error).__name__}: {error}.", "wrong in a graph")
+    finally:
+        del ad.VJP_RULES[lse.name, 0]
+    expected = solutions.logsumexp_vjp(np.ones(4), _logsumexp(z @ W), z @ W) @ W.T
+    if not np.allclose(gradient, expected):
+        return Feedback(False, f"{FAIL} {exercise}: right on the square test, wrong inside a "
+                               f"graph with x of shape (4, 5).", "wrong in a graph")
+    return correct(exercise, "G |--> g[:, None] * softmax(x): the reduction's gradient copied "
+                             "along each row, weighted by the softmax.")

@@ -177,6 +177,13 @@ def check_chain_vjp(chain_vjp) -> Feedback:
                         "you computed J @ u at each step, which uses every Jacobian "
                         "transposed: J_1·J_2·J_3·u = (u·J_3ᵀ·J_2ᵀ·J_1ᵀ)ᵀ. A VJP puts the row "
                         "vector on the left: u = u @ J."),
+                Mistake("stopped one step short", u @ J3 @ J2,
+                        "you stopped one step short: u·J_3·J_2 is the gradient at the input of "
+                        "step 2. The chain's input is one step further back: multiply by J_1 "
+                        "too (the loop must visit every Jacobian)."),
+                Mistake("last step skipped", u @ J2 @ J1,
+                        "you skipped J_3, the step nearest the output: u is the gradient at the "
+                        "chain's OUTPUT, so it meets J_3 first: u·J_3·J_2·J_1."),
                 Mistake("JVP instead of VJP", J3 @ J2 @ J1 @ u,
                         "J_3·J_2·J_1·u pushes a vector forward from the input side (a "
                         "Jacobian-vector product, JVP). The VJP pulls u back from the output: "

@@ -80,6 +80,10 @@ def check_softmax_jacobian(softmax_jacobian) -> Feedback:
             Mistake("sign flipped", np.outer(s, s) - np.diag(s),
                     "the signs are flipped: J = diag(s) - s sᵀ, with a positive diagonal "
                     "(raising z_i raises s_i)."),
+            Mistake("off-diagonal sign flipped", 2 * np.diag(np.diag(expected)) - expected,
+                    "the diagonal s_i (1 - s_i) is right, but the off-diagonal entries have the "
+                    "wrong sign: for i ≠ j, ds_i/dz_j = -s_i s_j (raising another score z_j "
+                    "takes probability away from s_i). J = diag(s) - s sᵀ."),
             Mistake("used z instead of s", np.diag(z) - np.outer(z, z),
                     "you put the scores z into the formula; it needs the probabilities "
                     "s = softmax(z): J = diag(s) - s sᵀ."),

@@ -164,6 +164,9 @@ def check_tensor_bytes(tensor_bytes) -> Feedback:
             Mistake("bits not bytes", m * p * m * n * 64,
                     "that is the size in bits: a float64 has 64 bits but 8 bytes. Multiply the "
                     "m·p·m·n entries by 8, not 64."),
+            Mistake("float32 bytes", m * p * m * n * 4,
+                    "that is the size in float32, 4 bytes an entry. numpy's default (and "
+                    "this course's) dtype is float64: 8 bytes an entry."),
             Mistake("assumed square", n**4 * 8,
                     "that is n⁴ · 8, right only for square matrices (m = n = p). Here the sizes "
                     "differ: dC/dA has shape (m, p, m, n), so m·p·m·n entries."),
@@ -190,3 +193,44 @@ def check_tensor_bytes(tensor_bytes) -> Feedback:
     thousand = solutions.tensor_bytes(1000, 1000, 1000)
     return correct(exercise, f"m·p·m·n entries × 8 bytes; for m = n = p = 1000 that is "
                              f"{thousand:,} bytes, 8 TB.")
+
+
+def check_batch_jacobian(batch_jacobian) -> Feedback:
+    """03-batch-jacobian: batch_jacobian(X, W) = dH/dX for H = tanh(X @ W), (N, m, N, n)."""
+    exercise = "03-batch-jacobian"
+    gen = np.random.default_rng(33)
+    for N, n, m in ((3, 3, 3), (2, 3, 4)):  # square first: transposed blocks still fit
+        X, W = gen.normal(size=(N, n)), gen.normal(size=(n, m))
+        answer, feedback = run_learner_function(exercise, batch_jacobian, X, W)
+        if feedback is not None:
+            return feedback
+        expected = solutions.batch_jacobian(X, W)
+        fade = 1 - np.tanh(X @ W) ** 2                              # (N, m)
+        blocks = np.stack([fade[r][:, None] * W.T for r in range(N)])  # (N, m, n)
+        mistakes = [
+            Mistake("diagonal blocks only", blocks, f"you returned the N blocks of shape "
+                    f"(m, n), one per row: shape {blocks.shape}. The Jacobian of the whole batch "
+                    f"is (N, m, N, n) = {expected.shape}; block (r, s) is ∂y_r/∂x_s, and it is "
+                    f"zero for r ≠ s because row r of H never sees row s of X."),
+            Mistake("off-diagonal blocks filled",
+                    np.broadcast_to(blocks[:, :, None, :], expected.shape),
+                    "every block (r, s) holds row r's Jacobian, even for s ≠ r. Row r of H is "
+                    "computed from row r of X alone, so ∂y_r/∂x_s = 0 for s ≠ r."),
+            Mistake("tanh factor missing", np.einsum("rs,ml->rmsl", np.eye(N), W.T),
+                    "your blocks are Wᵀ: the tanh's derivative, 1 - h², is missing. Block r is "
+                    "diag(1 - h_r²) · Wᵀ."),
+            Mistake("other layout", expected.transpose(2, 3, 0, 1), "you built the "
+                    "denominator-layout tensor, input axes first. Ours is output.shape + "
+                    "input.shape: (N, m, N, n), J[r, i, s, l] = ∂h_ri/∂x_sl."),
+        ]
+        if n == m:  # W and Wᵀ have the same shape only here
+            mistakes.append(Mistake(
+                "block transposed", np.einsum("rs,ml->rmsl", np.eye(N), W) * fade[:, :, None, None],
+                "your blocks use W where Wᵀ belongs: h_ri = tanh(Σ_l x_rl w_li), so "
+                "∂h_ri/∂x_rl = (1 - h_ri²) w_li, entry (i, l) of diag(1 - h_r²) · Wᵀ."))
+        feedback = compare(exercise, answer, expected, mistakes, what="dH/dX",
+                           where=f"with X {X.shape}, W {W.shape}")
+        if not feedback.passed:
+            return feedback
+    return correct(exercise, "block (r, r) is diag(1 - h_r²) · Wᵀ and every other block is "
+                             "zero: a batch is N independent functions side by side.")

@@ -27,7 +27,8 @@ def check_warmup_shape(answer) -> Feedback:
         return Feedback(False, f"{FAIL} {exercise}: write the shape as a tuple of whole "
                                f"numbers, like (5, 6, 7, 8); got {answer!r}.", "not a tuple")
     feedback = compare(exercise, answer, expected, mistakes, what="the shape")
-    if feedback.mistake in ("wrong values", "wrong shape"):  # array talk does not fit a shape
+    # array talk (values, a constant factor) does not fit a shape
+    if feedback.mistake in ("wrong values", "wrong shape", "scaled", "sign flipped"):
         return Feedback(False, f"{FAIL} {exercise}: not quite; got {tuple(answer)}. C = A @ B "
                                f"has shape {C_shape} and A has shape {A_shape}: put one after "
                                f"the other.", feedback.mistake)

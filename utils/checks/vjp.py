@@ -154,3 +154,74 @@ def check_chain_rule(chain_rule) -> Feedback:
             return feedback
     return correct(exercise, "dL/dX = Σ_ij dL/dc_ij · ∂c_ij/∂X, a weighted sum of the tensor's "
                              "blocks.")
+
+
+def _product_inputs(m: int, n: int, p: int, seed: int = 7):
+    """A (m, n), B (n, p) and dL/dC (m, p) for the lecture's C = A @ B."""
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((m, p)), rng.standard_normal((m, n)), rng.standard_normal((n, p))
+
+
+def _lecture_mistakes(G, A, B) -> list:
+    """The usual wrong dL/dA for C = A B (all computable when m = n = p)."""
+    return [
+        Mistake("sign slip", -(G @ B.T), "your answer is the right one with its sign flipped: "
+                "nothing in C = A B changes a sign, so neither does the VJP: dL/dC · Bᵀ."),
+        Mistake("transpose missing", G @ B, "you computed dL/dC · B: B must be transposed. In "
+                "∂L/∂a_kl = Σ_j ∂L/∂c_kj b_lj the sum runs over B's column index j, so B "
+                "enters as Bᵀ: (m, p)·(p, n) = (m, n), A's shape."),
+        Mistake("wrong side", B.T @ G, "you computed Bᵀ · dL/dC: right matrices, wrong side. "
+                "The sum Σ_j ∂L/∂c_kj b_lj keeps dL/dC's row k, so dL/dC goes on the left."),
+        Mistake("other layout", B @ G.T, "you have B · dL/dCᵀ = (dL/dA)ᵀ, the rule as written "
+                "in the denominator layout (see the notation page). Our gradients have the "
+                "shape of their variable: dL/dA = dL/dC · Bᵀ."),
+        Mistake("dL/dB instead", A.T @ G, "Aᵀ · dL/dC is dL/dB, the gradient for the other "
+                "operand."),
+        Mistake("elementwise", G * B.T, "`*` multiplies entry by entry; the sum over j is a "
+                "matrix product: use `@`."),
+    ]
+
+
+def check_lecture_grad_A(grad) -> Feedback:
+    """04-lecture-grad-A: the learner's grad(dL_dC, A, B) = dL/dA for the lecture's C = A @ B."""
+    exercise = "04-lecture-grad-A"
+    for m, n, p in ((3, 3, 3), (2, 3, 4)):
+        G, A, B = _product_inputs(m, n, p)
+        answer, feedback = run_learner_function(exercise, grad, G, A, B)
+        if feedback is not None:
+            return feedback
+        shaped = _jacobian_shaped(exercise, answer, G.shape + A.shape, "A", A.shape)
+        if shaped is not None:
+            return shaped
+        feedback = compare(exercise, answer, solutions.lecture_grad_A(G, A, B),
+                           _lecture_mistakes(G, A, B) if m == n == p else [], what="dL/dA",
+                           where=f"with dL/dC {G.shape}, A {A.shape}, B {B.shape}")
+        if not feedback.passed:
+            return feedback
+    return correct(exercise, "dL/dA = dL/dC · Bᵀ, (m, p)·(p, n): A's shape, no tensor.")
+
+
+def check_sandwich_grad(grad) -> Feedback:
+    """04-challenge-ABAT: grad(dL_dC, A, B) = dL/dA for C = A @ B @ A.T, A (m, n), B (n, n)."""
+    exercise = "04-challenge-ABAT"
+    rng = np.random.default_rng(8)
+    A, B, G = rng.standard_normal((3, 4)), rng.standard_normal((4, 4)), rng.standard_normal((3, 3))
+    answer, feedback = run_learner_function(exercise, grad, G, A, B)
+    if feedback is not None:
+        return feedback
+    left, right = G @ A @ B.T, G.T @ A @ B
+    mistakes = [
+        Mistake("one use only", left, "you have G A Bᵀ, the gradient through A's first use "
+                "only. A appears twice in A B Aᵀ; add the gradient through Aᵀ: Gᵀ A B."),
+        Mistake("other use only", right, "you have Gᵀ A B, the gradient through Aᵀ only. Add "
+                "the gradient through the first factor A: G A Bᵀ."),
+        Mistake("treated as symmetric", 2 * left, "2 G A Bᵀ assumes G and B are symmetric; "
+                "they need not be. Write both uses out: G A Bᵀ + Gᵀ A B."),
+        Mistake("transposes swapped", G @ A @ B + G.T @ A @ B.T, "both uses are there but the "
+                "transposes of B sit on the wrong terms: G A Bᵀ + Gᵀ A B."),
+    ]
+    feedback = compare(exercise, answer, solutions.sandwich_grad(G, A, B), mistakes,
+                       what="dL/dA", where="with dL/dC (3, 3), A (3, 4), B (4, 4)")
+    if not feedback.passed:
+        return feedback
+    return correct(exercise, "dL/dA = G A Bᵀ + Gᵀ A B: one VJP per use of A, added.")

@@ -49,7 +49,7 @@ def plot_step_errors(ax, steps, errors: dict, eps: float = float(np.finfo(float)
 class WarpPicture:
     """A plane map drawn in three panels, updated in place: the input grid with a small square at
     x; the warped grid with the square's image; a zoom on f(square) next to the parallelogram
-    f(x) + J·(square − x), spanned by δ·(J's columns)."""
+    f(x) + J·(square − x), spanned by Δ·(J's columns)."""
 
     def __init__(self, ax_in, ax_out, ax_zoom, lines: int = 9):
         from matplotlib.patches import Polygon
@@ -65,7 +65,7 @@ class WarpPicture:
                          for c in (E1_COLOUR, E2_COLOUR)]
         self.point_in, = ax_in.plot([], [], "o", color="black", markersize=5)
         # output and zoom show the same things: the parallelogram, its two edges along
-        # δ·J[:, 0] and δ·J[:, 1], the true image f(square) and the point f(x)
+        # Δ·J[:, 0] and Δ·J[:, 1], the true image f(square) and the point f(x)
         self.parallelograms, self.images, self.columns, self.points_out = [], [], [], []
         for ax, width in ((ax_out, 1.5), (ax_zoom, 2.5)):
             parallelogram = Polygon(np.zeros((4, 2)), closed=True, facecolor="tab:green",
@@ -76,7 +76,7 @@ class WarpPicture:
             self.columns += [ax.plot([], [], color=c, linewidth=width + 1.5,
                                      solid_capstyle="butt")[0] for c in (E1_COLOUR, E2_COLOUR)]
             self.points_out.append(ax.plot([], [], "o", color="black", markersize=5)[0])
-        ax_in.set_title("input x, square of side δ")
+        ax_in.set_title("input x, square of side Δ")
         ax_out.set_title("output: the grid warped by f")
         ax_zoom.set_title("zoom: f(square) (black)\nvs f(x) + J·d (green)", fontsize=10)
         ax_zoom.set_xticks([])

@@ -24,8 +24,8 @@ class _SelfAdjustingExplorer(Explorer):
 
 def jacobian_explorer(map_name: str = "polar → Cartesian") -> Explorer:
     """A plane map warping a grid; at a point chosen with sliders, the image of a small square
-    next to the parallelogram spanned by δ·(the Jacobian's columns), with det J. The square is
-    centred on the point, so its area ratio matches det J up to O(δ²)."""
+    next to the parallelogram spanned by Δ·(the Jacobian's columns), with det J. The square is
+    centred on the point, so its area ratio matches det J up to O(Δ²)."""
 
     if map_name not in PLANE_MAPS:
         raise ValueError(f"map_name must be one of {list(PLANE_MAPS)}; got {map_name!r}")
@@ -34,7 +34,7 @@ def jacobian_explorer(map_name: str = "polar → Cartesian") -> Explorer:
         "map": widgets.Dropdown(options=list(PLANE_MAPS), value=map_name, description="map"),
         "x1": float_slider(first.input_names[0], first.default_point[0], *first.domain[0]),
         "x2": float_slider(first.input_names[1], first.default_point[1], *first.domain[1]),
-        "size": float_slider("square side δ", 0.25, 0.02, 0.6),
+        "size": float_slider("square side Δ", 0.25, 0.02, 0.6),
     }
     view = FigureView(figsize=(10, 4), dpi=100,
                       margins={"left": 0.06, "right": 0.99, "bottom": 0.13, "top": 0.87,
@@ -85,13 +85,13 @@ def jacobian_explorer(map_name: str = "polar → Cartesian") -> Explorer:
             for i in range(2))
         readout.value = (
             f"<b>{plane_map.formula}</b> at {names[0]} = {point[0]:.2f}, "
-            f"{names[1]} = {point[1]:.2f}, square side δ = {size:.2f}"
+            f"{names[1]} = {point[1]:.2f}, square side Δ = {size:.2f}"
             f"<table style='display:inline-table;vertical-align:middle;margin:0.3em 1.5em'>"
             f"<tr><td></td><td style='{cell}'>∂/∂{names[0]}</td><td style='{cell}'>"
             f"∂/∂{names[1]}</td></tr>{rows}</table>"
-            f"det J = <b>{det:+.4f}</b> &nbsp;|&nbsp; area of f(square) / δ² = "
+            f"det J = <b>{det:+.4f}</b> &nbsp;|&nbsp; area of f(square) / Δ² = "
             f"<b>{area_ratio:+.4f}</b> &nbsp;|&nbsp; largest gap between f(square) and the "
-            f"parallelogram: {gap:.2e} = {gap / size**2:.2f}·δ²")
+            f"parallelogram: {gap:.2e} = {gap / size**2:.2f}·Δ²")
 
     return _SelfAdjustingExplorer(controls, view, readout, update,
                                   adjusting=lambda: state["adjusting"])
