@@ -119,17 +119,21 @@ def test_a_students_cell_that_begins_like_navigation_is_not_navigation(course):
     assert sources.count(mine) == 1, "the student's cell was dropped as if it were navigation"
 
 
-def test_navigation_goes_right_after_the_title(course):
+@pytest.mark.parametrize("note", [NOTE, "# My notes\n\n" + NOTE])
+def test_navigation_goes_right_after_the_title(course, note):
+    """Even when the student's note above the title has a heading of its own."""
     path = course[1]
+    title_text = read(path).cells[0].source.splitlines()[0]
 
     def note_above_title(cells):
-        cells.insert(0, new_markdown_cell(NOTE))
+        cells.insert(0, new_markdown_cell(note))
 
     change(path, note_above_title)
     assert make_nav(course) == []
     cells = read(path).cells
-    title = next(k for k, c in enumerate(cells) if c.source.startswith("# "))
-    assert cells[0].source == NOTE
+    title = next(k for k, c in enumerate(cells) if c.source.startswith(title_text))
+    assert cells[0].source == note and title == 1
+    assert title_text.removeprefix("# ") in read(course[0]).cells[1].source  # 00's next link
     assert "navigation" in cells[title + 1].metadata.get("tags", []), [
         c.source[:30] for c in cells[:4]]
 

@@ -44,18 +44,26 @@ def looks_like_navigation(cell) -> bool:
                                         and cell.source.startswith(MARKER))
 
 
-def title_cell(cells) -> int:
-    """The position of the title: the first markdown cell (not navigation) with a `# ` heading."""
-    for k, cell in enumerate(cells):
-        if cell.cell_type == "markdown" and not looks_like_navigation(cell):
-            if re.search(r"^#\s+(.+)$", cell.source, flags=re.M):
-                return k
-    raise ValueError("a notebook needs a '# Title' heading in its first markdown cell")
+def title_cell(cells, number: str = "") -> int:
+    """The position of the title: the first markdown cell (not navigation) whose `# ` heading
+    begins with the notebook's number ("# 03 · ..."), so that a student's own `# My notes`
+    above it is not taken for the title; failing that, the first `# ` heading."""
+    headed = [k for k, cell in enumerate(cells) if cell.cell_type == "markdown"
+              and not looks_like_navigation(cell)
+              and re.search(r"^#\s+(.+)$", cell.source, flags=re.M)]
+    numbered = [k for k in headed
+                if re.search(rf"^#\s+{re.escape(number)}\b", cells[k].source, flags=re.M)]
+    if not headed:
+        raise ValueError("a notebook needs a '# Title' heading in its first markdown cell")
+    return (numbered or headed)[0] if number else headed[0]
 
 
-def title_of(notebook) -> str:
-    cell = notebook.cells[title_cell(notebook.cells)]
-    return re.search(r"^#\s+(.+)$", cell.source, flags=re.M).group(1).strip()
+def title_of(notebook, number: str = "") -> str:
+    cell = notebook.cells[title_cell(notebook.cells, number)]
+    heading = rf"^#\s+({re.escape(number)}\b.*)$" if number else r"^#\s+(.+)$"
+    match = re.search(heading, cell.source, flags=re.M) or re.search(
+        r"^#\s+(.+)$", cell.source, flags=re.M)
+    return match.group(1).strip()
 
 
 def navigation_source(index: int, paths: list[Path], titles: list[str]) -> str:
@@ -83,10 +91,10 @@ def tagged_cell(source: str, tag: str, slide_type: str = "skip"):
     return stamp(cell)
 
 
-def with_navigation(cells: list, source: str, is_own) -> list:
+def with_navigation(cells: list, source: str, is_own, number: str = "") -> list:
     """The cells with our old navigation removed and fresh cells after the title and at the end."""
     cells = [c for c in cells if not (looks_like_navigation(c) and is_own(c))]
-    cells.insert(title_cell(cells) + 1, tagged_cell(source, NAV_TAG))
+    cells.insert(title_cell(cells, number) + 1, tagged_cell(source, NAV_TAG))
     cells.append(tagged_cell(source, NAV_TAG))
     return cells
 
@@ -95,7 +103,7 @@ def update(paths: list[Path], check: bool, refused: list[str] | None = None) -> 
     """Navigation links need every notebook's title, so this always reads them all (all the
     notebooks in the folder of the first path given: the course's, or a copy of it)."""
     all_paths = notebook_paths(paths[0].parent if paths else NOTEBOOKS)
-    titles = [title_of(nbformat.read(path, as_version=4)) for path in all_paths]
+    titles = [title_of(nbformat.read(path, as_version=4), path.stem[:2]) for path in all_paths]
     contents = contents_source(all_paths, titles)
     fresh = {navigation_source(k, all_paths, titles) for k in range(len(all_paths))} | {contents}
 
@@ -107,7 +115,7 @@ def update(paths: list[Path], check: bool, refused: list[str] | None = None) -> 
         refuse_edited(path, notebook, {NAV_TAG, CONTENTS_TAG}, is_own, "tools/navigation.py")
         index = all_paths.index(path)
         cells = with_navigation(notebook.cells, navigation_source(index, all_paths, titles),
-                                is_own)
+                                is_own, path.stem[:2])
         for cell in cells:
             if CONTENTS_TAG in tags_of(cell) and path.name == CONTENTS:
                 cell.source = contents
