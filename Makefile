@@ -1,7 +1,8 @@
 # The course's commands. `make lab` opens the course, `make test` runs every test.
 # Both create .venv on first use and install the course into it.
 PYTHON ?= python3
-VENV   := .venv
+# One environment per Python: `make test PYTHON=python3.10` builds and uses .venv-python3.10.
+VENV   ?= $(if $(filter python3,$(PYTHON)),.venv,.venv-$(notdir $(PYTHON)))
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
@@ -11,12 +12,27 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 DELIVERY := $(VENV)/.delivery
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: lab test bench execute nav lint clean slides html test-browser
+# The interpreter a name stands for: $(PYTHON) itself if it runs, else (a pyenv shim for a
+# version installed but not selected, as `python3.10` often is) pyenv's own copy of it.
+runnable = $(shell $(1) -c 'import sys; print(sys.executable)' 2>/dev/null || \
+  ls $(HOME)/.pyenv/versions/*/bin/$(notdir $(1)) 2>/dev/null | tail -n 1)
+PYTHON_EXE = $(call runnable,$(PYTHON))
+LOWEST_EXE = $(call runnable,$(LOWEST_PYTHON))
+
+# `make test-lowest`: the whole suite on the oldest Python the README promises, with every
+# direct dependency at the lowest version pyproject.toml allows (constraints/lowest.txt).
+LOWEST_PYTHON ?= python3.10
+LOWEST_VENV   := .venv-lowest
+LOWEST_READY  := $(LOWEST_VENV)/.installed
+
+.PHONY: lab test test-lowest bench execute nav lint clean slides html test-browser
 
 $(READY): pyproject.toml
-	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 10) else \
+	@test -n "$(PYTHON_EXE)" || { echo "$(PYTHON) does not run here: give a Python >= 3.10, \
+	  e.g. make test PYTHON=/path/to/python3.12" >&2; exit 1; }
+	@$(PYTHON_EXE) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 10) else \
 	  "This course needs Python >= 3.10; $(PYTHON) is %d.%d. Run: make PYTHON=python3.12 ..." % v[:2])'
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/python || $(PYTHON_EXE) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(READY)
@@ -26,6 +42,21 @@ lab: $(READY)  ## open the course in JupyterLab
 
 test: $(READY)  ## unit tests + every notebook under nbval (strict: stored outputs compared)
 	$(BIN)/python -m pytest
+
+$(LOWEST_READY): pyproject.toml constraints/lowest.txt
+	@test -n "$(LOWEST_EXE)" || { echo "$(LOWEST_PYTHON) does not run here: \
+	  make test-lowest LOWEST_PYTHON=/path/to/python3.10" >&2; exit 1; }
+	@$(LOWEST_EXE) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if v == (3, 10) else \
+	  "make test-lowest needs Python 3.10 (the oldest the README promises); $(LOWEST_PYTHON) is \
+	  %d.%d. Run: make test-lowest LOWEST_PYTHON=/path/to/python3.10" % v)'
+	rm -rf $(LOWEST_VENV)
+	$(LOWEST_EXE) -m venv $(LOWEST_VENV)
+	$(LOWEST_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LOWEST_VENV)/bin/python -m pip install --quiet -c constraints/lowest.txt -e ".[test]"
+	touch $(LOWEST_READY)
+
+test-lowest: $(LOWEST_READY)  ## the whole suite on Python 3.10 with the lowest allowed versions
+	COURSE_LOWEST_VERSIONS=1 $(LOWEST_VENV)/bin/python -m pytest
 
 bench: $(READY)  ## speed and memory of both routes, printed as a table
 	$(BIN)/python -m pip install --quiet -e ".[bench]" || echo "(JAX not installable here: its column is skipped)"
@@ -58,4 +89,4 @@ lint: $(READY)
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) build .hypothesis
+	rm -rf .venv .venv-* build .hypothesis

@@ -58,3 +58,22 @@ def test_on_colab_the_jupyter_front_end_is_not_required(monkeypatch):
     names = {r.name for r in environment.requirements()}
     assert "numpy" in names and "autograd" in names
     assert not names & {"jupyterlab", "notebook", "jupyterlab_rise", "ipykernel"}
+
+
+def test_a_clone_without_a_toml_reader_still_reads_its_pyproject(monkeypatch):
+    """Python 3.10 has no tomllib: the clone's dependencies are read all the same."""
+    installed = {str(r) for r in environment.requirements()}
+
+    def not_installed(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(environment.metadata, "requires", not_installed)
+    monkeypatch.setitem(sys.modules, "tomllib", None)  # `import tomllib` now fails
+    assert {str(r) for r in environment.requirements()} == installed
+
+
+def test_the_fallback_reader_skips_comments_and_other_tables():
+    text = ('[build-system]\nrequires = ["setuptools"]\n[project]\nname = "x"\n'
+            'dependencies = [\n    "numpy>=1.24",  # "not this"\n    # "nor this"\n'
+            '    "autograd>=1.6",\n]\n[project.optional-dependencies]\ntest = ["pytest"]\n')
+    assert environment._dependency_list(text) == ["numpy>=1.24", "autograd>=1.6"]

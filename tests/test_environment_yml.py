@@ -3,8 +3,12 @@
 import re
 from pathlib import Path
 
-import tomllib
 import yaml
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: pytest itself depends on tomli there, same API
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,6 +6,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -21,11 +22,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def same_environment() -> list[str]:
+    """`make lab` in the environment running this test when make built it (.venv-python3.13,
+    .venv-lowest, ...), not a fresh .venv built from scratch inside the test's time limit."""
+    if (Path(sys.prefix) / ".installed").is_file():
+        return [f"VENV={os.path.relpath(sys.prefix, ROOT)}"]
+    return []
+
+
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_lab_serves_the_course():
     port, token = free_port(), "course-test-token"
     env = {**os.environ, "JUPYTER_TOKEN": token, "BROWSER": "true"}
-    server = subprocess.Popen(["make", "--no-print-directory", "lab", f"PORT={port}"], cwd=ROOT,
+    server = subprocess.Popen(["make", "--no-print-directory", "lab", f"PORT={port}",
+                               *same_environment()], cwd=ROOT,
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               start_new_session=True)
     try:

@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import notebook_files  # noqa: E402
 from course_repo import CHECKOUT_NAME, REPO_URL  # noqa: E402
 from notebook_files import NOTEBOOKS, command_line, notebook_paths, rewrite  # noqa: E402, F401
 
@@ -53,27 +54,35 @@ def setup_cell():
     return cell
 
 
+def is_own(cell) -> bool:
+    """A Colab cell this tool wrote and nobody edited since (it may be replaced)."""
+    return TAG in notebook_files.tags_of(cell) and notebook_files.is_pristine(cell, (SOURCE,))
+
+
 def with_setup_cell(cells: list) -> list:
     """The cells with the Colab cell (refreshed, or new) right before the first other code cell.
 
     An existing Colab cell keeps its id and execution count, so a second run changes nothing.
+    Callers first make sure every tagged Colab cell is one of ours (is_own).
     """
-    old = [c for c in cells if TAG in c.metadata.get("tags", [])]
-    cells = [c for c in cells if TAG not in c.metadata.get("tags", [])]
+    old = [c for c in cells if is_own(c)]
+    cells = [c for c in cells if not is_own(c)]
     cell = old[0] if old else setup_cell()
     cell.source = SOURCE
     cell.outputs = []
     cell.metadata["slideshow"] = {"slide_type": "skip"}
+    notebook_files.stamp(cell)
     first_code = next((k for k, c in enumerate(cells) if c.cell_type == "code"), len(cells))
     cells.insert(first_code, cell)
     return cells
 
 
-def update(paths: list[Path], check: bool) -> list[str]:
-    def edit(_path, notebook):
+def update(paths: list[Path], check: bool, refused: list[str] | None = None) -> list[str]:
+    def edit(path, notebook):
+        notebook_files.refuse_edited(path, notebook, {TAG}, is_own, "tools/colab_setup.py")
         notebook.cells = with_setup_cell(notebook.cells)
 
-    return rewrite(paths, edit, check)
+    return rewrite(paths, edit, check, owned=is_own, refused=refused)
 
 
 if __name__ == "__main__":

@@ -101,13 +101,13 @@ def slide_types(cells) -> list[str | None]:
     return types
 
 
-def update(paths: list[Path], check: bool) -> list[str]:
+def update(paths: list[Path], check: bool, refused: list[str] | None = None) -> list[str]:
     def edit(_path, notebook):
         for cell, kind in zip(notebook.cells, slide_types(notebook.cells), strict=True):
             if kind is not None:
                 cell.metadata["slideshow"] = {"slide_type": kind}
 
-    return rewrite(paths, edit, check)
+    return rewrite(paths, edit, check, refused=refused)
 
 
 if __name__ == "__main__":

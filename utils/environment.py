@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -16,15 +17,27 @@ FRONT_END = {"jupyterlab", "notebook", "jupyterlab-rise", "jupyterlab_rise", "ip
 
 def _declared_in_pyproject() -> list[str] | None:
     """project.dependencies from the checkout's pyproject.toml (a clone used without
-    installing it, as on Colab), or None when there is no such file or no TOML reader."""
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        return None
+    installing it, as on Colab), or None when there is no such file."""
     if not PYPROJECT.is_file():
         return None
-    with PYPROJECT.open("rb") as file:
-        return tomllib.load(file).get("project", {}).get("dependencies", [])
+    text = PYPROJECT.read_text(encoding="utf-8")
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10 has no TOML reader: read the one list we need
+        return _dependency_list(text)
+    return tomllib.loads(text).get("project", {}).get("dependencies", [])
+
+
+def _dependency_list(text: str) -> list[str]:
+    """The quoted strings of `dependencies = [...]` in [project], comments skipped: enough for
+    our own pyproject.toml (one requirement per string, no escapes)."""
+    project = re.search(r"^\[project\]\s*$(.*?)(?=^\[)", text + "\n[", flags=re.M | re.S)
+    listed = project and re.search(r"^dependencies\s*=\s*\[(.*?)^\]", project.group(1),
+                                   flags=re.M | re.S)
+    if not listed:
+        return []
+    lines = (line.split("#", 1)[0] for line in listed.group(1).splitlines())
+    return [m for line in lines for m in re.findall(r'"([^"]+)"', line)]
 
 
 def requirements() -> list[Requirement]:
