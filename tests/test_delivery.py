@@ -199,3 +199,13 @@ def test_pages_load_nothing_from_the_network(kind, tmp_path):
     assert f"02-next{suffix}" in page, "links between notebooks point at the built pages"
     assert "<b>entries</b> = 36" in page and "<b>n</b> 3" in page, "widget snapshot missing"
     assert "google.colab" not in page, "the Colab cell is left out of pages and decks"
+
+
+def test_decks_leave_out_marked_code_and_nbvals_markers(tmp_path):
+    picture = cell("code", "plot_the_tensor()  # only its picture matters", tags=["hide-input"])
+    shown = cell("code", "# NBVAL_IGNORE_OUTPUT\nshown_code()")
+    notebook = new_notebook(cells=[cell("md", "# 01 · T"), picture, shown])
+    page = build_site.render(build_site.make_exporter("slides"), notebook,
+                             tmp_path / "01-t.ipynb", ".slides.html")
+    assert "plot_the_tensor" not in page, "a hide-input cell's code reached the deck"
+    assert "shown_code" in page and "NBVAL_IGNORE_OUTPUT" not in page
