@@ -88,3 +88,10 @@ def test_the_deck_is_built_but_is_not_a_numbered_lesson():
     assert DECK not in notebook_paths(), "the deck must not join the lessons' navigation"
     assert DECK in build_site.course_pages(), "`make slides` must build the lecture deck"
     assert build_site.course_pages()[:-1] == notebook_paths()
+
+
+def test_the_deck_presents_live_like_the_lessons():
+    import slide_metadata
+
+    metadata = nbformat.read(DECK, as_version=4).metadata
+    assert metadata.get("rise") == slide_metadata.RISE, "RISE theme and size differ from lessons'"
