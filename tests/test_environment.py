@@ -58,3 +58,12 @@ def test_on_colab_the_jupyter_front_end_is_not_required(monkeypatch):
     names = {r.name for r in environment.requirements()}
     assert "numpy" in names and "autograd" in names
     assert not names & {"jupyterlab", "notebook", "jupyterlab_rise", "ipykernel"}
+
+
+def test_on_colab_the_advice_is_the_first_cell_not_make(monkeypatch):
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    monkeypatch.setattr(environment.metadata, "version",
+                        lambda name: "7.7.1" if name == "ipywidgets" else "99.0")
+    message = environment.check_environment()
+    assert message.startswith("❌") and "ipywidgets 7.7.1" in message
+    assert "first code cell" in message and "make lab" not in message
