@@ -11,7 +11,12 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 DELIVERY := $(VENV)/.delivery
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: lab test bench execute nav lint clean slides html test-browser
+.PHONY: help lab test bench execute nav lint clean slides html test-browser
+.DEFAULT_GOAL := help
+
+help:  ## list these commands (`make` alone does the same)
+	@awk -F ':[^#]*## ' '/^[a-z-]+:.*## / { printf "  make %-13s %s\n", $$1, $$2 }' \
+	  $(MAKEFILE_LIST)
 
 $(READY): pyproject.toml
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 10) else \
@@ -45,7 +50,7 @@ $(DELIVERY): $(READY) pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test,delivery]"
 	touch $(DELIVERY)
 
-slides: $(DELIVERY)  ## a reveal.js deck per notebook in build/slides/, viewable offline
+slides: $(DELIVERY)  ## a reveal.js deck per notebook and the lecture deck in build/slides/, offline
 	$(BIN)/python tools/build_site.py slides
 
 html: $(DELIVERY)  ## every notebook with its stored outputs in build/html/, viewable offline
@@ -54,8 +59,8 @@ html: $(DELIVERY)  ## every notebook with its stored outputs in build/html/, vie
 test-browser: slides html  ## JupyterLab, Voila, the decks and the site in Chromium (needs $(CHROMIUM))
 	COURSE_BROWSER_TESTS=1 CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n 0 -s tests/browser
 
-lint: $(READY)
+lint: $(READY)  ## ruff over the package, tests, tools and notebooks
 	$(BIN)/ruff check .
 
-clean:
+clean:  ## remove .venv and build output
 	rm -rf $(VENV) build .hypothesis

@@ -253,3 +253,13 @@ def test_decks_leave_out_marked_code_and_nbvals_markers(tmp_path):
                              tmp_path / "01-t.ipynb", ".slides.html")
     assert "plot_the_tensor" not in page, "a hide-input cell's code reached the deck"
     assert "shown_code" in page and "NBVAL_IGNORE_OUTPUT" not in page
+
+
+def test_make_help_lists_every_documented_command():
+    documented = [line.split(":")[0] for line in (ROOT / "Makefile").read_text().splitlines()
+                  if "## " in line and not line.startswith(("#", "\t"))]
+    listed = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True,
+                            check=True).stdout
+    assert {"lab", "test", "slides", "test-browser", "help"} <= set(documented)
+    for target in documented:
+        assert f"make {target} " in listed, f"`make help` does not list {target}"
