@@ -49,8 +49,9 @@ def test_a_slide_deck_renders_offline(offline_page, screenshots):
     decks = built(SLIDES, ".slides.html")
     deck = next((d for d in decks if has_math(d) and not d.name.startswith("00")), decks[0])
     browser_page, page = open_offline(offline_page, deck.as_uri())
-    assert page.evaluate("typeof Reveal !== 'undefined' && Reveal.isReady()"), \
-        "reveal.js did not start"
+    # reveal.js starts once the formulas are typeset and long slides are split (course_fit.js)
+    page.wait_for_function("() => typeof Reveal !== 'undefined' && Reveal.isReady()",
+                           timeout=60_000)
     slides = page.evaluate("Reveal.getTotalSlides()")
     assert slides >= 2, f"{deck.name}: only {slides} slide(s)"
     assert page.evaluate(MATH_RENDERED) > 0, f"{deck.name}: no formula was typeset"
