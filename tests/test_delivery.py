@@ -5,6 +5,7 @@ the offline page templates. (The real-browser tests live in tests/browser: `make
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 import os
 import subprocess
@@ -263,3 +264,15 @@ def test_make_help_lists_every_documented_command():
     assert {"lab", "test", "slides", "test-browser", "help"} <= set(documented)
     for target in documented:
         assert f"make {target} " in listed, f"`make help` does not list {target}"
+
+
+def test_on_slides_long_plotting_code_gives_way_to_its_picture(tmp_path):
+    long_plot = cell("code", "\n".join(f"ax.plot(curve_{k})" for k in range(20)))
+    long_plot.outputs = [nbformat.v4.new_output("display_data", data={
+        "image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"})]
+    notebook = new_notebook(cells=[cell("md", "# 01 · T"), long_plot])
+    pages = {suffix: build_site.render(build_site.make_exporter(kind), copy.deepcopy(notebook),
+                                       tmp_path / "01-t.ipynb", suffix)
+             for kind, suffix in (("slides", ".slides.html"), ("html", ".html"))}
+    assert "curve_19" not in pages[".slides.html"] and "iVBORw0KGgo=" in pages[".slides.html"]
+    assert "curve_19" in pages[".html"], "the page keeps the code"

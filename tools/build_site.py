@@ -193,6 +193,17 @@ def make_exporter(kind: str):
     return HTMLExporter(config=config, template_name="course_lab")
 
 
+LONG_CODE = 12  # lines: longer code that draws a picture shows only its picture on a slide
+
+
+def pictures_only(notebook) -> None:
+    """On slides, a long cell of plotting code gives way to its picture (the page keeps both)."""
+    for cell in notebook.cells:
+        draws = any("image/png" in output.get("data", {}) for output in cell.get("outputs", []))
+        if cell.cell_type == "code" and draws and len(cell.source.splitlines()) > LONG_CODE:
+            cell.metadata["tags"] = [*cell.metadata.get("tags", []), "hide-input"]
+
+
 def render(exporter, notebook, path: Path, suffix: str) -> str:
     """One page: the Colab cell dropped, widgets as snapshots, links to the other pages, code
     without nbval's markers."""
@@ -200,6 +211,8 @@ def render(exporter, notebook, path: Path, suffix: str) -> str:
                       if "colab-setup" not in c.metadata.get("tags", [])]
     replace_widgets(notebook)
     link_pages(notebook, suffix)
+    if suffix == ".slides.html":
+        pictures_only(notebook)
     for cell in notebook.cells:  # nbval's markers speak to the test runner, not to readers
         if cell.cell_type == "code":
             cell.source = re.sub(r"^# NBVAL_\w+[^\n]*\n?", "", cell.source, flags=re.M)
