@@ -25,7 +25,12 @@ LOWEST_PYTHON ?= python3.10
 LOWEST_VENV   := .venv-lowest
 LOWEST_READY  := $(LOWEST_VENV)/.installed
 
-.PHONY: lab test test-lowest bench execute nav lint clean slides html test-browser
+.PHONY: help lab test test-lowest bench execute nav lint clean slides html test-browser
+.DEFAULT_GOAL := help
+
+help:  ## list these commands (`make` alone does the same)
+	@awk -F ':[^#]*## ' '/^[a-z-]+:.*## / { printf "  make %-13s %s\n", $$1, $$2 }' \
+	  $(MAKEFILE_LIST)
 
 $(READY): pyproject.toml
 	@test -n "$(PYTHON_EXE)" || { echo "$(PYTHON) does not run here: give a Python >= 3.10, \
@@ -76,7 +81,7 @@ $(DELIVERY): $(READY) pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test,delivery]"
 	touch $(DELIVERY)
 
-slides: $(DELIVERY)  ## a reveal.js deck per notebook in build/slides/, viewable offline
+slides: $(DELIVERY)  ## a reveal.js deck per notebook and the lecture deck in build/slides/, offline
 	$(BIN)/python tools/build_site.py slides
 
 html: $(DELIVERY)  ## every notebook with its stored outputs in build/html/, viewable offline
@@ -85,8 +90,8 @@ html: $(DELIVERY)  ## every notebook with its stored outputs in build/html/, vie
 test-browser: slides html  ## JupyterLab, Voila, the decks and the site in Chromium (needs $(CHROMIUM))
 	COURSE_BROWSER_TESTS=1 CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n 0 -s tests/browser
 
-lint: $(READY)
+lint: $(READY)  ## ruff over the package, tests, tools and notebooks
 	$(BIN)/ruff check .
 
-clean:
+clean:  ## remove every .venv*, build output and caches
 	rm -rf .venv .venv-* build .hypothesis

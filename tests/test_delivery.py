@@ -5,6 +5,7 @@ the offline page templates. (The real-browser tests live in tests/browser: `make
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 import os
 import subprocess
@@ -16,10 +17,12 @@ import nbformat
 import pytest
 import yaml
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
+import binder_env  # noqa: E402
 import build_site  # noqa: E402
 import colab_setup  # noqa: E402
 import course_repo  # noqa: E402
@@ -125,8 +128,26 @@ def test_colab_cell_does_nothing_outside_colab(monkeypatch):
     assert calls == [] and (os.getcwd(), sys.path) == before
 
 
+def fake_colab(monkeypatch, ipywidgets_version: str | None) -> list:
+    """google.colab with an output module that records enable_custom_widget_manager calls,
+    and ipywidgets as already imported at that version (None: not imported yet)."""
+    enabled = []
+    colab, output = types.ModuleType("google.colab"), types.ModuleType("google.colab.output")
+    output.enable_custom_widget_manager = lambda: enabled.append(True)
+    colab.output = output
+    monkeypatch.setitem(sys.modules, "google.colab", colab)
+    monkeypatch.setitem(sys.modules, "google.colab.output", output)
+    if ipywidgets_version is None:
+        monkeypatch.delitem(sys.modules, "ipywidgets", raising=False)
+    else:
+        widgets_module = types.ModuleType("ipywidgets")
+        widgets_module.__version__ = ipywidgets_version
+        monkeypatch.setitem(sys.modules, "ipywidgets", widgets_module)
+    return enabled
+
+
 def test_colab_cell_on_colab_clones_the_course_and_moves_into_it(monkeypatch, tmp_path):
-    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    enabled = fake_colab(monkeypatch, ipywidgets_version="8.1.5")
     checkout = tmp_path / course_repo.CHECKOUT_NAME
     calls = []
 
@@ -141,10 +162,28 @@ def test_colab_cell_on_colab_clones_the_course_and_moves_into_it(monkeypatch, tm
     source = colab_setup.SOURCE.replace("/content/", f"{tmp_path}/")
     run_colab_cell(source)
     assert calls[0] == ["git", "clone", "--depth", "1", course_repo.REPO_URL, str(checkout)]
-    assert calls[1] == [sys.executable, "-m", "pip", "install", "--quiet", "autograd"]
+    assert calls[1] == [sys.executable, "-m", "pip", "install", "--quiet", "autograd",
+                        "ipywidgets>=8.1,<9"]
     assert Path.cwd() == checkout / "notebooks" and sys.path[0] == str(checkout)
+    assert enabled == [True], "Colab's custom widget manager (ipywidgets 8) was not enabled"
     run_colab_cell(source)  # run again: no second clone
     assert [call[0] for call in calls] == ["git", sys.executable, sys.executable]
+
+
+def test_colab_cell_restarts_once_when_colabs_ipywidgets_7_is_loaded(monkeypatch, tmp_path):
+    import IPython
+
+    enabled = fake_colab(monkeypatch, ipywidgets_version="7.7.1")
+    shutdowns = []
+    kernel = types.SimpleNamespace(do_shutdown=lambda restart: shutdowns.append(restart))
+    monkeypatch.setattr(IPython, "get_ipython", lambda: types.SimpleNamespace(kernel=kernel))
+    monkeypatch.setattr(subprocess, "run", lambda command, check: None)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / course_repo.CHECKOUT_NAME / "notebooks").mkdir(parents=True)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    printed = run_colab_cell(colab_setup.SOURCE.replace("/content/", f"{tmp_path}/"))
+    assert shutdowns == [True] and enabled == [], "ipywidgets 7 in memory: restart, then enable"
+    assert "run this cell again" in printed
 
 
 # --- Binder and the README ---------------------------------------------------------------------
@@ -154,7 +193,13 @@ def test_binder_environment_is_the_top_level_one_without_the_editable_install():
     binder = yaml.safe_load((ROOT / "binder" / "environment.yml").read_text())
     without_pip_e = [d for d in top["dependencies"]
                      if not (isinstance(d, dict) and d.get("pip") == ["-e ."])]
-    assert binder["dependencies"] == without_pip_e, "run `python tools/binder_env.py`"
+    pinned = [f"python={binder_env.BINDER_PYTHON}" if str(d).startswith("python>") else d
+              for d in without_pip_e]
+    assert binder["dependencies"] == pinned, "run `python tools/binder_env.py`"
+    assert f"python={binder_env.BINDER_PYTHON}" in binder["dependencies"], \
+        "repo2docker reads the Python version only from a `python=X.Y` entry"
+    bound = next(d for d in top["dependencies"] if str(d).startswith("python>="))
+    assert Version(binder_env.BINDER_PYTHON) >= Version(bound.removeprefix("python>="))
     assert binder["channels"] == top["channels"] and binder["name"] == top["name"]
     result = subprocess.run([sys.executable, str(ROOT / "tools" / "binder_env.py"), "--check"],
                             capture_output=True, text=True)
@@ -199,3 +244,35 @@ def test_pages_load_nothing_from_the_network(kind, tmp_path):
     assert f"02-next{suffix}" in page, "links between notebooks point at the built pages"
     assert "<b>entries</b> = 36" in page and "<b>n</b> 3" in page, "widget snapshot missing"
     assert "google.colab" not in page, "the Colab cell is left out of pages and decks"
+
+
+def test_decks_leave_out_marked_code_and_nbvals_markers(tmp_path):
+    picture = cell("code", "plot_the_tensor()  # only its picture matters", tags=["hide-input"])
+    shown = cell("code", "# NBVAL_IGNORE_OUTPUT\nshown_code()")
+    notebook = new_notebook(cells=[cell("md", "# 01 · T"), picture, shown])
+    page = build_site.render(build_site.make_exporter("slides"), notebook,
+                             tmp_path / "01-t.ipynb", ".slides.html")
+    assert "plot_the_tensor" not in page, "a hide-input cell's code reached the deck"
+    assert "shown_code" in page and "NBVAL_IGNORE_OUTPUT" not in page
+
+
+def test_make_help_lists_every_documented_command():
+    documented = [line.split(":")[0] for line in (ROOT / "Makefile").read_text().splitlines()
+                  if "## " in line and not line.startswith(("#", "\t"))]
+    listed = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True,
+                            check=True).stdout
+    assert {"lab", "test", "slides", "test-browser", "help"} <= set(documented)
+    for target in documented:
+        assert f"make {target} " in listed, f"`make help` does not list {target}"
+
+
+def test_on_slides_long_plotting_code_gives_way_to_its_picture(tmp_path):
+    long_plot = cell("code", "\n".join(f"ax.plot(curve_{k})" for k in range(20)))
+    long_plot.outputs = [nbformat.v4.new_output("display_data", data={
+        "image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"})]
+    notebook = new_notebook(cells=[cell("md", "# 01 · T"), long_plot])
+    pages = {suffix: build_site.render(build_site.make_exporter(kind), copy.deepcopy(notebook),
+                                       tmp_path / "01-t.ipynb", suffix)
+             for kind, suffix in (("slides", ".slides.html"), ("html", ".html"))}
+    assert "curve_19" not in pages[".slides.html"] and "iVBORw0KGgo=" in pages[".slides.html"]
+    assert "curve_19" in pages[".html"], "the page keeps the code"

@@ -77,3 +77,12 @@ def test_the_fallback_reader_skips_comments_and_other_tables():
             'dependencies = [\n    "numpy>=1.24",  # "not this"\n    # "nor this"\n'
             '    "autograd>=1.6",\n]\n[project.optional-dependencies]\ntest = ["pytest"]\n')
     assert environment._dependency_list(text) == ["numpy>=1.24", "autograd>=1.6"]
+
+
+def test_on_colab_the_advice_is_the_first_cell_not_make(monkeypatch):
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    monkeypatch.setattr(environment.metadata, "version",
+                        lambda name: "7.7.1" if name == "ipywidgets" else "99.0")
+    message = environment.check_environment()
+    assert message.startswith("❌") and "ipywidgets 7.7.1" in message
+    assert "first code cell" in message and "make lab" not in message

@@ -27,11 +27,13 @@ from nbconvert import HTMLExporter, SlidesExporter
 from traitlets.config import Config
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from notebook_files import notebook_paths  # noqa: E402
+from notebook_files import NOTEBOOKS, notebook_paths  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CACHE = ROOT / "build" / "cache" / "wheels"
+# Notebooks made to be presented (not lessons: no number, no navigation), built beside the lessons.
+LECTURE = NOTEBOOKS / "lecture"
 
 # name beside the pages -> (the PyPI wheel that ships it, the folder inside the wheel, what to copy)
 ASSETS = {
@@ -48,7 +50,8 @@ MathJax.Hub.Config({
     tex2jax: {inlineMath: [["$", "$"], ["\\\\(", "\\\\)"]],
               displayMath: [["$$", "$$"], ["\\\\[", "\\\\]"]],
               processEscapes: true, processEnvironments: true},
-    "HTML-CSS": {availableFonts: [], preferredFont: null, webFont: "STIX-Web", imageFont: null},
+    "HTML-CSS": {availableFonts: [], preferredFont: null, webFont: "STIX-Web", imageFont: null,
+                 linebreaks: {automatic: true}},
     displayAlign: "center", messageStyle: "none"
 });
 </script>
@@ -180,20 +183,39 @@ def make_exporter(kind: str):
     config.TemplateExporter.extra_template_basedirs = [str(TEMPLATES)]
     config.HTMLExporter.mathjax_url = MATHJAX
     config.HTMLExporter.embed_images = True
+    # A picture made by code the audience need not read: its code is left out of slides and pages.
+    config.TagRemovePreprocessor.remove_input_tags = {"hide-input"}
+    config.TagRemovePreprocessor.enabled = True
     if kind == "slides":
         config.SlidesExporter.reveal_url_prefix = "_static/reveal.js"
-        config.SlidesExporter.reveal_scroll = True
         config.SlidesExporter.reveal_theme = "white"  # its fonts ship with reveal.js
         return SlidesExporter(config=config, template_name="course_reveal")
     return HTMLExporter(config=config, template_name="course_lab")
 
 
+LONG_CODE = 12  # lines: longer code that draws a picture shows only its picture on a slide
+
+
+def pictures_only(notebook) -> None:
+    """On slides, a long cell of plotting code gives way to its picture (the page keeps both)."""
+    for cell in notebook.cells:
+        draws = any("image/png" in output.get("data", {}) for output in cell.get("outputs", []))
+        if cell.cell_type == "code" and draws and len(cell.source.splitlines()) > LONG_CODE:
+            cell.metadata["tags"] = [*cell.metadata.get("tags", []), "hide-input"]
+
+
 def render(exporter, notebook, path: Path, suffix: str) -> str:
-    """One page: the Colab cell dropped, widgets as snapshots, links to the other pages."""
+    """One page: the Colab cell dropped, widgets as snapshots, links to the other pages, code
+    without nbval's markers."""
     notebook.cells = [c for c in notebook.cells  # Colab's setup is noise on a page or a slide
                       if "colab-setup" not in c.metadata.get("tags", [])]
     replace_widgets(notebook)
     link_pages(notebook, suffix)
+    if suffix == ".slides.html":
+        pictures_only(notebook)
+    for cell in notebook.cells:  # nbval's markers speak to the test runner, not to readers
+        if cell.cell_type == "code":
+            cell.source = re.sub(r"^# NBVAL_\w+[^\n]*\n?", "", cell.source, flags=re.M)
     body, _ = exporter.from_notebook_node(notebook, resources={
         "metadata": {"name": title_of(notebook, path.stem), "path": str(path.parent)},
         "course_head": MATHJAX_HEAD.replace("MATHJAX_URL", MATHJAX)})
@@ -221,14 +243,20 @@ def build(kind: str, out: Path, paths: list[Path]) -> list[Path]:
     return written
 
 
+def course_pages() -> list[Path]:
+    """What `make slides` and `make html` build: the lessons in order, then the lecture deck."""
+    return notebook_paths() + sorted(LECTURE.glob("*.ipynb"))
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("kind", choices=["slides", "html"])
-    parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/NN-*.ipynb")
+    parser.add_argument("notebooks", nargs="*", type=Path,
+                        help="default: notebooks/NN-*.ipynb, then notebooks/lecture/*.ipynb")
     parser.add_argument("--out", type=Path, help="default: build/slides or build/html")
     args = parser.parse_args()
     start = time.perf_counter()
     pages = build(args.kind, args.out or ROOT / "build" / args.kind,
-                  args.notebooks or notebook_paths())
+                  args.notebooks or course_pages())
     print(f"{len(pages)} {args.kind} pages in {(args.out or ROOT / 'build' / args.kind)} "
           f"({time.perf_counter() - start:.1f} s)")

@@ -2,7 +2,9 @@
 
 On Google Colab a notebook opened from GitHub arrives alone: no `utils` package, no `data/`.
 The cell clones the course next to it, makes `import utils` work and moves into `notebooks/`,
-so every later cell runs as it does locally. Anywhere else it only imports `sys`: no output,
+installs autograd and ipywidgets 8 (restarting the session once if Colab's ipywidgets 7 was
+already loaded) and enables Colab's custom widget manager, which ipywidgets 8 widgets need.
+Anywhere else it only imports `sys`: no output,
 so nbval's stored-output comparison is unaffected.
 
     python tools/colab_setup.py          # insert or refresh the cell (idempotent)
@@ -25,12 +27,13 @@ from course_repo import CHECKOUT_NAME, REPO_URL  # noqa: E402
 from notebook_files import NOTEBOOKS, command_line, notebook_paths, rewrite  # noqa: E402, F401
 
 TAG = "colab-setup"
-# What the notebooks import that Colab's image does not already have (numpy, matplotlib,
-# ipywidgets, packaging and threadpoolctl are there).
-COLAB_LACKS = ", ".join(f'"{name}"' for name in ("autograd",))
+# What the notebooks import that Colab's image lacks or has too old: autograd is missing, and
+# Colab ships ipywidgets 7 while the explorers are ipywidgets 8 widgets.
+COLAB_LACKS = ", ".join(f'"{name}"' for name in ("autograd", "ipywidgets>=8.1,<9"))
 
 SOURCE = f'''\
-# On Google Colab only: fetch the course so `import utils` and its data work (elsewhere: no-op).
+# On Google Colab only: fetch the course, install what Colab lacks, switch on the widget manager
+# that draws ipywidgets 8 explorers (elsewhere: does nothing, prints nothing).
 import sys
 
 if "google.colab" in sys.modules:
@@ -44,7 +47,18 @@ if "google.colab" in sys.modules:
     sys.path.insert(0, COURSE)
     os.chdir(COURSE + "/notebooks")
     pip_install = [sys.executable, "-m", "pip", "install", "--quiet"]
-    subprocess.run(pip_install + [{COLAB_LACKS}], check=True)'''
+    subprocess.run(pip_install + [{COLAB_LACKS}], check=True)
+    loaded = sys.modules.get("ipywidgets")
+    if loaded is not None and not getattr(loaded, "__version__", "8").startswith(("8", "9")):
+        from IPython import get_ipython
+
+        print("ipywidgets 8 is installed; restarting the session once to load it. "
+              "When it has restarted, run this cell again.")
+        get_ipython().kernel.do_shutdown(True)
+    else:
+        from google.colab import output
+
+        output.enable_custom_widget_manager()  # Colab's built-in one draws ipywidgets 7 only'''
 
 
 def setup_cell():

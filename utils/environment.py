@@ -71,6 +71,14 @@ def package_versions() -> list[tuple[str, str, str, bool]]:
     return rows
 
 
+def _advice() -> str:
+    """What to do about a missing or outdated package, where the student is."""
+    if "google.colab" in sys.modules:
+        return ("On Colab: run this notebook's first code cell (it installs what Colab lacks and "
+                "restarts the session once if it must), then run this cell again.")
+    return "Run `make lab` again (it reinstalls), or `pip install -e .` in the course folder."
+
+
 def check_environment() -> str:
     """One line saying whether every requirement is met, naming any that is not."""
     if sys.version_info < (3, 10):  # noqa: UP036  (a student may run it under an old Python)
@@ -79,6 +87,5 @@ def check_environment() -> str:
                 for name, version, bounds, ok in package_versions() if not ok]
     if problems:
         return ("❌ Some packages do not meet the course's requirements: " + "; ".join(problems)
-                + ". Run `make lab` again (it reinstalls), or `pip install -e .` in the course "
-                  "folder.")
+                + ". " + _advice())
     return "✅ Python >= 3.10 and every package the course needs, in a suitable version."

@@ -10,6 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 LOCAL_SCHEMES = {"file", "data", "blob", "about"}
+SLIDE_SIZE = (1280, 720)  # the projector the decks and RISE must fit
 
 
 def notebooks_dir() -> Path:

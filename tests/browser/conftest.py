@@ -1,5 +1,6 @@
 """Fixtures for the browser tests: Debian's Chromium driven by Playwright, and JupyterLab and
-Voila servers started on free loopback ports for the session and stopped after it.
+Voila servers started on free loopback ports for the session and stopped after it. Every page
+they open aborts requests that would leave the machine, and a test whose page made one fails.
 
 These tests run only through `make test-browser` (which sets COURSE_BROWSER_TESTS=1 and builds
 the decks and the site first); plain `pytest` / `make test` does not collect them.
@@ -132,9 +133,13 @@ def voila(course_copy, tmp_path_factory):
     home = tmp_path_factory.mktemp("voila")
     port = free_port()
     command = [sys.executable, "-m", "voila", "--no-browser", f"--port={port}",
+               "--template=course",  # voila's lab template minus its CDN stylesheets
                "--Voila.ip=127.0.0.1", "--VoilaConfiguration.show_tracebacks=True",
                str(course_copy / "notebooks")]
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "MPLBACKEND": "Agg"}
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "MPLBACKEND": "Agg",
+           # where voila finds the course's template (share/jupyter/voila/templates/course)
+           "JUPYTER_PATH": os.pathsep.join(filter(None, [str(ROOT / "share" / "jupyter"),
+                                                         os.environ.get("JUPYTER_PATH")]))}
     server = Server("voila", command, f"http://127.0.0.1:{port}", home / "voila.log", env=env,
                     cwd=course_copy / "notebooks")
     server.wait_ready("/")
@@ -192,5 +197,10 @@ def offline_page(browser):
         return pages[-1]
 
     yield make
+    left = sorted({url for page in pages for url in page.left_machine})
     for page in pages:
         page.close()
+    # Lab, Voila, RISE, the decks and the site must work with no network at all: any request to
+    # an address other than this machine fails the test that made it (it was blocked, so the
+    # page may have looked fine: that is exactly what a projector with no connection would hide).
+    assert not left, f"requests that would have left the machine: {left}"
