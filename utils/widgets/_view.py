@@ -14,6 +14,7 @@ into an `ipywidgets.Image`: callbacks change the artists (`set_data`, `set_text`
 from __future__ import annotations
 
 import io
+import weakref
 from collections import OrderedDict
 
 import ipywidgets as widgets
@@ -50,6 +51,12 @@ class FigureView:
         self.most_backgrounds = most_backgrounds
         self.key = None
 
+    def release(self) -> None:
+        """Drop the pixels this view keeps (backgrounds, the renderer's buffer)."""
+        self.backgrounds.clear()
+        self.canvas.__dict__.pop("renderer", None)
+        self.moving = []
+
     def set_moving(self, artists) -> None:
         self.moving = list(artists)
         for artist in self.moving:
@@ -72,33 +79,80 @@ class FigureView:
             ax.apply_aspect()  # the same box the background was drawn with
         for artist in self.moving:
             if artist.get_visible():
-                artist.axes.draw_artist(artist)
+                (artist.axes or self.figure).draw_artist(artist)  # figure texts too
         buffer = io.BytesIO()  # Pillow at low compression: encoding is then ~1 ms
         Image.fromarray(np.asarray(self.canvas.buffer_rgba())).save(buffer, format="png",
                                                                       compress_level=1)
         self.image.value = buffer.getvalue()
 
 
-class Explorer(widgets.VBox):
-    """One explorer: controls on top, the figure, then a readout of the numbers."""
+def current_cell():
+    """The id of the notebook cell running now (JupyterLab and Notebook 7 send it), or None."""
+    try:
+        from IPython import get_ipython
 
-    def __init__(self, controls: dict, view: FigureView, readout: widgets.HTML, update):
+        kernel = getattr(get_ipython(), "kernel", None)
+        parent = kernel.get_parent("shell") if kernel is not None else None
+    except Exception:  # no IPython, an older kernel: nothing to release by cell
+        return None
+    return ((parent or {}).get("metadata") or {}).get("cellId")
+
+
+class Explorer(widgets.VBox):
+    """One explorer: controls on top, the figure, then a readout of the numbers.
+
+    `companions` are shown after the controls but not observed (e.g. a Play linked to a
+    slider: the slider's change is the one update). Changes made by the update itself (a
+    slider's range following the sizes) do not start another update.
+
+    Every ipywidget stays registered (so alive) until closed: re-running a cell that made an
+    explorer closes the explorer of the same kind that cell made before, with its figure's
+    pixels, so re-running a cell does not keep the old one.
+    """
+
+    _made_by_cell: dict = {}  # (cell id, kind) -> weak reference to the latest explorer
+
+    def __init__(self, controls: dict, view: FigureView, readout: widgets.HTML, update,
+                 companions: dict | None = None):
         self.controls = controls
+        self.companions = dict(companions or {})
         self.view = view
         self.readout = readout
         self._update = update
+        self._updating = False
         for control in controls.values():
             control.observe(self._on_change, names="value")
-        box = widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
+        box = widgets.HBox([*controls.values(), *self.companions.values()],
+                           layout=widgets.Layout(flex_flow="row wrap"))
         super().__init__([box, view.image, readout])
         self.update()
+        cell = current_cell()
+        if cell is not None:
+            key = (cell, getattr(update, "__qualname__", ""))
+            previous = Explorer._made_by_cell.get(key)
+            if previous is not None and previous() is not None:
+                previous().close()
+            Explorer._made_by_cell[key] = weakref.ref(self)
+
+    def close(self) -> None:
+        """Close every widget of this explorer and drop its pixels: nothing keeps it alive."""
+        parts = [*self.controls.values(), *self.companions.values(), *self.children]
+        for widget in parts + [w for part in parts for w in getattr(part, "children", ())]:
+            widget.close()
+        self.view.release()
+        super().close()
 
     def _on_change(self, _change) -> None:
-        self.update()
+        if not self._updating:
+            self.update()
 
     def update(self) -> None:
         """Read every control, update the artists and the readout, re-render once."""
-        self._update({name: control.value for name, control in self.controls.items()})
+        self._updating = True
+        try:
+            self._update({name: control.value for name, control in self.controls.items()})
+        finally:
+            self._updating = False
         self.view.refresh()
 
 
