@@ -17,7 +17,8 @@ def _sweep(control):
     """Every value a control can take (a slider's whole range, a dropdown's options)."""
     if hasattr(control, "options"):  # a dropdown's labels, or (label, value) pairs
         return [o[1] if isinstance(o, tuple) else o for o in control.options]
-    return list(range(control.min, control.max + 1, control.step))
+    values = list(range(control.min, control.max + 1, control.step))
+    return values if len(values) <= 64 else values[::len(values) // 48] + values[-1:]
 
 
 @pytest.mark.parametrize("make", [tensor_explorer, tensor_vs_vjp_explorer])
@@ -76,7 +77,7 @@ def test_tensor_explorer_picture_and_readout_match_the_tensor(wrt):
 def test_tensor_explorer_rejects_bad_sizes():
     with pytest.raises(ValueError, match="m must be a whole number between 1 and max_size"):
         tensor_explorer(m=9)
-    with pytest.raises(ValueError, match="wrt must be 'A' or 'B'"):
+    with pytest.raises(ValueError, match=r"wrt must be one of \['A', 'B'\]"):
         tensor_vs_vjp_explorer(wrt="C")
     with pytest.raises(ValueError, match=r"\(i, j\) must index C"):
         tensor_explorer(m=2, i=3)
@@ -117,7 +118,7 @@ def test_updated_picture_equals_a_fresh_drawing(make, changes, state):
     for name, value in changes:
         explorer.controls[name].value = value
     fresh = make(**state)
-    before, after = pixels(explorer), pixels(fresh)
+    before, after = np.array(pixels(explorer)), np.array(pixels(fresh))
     if make is tensor_vs_vjp_explorer:
         height, width = before.shape[:2]
         for image in (before, after):

@@ -80,9 +80,10 @@ class FigureView:
         for artist in self.moving:
             if artist.get_visible():
                 (artist.axes or self.figure).draw_artist(artist)  # figure texts too
-        buffer = io.BytesIO()  # Pillow at low compression: encoding is then ~1 ms
-        Image.fromarray(np.asarray(self.canvas.buffer_rgba())).save(buffer, format="png",
-                                                                      compress_level=1)
+        # Pillow at low compression, RGB (the figure is opaque: alpha is 1/4 of the work)
+        rgb = np.ascontiguousarray(np.asarray(self.canvas.buffer_rgba())[..., :3])
+        buffer = io.BytesIO()
+        Image.fromarray(rgb).save(buffer, format="png", compress_level=1)
         self.image.value = buffer.getvalue()
 
 
@@ -137,8 +138,13 @@ class Explorer(widgets.VBox):
     def close(self) -> None:
         """Close every widget of this explorer and drop its pixels: nothing keeps it alive."""
         parts = [*self.controls.values(), *self.companions.values(), *self.children]
-        for widget in parts + [w for part in parts for w in getattr(part, "children", ())]:
-            widget.close()
+        parts += [w for part in parts for w in getattr(part, "children", ())] + [self]
+        for widget in parts:  # a widget's layout and style are widgets too, registered apart
+            for part in (getattr(widget, "layout", None), getattr(widget, "style", None)):
+                if isinstance(part, widgets.Widget):
+                    part.close()
+            if widget is not self:
+                widget.close()
         self.view.release()
         super().close()
 
@@ -225,12 +231,36 @@ def dropdown(description: str, options, value) -> widgets.Dropdown:
                             layout=widgets.Layout(width="170px"))
 
 
-def check_sizes(max_size: int, largest: int, **sizes) -> None:
-    if isinstance(max_size, bool) or not isinstance(max_size, int) or not 1 <= max_size <= largest:
-        raise ValueError(f"max_size must be a whole number between 1 and {largest} (a readable "
-                         f"picture); got {max_size!r}")
-    for name, value in sizes.items():
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= max_size:
-            raise ValueError(f"{name} must be a whole number between 1 and max_size = "
-                             f"{max_size}; got {value!r}")
+def check_whole(name: str, value, low: int, high: int, high_name: str = "",
+                step: int = 1) -> int:
+    """An explorer's whole-number argument: TypeError if it is not one, ValueError if it is
+    outside [low, high] (or off the slider's step), each naming the argument and its range."""
+    allowed = (f"a whole number between {low} and {high_name or high}"
+               + (f" in steps of {step}" if step != 1 else ""))
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be {allowed}; got {value!r} ({type(value).__name__})")
+    if not low <= value <= high or (value - low) % step:
+        raise ValueError(f"{name} must be {allowed}; got {value!r}")
+    return int(value)
 
+
+def check_real(name: str, value, low: float, high: float) -> float:
+    """An explorer's real-number argument, as check_whole."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number between {low} and {high}; got {value!r} "
+                        f"({type(value).__name__})")
+    if not low <= value <= high:  # NaN fails this too
+        raise ValueError(f"{name} must be a number between {low} and {high}; got {value!r}")
+    return float(value)
+
+
+def check_choice(name: str, value, options) -> None:
+    options = list(options)
+    if not isinstance(value, str | int) or isinstance(value, bool) or value not in options:
+        raise ValueError(f"{name} must be one of {options}; got {value!r}")
+
+
+def check_sizes(max_size: int, largest: int, **sizes) -> None:
+    check_whole("max_size", max_size, 1, largest, f"{largest} (a readable picture)")
+    for name, value in sizes.items():
+        check_whole(name, value, 1, max_size, f"max_size = {max_size}")

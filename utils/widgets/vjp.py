@@ -16,7 +16,7 @@ from ..costs import DEFAULT_MAX_BYTES, MatmulCosts, format_bytes, matmul_costs
 from ..matmul import TensorTooLargeError, chain_rule_via_tensor, matmul_jacobian
 from ..plotting.matrix_by_matrix import tensor_pixels
 from ..routes import best_time, measure_routes, vjp_route
-from ._view import Explorer, check_sizes, dropdown, html_table, slider
+from ._view import Explorer, check_choice, check_sizes, check_whole, dropdown, html_table, slider
 from .vjp_combination import CombinationFigure, entry_name, seconds_text
 
 SCALES = (1, 2, 4, 8, 16, 32)  # the size control: m, n, p are each multiplied by this
@@ -86,18 +86,26 @@ def _running_sum(dL_dC, A, B, wrt, count):
     return weights @ B.T if wrt == "A" else A.T @ weights
 
 
+def _colour_limit(dL_dC, A, B, wrt) -> float:
+    """The largest |value| any picture can show at this setting, up to a step of 0.5: the
+    weights, the tensor's entries (those of B or A), and every running sum along the way."""
+    if wrt == "A":  # row i of the sum after entries (i, 0..j): Σ_j' w_ij' B[:, j']
+        partial = np.cumsum(dL_dC[:, :, None] * B.T[None, :, :], axis=1)
+    else:  # column j after entries (0..i, j): Σ_i' w_i'j A[i', :]
+        partial = np.cumsum(dL_dC[:, :, None] * A[:, None, :], axis=0)
+    largest = max(np.max(np.abs(dL_dC)), np.max(np.abs(B if wrt == "A" else A)),
+                  np.max(np.abs(partial)))
+    return float(np.ceil(largest * 2) / 2)
+
+
 def _check_arguments(m, n, p, seed, wrt, scale, entry, max_size):
     check_sizes(max_size, 10, m=m, n=n, p=p)
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= 20:
-        raise ValueError(f"seed must be a whole number between 0 and 20; got {seed!r}")
-    if wrt not in ("A", "B"):
-        raise ValueError(f"wrt must be 'A' or 'B'; got {wrt!r}")
-    if scale not in SCALES or isinstance(scale, bool):
-        raise ValueError(f"scale must be one of {SCALES}; got {scale!r}")
-    if entry is not None and (isinstance(entry, bool) or not isinstance(entry, int)
-                              or not 1 <= entry <= m * scale * p * scale):
-        raise ValueError(f"entry must be a whole number between 1 and m·p = "
-                         f"{m * scale * p * scale} (the entries of C, row by row); got {entry!r}")
+    check_whole("seed", seed, 0, 20)
+    check_choice("wrt", wrt, ("A", "B"))
+    check_choice("scale", scale, SCALES)
+    if entry is not None:
+        check_whole("entry", entry, 1, m * scale * p * scale,
+                    f"m·p = {m * scale * p * scale} (the entries of C, row by row)")
 
 
 def tensor_vs_vjp_explorer(m: int = 2, n: int = 2, p: int = 2, seed: int = 0, wrt: str = "A",
@@ -128,6 +136,7 @@ def tensor_vs_vjp_explorer(m: int = 2, n: int = 2, p: int = 2, seed: int = 0, wr
     readout = widgets.HTML()
     measurements: OrderedDict = OrderedDict()  # (sizes, wrt, seed) -> timings, oldest first
     last_sizes = [None]
+    limits: dict = {}
 
     def update(values):
         M, N, P = (values[k] * values["scale"] for k in ("m", "n", "p"))
@@ -150,9 +159,9 @@ def tensor_vs_vjp_explorer(m: int = 2, n: int = 2, p: int = 2, seed: int = 0, wr
         vjp = vjp_route(dL_dC, A, B, wrt)
         running = _running_sum(dL_dC, A, B, wrt, number)
         pixels, s = tensor_pixels(A, B, wrt, 300, 380)
-        values_shown = np.concatenate([dL_dC.ravel(), (B if wrt == "A" else A).ravel(),
-                                       vjp.ravel(), running.ravel()])
-        limit = float(np.ceil(np.max(np.abs(values_shown)) * 2) / 2)  # in steps of 0.5
+        if limits.get("key") != key:  # one colour scale per setting, whatever the entry
+            limits.update(key=key, limit=_colour_limit(dL_dC, A, B, wrt))
+        limit = limits["limit"]
         costs = matmul_costs(M, N, P, wrt)
         state = VjpState(
             (M, N, P), wrt, seed, dL_dC, vjp, running, divmod(number - 1, P), number, pixels, s,
@@ -183,10 +192,11 @@ def _readout(s: VjpState) -> str:
                     f"{format_bytes(DEFAULT_MAX_BYTES)}; the VJP needs "
                     f"{format_bytes(costs.vjp_bytes)}.")
     at_1000 = s.costs_at_1000
-    return f"<p style='font-size:14px;margin:4px 0'>{headline}</p>" + html_table([
-        ("sizes", f"A {M} × {N}, B {N} × {P}, C {M} × {P} (seed {s.seed})", ""),
-        (f"running sum after {s.entry_number} of {M * P} entries (last: "
-         f"{entry_name(i, j)})", f"largest |sum − VJP| = {gap:.1e}", ""),
+    progress = (f"A {M} × {N}, B {N} × {P}, C {M} × {P} (seed {s.seed}). Running sum after "
+                f"{s.entry_number} of {M * P} entries (the last {entry_name(i, j)}): largest "
+                f"|sum − VJP| = {gap:.1e}.")
+    return (f"<p style='font-size:14px;margin:4px 0'>{headline}</p>"
+            f"<p style='font-size:14px;margin:4px 0'>{progress}</p>") + html_table([
         ("builds", f"dC/d{wrt} {costs.tensor_shape}", f"one product {formula}"),
         ("memory (float64)", format_bytes(costs.tensor_bytes), format_bytes(costs.vjp_bytes)),
         ("multiplications", f"{costs.tensor_multiplications:,}", f"{costs.vjp_multiplications:,}"),

@@ -132,35 +132,49 @@ class CombinationFigure:
         image.set_extent((-0.5, cols - 0.5, rows - 0.5, -0.5))
         image.set_norm(norm)
 
-    def _write_numbers(self, name, matrix, norm, show: bool, fmt: str = "{:.1f}") -> None:
+    def _write_numbers(self, name, matrix, show: bool, fmt: str = "{:.1f}") -> None:
+        """Numbers in the cells, white where the colour is dark (|value| > self.dark)."""
         texts = self.numbers[name]
         cells = [(r, c, v) for (r, c), v in np.ndenumerate(matrix) if v != 0] if show else []
         for text, (row, col, value) in zip(texts, cells, strict=False):
             text.set_position((col, row))
-            text.set_text(fmt.format(value))
-            text.set_color("white" if abs(norm(value) - 0.5) > 0.3 else "black")
+            text.set_text(fmt.format(value).replace("-0.0", "0.0"))
+            text.set_color("white" if abs(value) > self.dark else "black")
             text.set_visible(True)
         for text in texts[len(cells):]:
             text.set_visible(False)
 
     def show(self, state) -> None:
-        """Draw a `VjpState` (see utils/widgets/vjp.py)."""
+        """Draw a `VjpState` (see utils/widgets/vjp.py). Another entry of the same setting only
+        moves the running sum, the outlines and the heading: the rest is the background."""
         s, wrt = state, state.wrt
+        key = (s.sizes, wrt, s.seed)  # what the background shows
+        if key != self.view.key:
+            self.view.key = key
+            self._show_background(s)
+        self.images["running"].set_data(s.running)
+        self._write_numbers("running", s.running, self.numbers_shown)
+        self._outline(s)
+
+    def _show_background(self, s) -> None:
         M, N, P = s.sizes
+        wrt = s.wrt
         rows, cols = s.layout_shape
         xr, xc = s.vjp.shape
-        self.view.key = (s.sizes, wrt, s.seed)  # what the background shows
         norm = signed_norm(s.limit)
+        self.dark = float(norm.inverse(0.8))  # past 0.3 from the middle the colour is dark
         self.colour_scale.set_norm(norm)
-        ticks = sorted({-s.limit, -LINEAR_UP_TO, 0.0, LINEAR_UP_TO, s.limit})
+        ticks = sorted({-s.limit, 0.0, s.limit} | ({-LINEAR_UP_TO, LINEAR_UP_TO}
+                                                     if s.limit >= 3 else set()))
         self.colourbar.set_ticks(ticks, labels=[f"{t:g}" for t in ticks])
         self._place({"weights": s.dL_dC.shape, "tensor": (rows, cols),
                      "running": s.vjp.shape, "vjp": s.vjp.shape})
-        numbers = max(s.sizes) <= NUMBERS_UP_TO and self.pixels_per_entry >= NUMBERS_FROM_PIXELS
+        self.numbers_shown = (max(s.sizes) <= NUMBERS_UP_TO and s.refused is None
+                              and self.pixels_per_entry >= NUMBERS_FROM_PIXELS)
         for name, matrix in (("weights", s.dL_dC), ("running", s.running), ("vjp", s.vjp),
                              ("tensor", s.tensor_pixels)):
             self._image(name, matrix, norm, (rows, cols) if name == "tensor" else None)
-            self._write_numbers(name, matrix, norm, numbers and s.refused is None,
+            self._write_numbers(name, matrix, self.numbers_shown,
                                 "{:.2f}" if name == "weights" and M * P <= 4 else "{:.1f}")
         self.images["tensor"].set_visible(s.refused is None)
         self.refusal.set_text("" if s.refused is None else s.refused)
@@ -168,6 +182,21 @@ class CombinationFigure:
             [] if s.refused is not None or max(M, P) > 16 else
             [[(-0.5, k * xr - 0.5), (cols - 0.5, k * xr - 0.5)] for k in range(1, M)]
             + [[(k * xc - 0.5, -0.5), (k * xc - 0.5, rows - 0.5)] for k in range(1, P)])
+        formula = "dL/dC · Bᵀ" if wrt == "A" else "Aᵀ · dL/dC"
+        self.titles["weights"].set_text(f"weights dL/dC\n{M} × {P}")
+        self.titles["tensor"].set_text(
+            f"blocks ∂c_ij/∂{wrt}: dC/d{wrt} {s.costs.tensor_shape}, "
+            f"{format_bytes(s.costs.tensor_bytes)}"
+            + ("" if s.pixel_entries == 1 or s.refused else
+               f"\ndrawn at true size: a pixel = {s.pixel_entries} × {s.pixel_entries} entries"))
+        self.titles["running"].set_text("running sum\nΣ weight × block")
+        self.titles["vjp"].set_text(f"VJP: {formula}\n{format_bytes(s.costs.vjp_bytes)}")
+        self._bars(s)
+
+    def _outline(self, s) -> None:
+        """The entry's weight, its block and the part of the sum it changes, in green."""
+        M, P, wrt = s.sizes[0], s.sizes[2], s.wrt
+        xr, xc = s.vjp.shape
         i, j = s.entry
         self.lit["weights"].set_bounds(j - 0.5, i - 0.5, 1, 1)
         self.lit["tensor"].set_bounds(j * xc - 0.5, i * xr - 0.5, xc, xr)
@@ -182,16 +211,6 @@ class CombinationFigure:
             f"entry {s.entry_number} of {M * P}: weight dL/d{name} = {s.dL_dC[i, j]:+.2f} "
             f"× block ∂{name}/∂{wrt} added" + (": all added, the sum equals the VJP" if done
                                                 else " to the running sum"))
-        formula = "dL/dC · Bᵀ" if wrt == "A" else "Aᵀ · dL/dC"
-        self.titles["weights"].set_text(f"weights dL/dC\n{M} × {P}")
-        self.titles["tensor"].set_text(
-            f"blocks ∂c_ij/∂{wrt}: dC/d{wrt} {s.costs.tensor_shape}, "
-            f"{format_bytes(s.costs.tensor_bytes)}"
-            + ("" if s.pixel_entries == 1 or s.refused else
-               f"\ndrawn at true size: a pixel = {s.pixel_entries} × {s.pixel_entries} entries"))
-        self.titles["running"].set_text("running sum\nΣ weight × block")
-        self.titles["vjp"].set_text(f"VJP: {formula}\n{format_bytes(s.costs.vjp_bytes)}")
-        self._bars(s)
 
     def _bars(self, s) -> None:
         costs, at_1000 = s.costs, s.costs_at_1000
@@ -199,7 +218,7 @@ class CombinationFigure:
                                                                    else ""),
                              format_bytes(costs.tensor_bytes)),
                   "vjp": (costs.vjp_bytes, f"dL/d{s.wrt}", format_bytes(costs.vjp_bytes)),
-                  "extrapolated": (at_1000.tensor_bytes, "dC/dA at n = 1000",
+                  "extrapolated": (at_1000.tensor_bytes, f"dC/d{s.wrt} at n = 1000",
                                    f"{format_bytes(at_1000.tensor_bytes)}: extrapolated")}
         times = {"tensor": (s.tensor_seconds, "tensor route",
                             "refused: not built" if s.tensor_seconds is None
