@@ -12,6 +12,7 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.collections import LineCollection
 from matplotlib.colors import SymLogNorm
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import NullLocator
 
 from ..costs import DEFAULT_MAX_BYTES, format_bytes
 from ..plotting._matrices import SIGNED_CMAP
@@ -105,6 +106,10 @@ class CombinationFigure:
         self.memory_ax.axvline(DEFAULT_MAX_BYTES, color="gray", linestyle="--", linewidth=1)
         self.memory_ax.set_xticks([1, 2**10, 2**20, 2**30, 2**40],
                                   ["1 B", "1 KiB", "1 MiB", "1 GiB", "1 TiB"])
+        self.time_ax.set_xticks([1e-6, 1e-3, 1.0], ["1 µs", "1 ms", "1 s"])  # plain text:
+        for ax in (self.memory_ax, self.time_ax, self.colourbar.ax):  # mathtext and minor
+            ax.xaxis.set_minor_locator(NullLocator())  # ticks cost most of a full draw
+            ax.yaxis.set_minor_locator(NullLocator())
         figure.text(0.5, 0.012, "All four pictures at one scale: one square = one float64 "
                     "(8 bytes); white = 0. The green outlines move together.",
                     ha="center", fontsize=10, color="dimgray")
@@ -167,6 +172,7 @@ class CombinationFigure:
         ticks = sorted({-s.limit, 0.0, s.limit} | ({-LINEAR_UP_TO, LINEAR_UP_TO}
                                                      if s.limit >= 3 else set()))
         self.colourbar.set_ticks(ticks, labels=[f"{t:g}" for t in ticks])
+        self.colourbar.ax.yaxis.set_minor_locator(NullLocator())
         self._place({"weights": s.dL_dC.shape, "tensor": (rows, cols),
                      "running": s.vjp.shape, "vjp": s.vjp.shape})
         self.numbers_shown = (max(s.sizes) <= NUMBERS_UP_TO and s.refused is None
