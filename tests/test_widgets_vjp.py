@@ -178,3 +178,14 @@ def test_measure_routes_with_progress_shows_a_bar_that_reaches_the_end(monkeypat
     result = widgets.measure_routes_with_progress([4, 8], repeats=1)
     (bar,) = shown
     assert bar.value == bar.max == 2 and result.sizes.tolist() == [4, 8]
+
+
+def test_entry_and_play_follow_the_sizes():
+    explorer = tensor_vs_vjp_explorer(m=2, n=2, p=2, entry=1)
+    play, entry = explorer.companions["play"], explorer.controls["entry"]
+    explorer.controls["p"].value = 3  # C is 2 x 3: six entries, shown complete at first
+    assert entry.max == play.max == 6 and entry.value == play.value == 6
+    explorer.controls["scale"].value = 4  # C is 8 x 12
+    assert entry.max == play.max == 96 and entry.value == 96
+    play.value = 13  # entry 13 = c_21 (row by row, 12 per row)
+    assert entry.value == 13 and "(the last c₂₁)" in explorer.readout.value
