@@ -67,7 +67,8 @@ bench: $(READY)  ## speed and memory of both routes, printed as a table
 	$(BIN)/python -m pip install --quiet -e ".[bench]" || echo "(JAX not installable here: its column is skipped)"
 	$(BIN)/python benchmarks/bench_matmul.py; routes=$$?; \
 	$(BIN)/python benchmarks/bench_widgets.py; widgets=$$?; \
-	exit $$(( routes || widgets ))
+	$(BIN)/python benchmarks/bench_widget_memory.py; memory=$$?; \
+	exit $$(( routes || widgets || memory ))
 
 execute: $(READY)  ## re-run every notebook in place after changing utils
 	$(BIN)/python tools/execute_notebooks.py

@@ -1,14 +1,20 @@
-"""Latency of every explorer: each control driven over its range, one update timed per setting.
+"""Latency of every explorer: each control driven over its whole range, every update timed.
 
     python benchmarks/bench_widgets.py     (also part of `make bench`)
 
 An update is what a learner waits for after moving a control: the callback plus re-rendering
-the figure. Target: median <= 50 ms at default sizes.
+the figure (not the browser's part: see tests/browser/test_centrepiece.py for key press to
+picture). Each control goes over its whole range and back to its default, then over it again:
+the first pass holds the first visits (settings never shown before: nothing cached), the second
+pass the repeat visits. Targets, first visits included: median <= 50 ms and 95th percentile
+<= 100 ms per explorer. The machine's load is printed: on a busy machine every time is
+inflated, so read the table with it.
 """
 
 from __future__ import annotations
 
 import inspect
+import os
 import statistics
 import sys
 import time
@@ -17,55 +23,69 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from utils import widgets
 
-TARGET_MS = 50.0
+MEDIAN_MS, P95_MS = 50.0, 100.0
+POINTS = 12  # values per slider, ends included
 
 
-def time_explorer(name: str) -> dict:
-    start = time.perf_counter()
+def percentile(samples, q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def time_explorer(name: str) -> list[dict]:
+    """One row per control: first visits and repeat visits, in ms."""
     explorer = getattr(widgets, name)()
-    build = time.perf_counter() - start
-    defaults = {key: control.value for key, control in explorer.controls.items()}
-    samples = []
+    seen = set()
+    rows = []
     for key, control in explorer.controls.items():
-        for value in widgets.values_to_try(control) + [defaults[key]]:
-            if value == control.value:
-                continue
-            start = time.perf_counter()
-            control.value = value
-            samples.append(time.perf_counter() - start)
-    # at default sizes: toggle each control away and back, timing the return to the default
-    at_default = []
-    for key, control in explorer.controls.items():
-        other = next((v for v in widgets.values_to_try(control) if v != defaults[key]), None)
-        if other is None:
-            continue
-        for _ in range(3):
-            control.value = other
-            start = time.perf_counter()
-            control.value = defaults[key]
-            at_default.append(time.perf_counter() - start)
-    return {"explorer": name, "build ms": build * 1e3, "settings": len(samples),
-            "median ms (default sizes)": statistics.median(at_default) * 1e3,
-            "median ms (whole range)": statistics.median(samples) * 1e3,
-            "max ms": max(samples) * 1e3}
+        default = control.value
+        first, again = [], []
+        for _ in range(2):
+            for value in widgets.values_to_try(control, most=POINTS) + [default]:
+                if value == control.value:
+                    continue
+                start = time.perf_counter()
+                control.value = value
+                elapsed = (time.perf_counter() - start) * 1e3
+                state = tuple((k, c.value) for k, c in explorer.controls.items())
+                (again if state in seen else first).append(elapsed)
+                seen.add(state)
+        rows.append({"explorer": name, "control": key, "first": first, "again": again})
+    explorer.close()
+    return rows
+
+
+def cell(samples) -> str:
+    if not samples:
+        return f"{'-':>24}"
+    return (f"{len(samples):>4} {statistics.median(samples):>7.1f} {percentile(samples, 95):>6.1f}"
+            f" {max(samples):>6.1f}")
 
 
 def main() -> int:
     names = sorted(n for n, f in inspect.getmembers(widgets, inspect.isfunction)
                    if n.endswith("_explorer"))
-    rows = [time_explorer(name) for name in names]
-    columns = list(rows[0])
-    cells = [columns] + [[f"{r[c]:.1f}" if isinstance(r[c], float) else str(r[c])
-                          for c in columns] for r in rows]
-    widths = [max(len(row[k]) for row in cells) for k in range(len(columns))]
-    for k, row in enumerate(cells):
-        print("  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True)))
-        if k == 0:
-            print("  ".join("-" * width for width in widths))
-    slow = [r["explorer"] for r in rows if r["median ms (default sizes)"] > TARGET_MS]
-    print(f"\ntarget: median update <= {TARGET_MS:g} ms at default sizes: "
-          f"{'met by all' if not slow else 'MISSED by ' + ', '.join(slow)}")
-    return 1 if slow else 0
+    load = os.getloadavg()
+    print(f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores\n")
+    print(f"{'explorer':<24}{'control':<14}{'first visits: n median p95 max':>32}"
+          f"{'repeat visits: n median p95 max':>34}")
+    verdicts = []
+    for name in names:
+        rows = time_explorer(name)
+        for row in rows:
+            print(f"{row['explorer']:<24}{row['control']:<14}{cell(row['first']):>32}"
+                  f"{cell(row['again']):>34}")
+        every = [t for row in rows for t in row["first"] + row["again"]]
+        firsts = [t for row in rows for t in row["first"]]
+        median, p95 = statistics.median(every), percentile(every, 95)
+        ok = median <= MEDIAN_MS and p95 <= P95_MS
+        verdicts.append((name, ok))
+        print(f"{'':<24}{'ALL':<14}{cell(firsts):>32}{cell(every):>34}  (right: all updates)"
+              f"  median {median:.1f} ms, p95 {p95:.1f} ms: {'met' if ok else 'MISSED'}\n")
+    missed = [name for name, ok in verdicts if not ok]
+    print(f"targets, first visits included: median <= {MEDIAN_MS:g} ms, 95th percentile <= "
+          f"{P95_MS:g} ms: {'met by all' if not missed else 'MISSED by ' + ', '.join(missed)}")
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":

@@ -15,9 +15,10 @@ from utils.widgets import (
 
 def _sweep(control):
     """Every value a control can take (a slider's whole range, a dropdown's options)."""
-    if hasattr(control, "options"):
-        return list(control.options)
-    return list(range(control.min, control.max + 1, control.step))
+    if hasattr(control, "options"):  # a dropdown's labels, or (label, value) pairs
+        return [o[1] if isinstance(o, tuple) else o for o in control.options]
+    values = list(range(control.min, control.max + 1, control.step))
+    return values if len(values) <= 64 else values[::len(values) // 48] + values[-1:]
 
 
 @pytest.mark.parametrize("make", [tensor_explorer, tensor_vs_vjp_explorer])
@@ -76,7 +77,7 @@ def test_tensor_explorer_picture_and_readout_match_the_tensor(wrt):
 def test_tensor_explorer_rejects_bad_sizes():
     with pytest.raises(ValueError, match="m must be a whole number between 1 and max_size"):
         tensor_explorer(m=9)
-    with pytest.raises(ValueError, match="wrt must be 'A' or 'B'"):
+    with pytest.raises(ValueError, match=r"wrt must be one of \['A', 'B'\]"):
         tensor_vs_vjp_explorer(wrt="C")
     with pytest.raises(ValueError, match=r"\(i, j\) must index C"):
         tensor_explorer(m=2, i=3)
@@ -97,6 +98,8 @@ def test_widget_updates_do_not_print(capsys):
 def test_pictures_use_a_colour_scale_centred_on_zero():
     explorer = tensor_vs_vjp_explorer(seed=3)
     for ax in explorer.view.figure.axes:
+        if not ax.images:  # the colour bar and the cost bars
+            continue
         low, high = ax.images[0].get_clim()
         assert np.isclose(low, -high) and high > 0
 
@@ -104,12 +107,20 @@ def test_pictures_use_a_colour_scale_centred_on_zero():
 @pytest.mark.parametrize("make, changes, state", [
     (tensor_explorer, [("wrt", "B"), ("m", 5), ("i", 5), ("wrt", "A"), ("p", 2), ("j", 1)],
      {"m": 5, "n": 2, "p": 2, "i": 5, "j": 1, "wrt": "A"}),
-    (tensor_vs_vjp_explorer, [("wrt", "B"), ("m", 7), ("seed", 4), ("wrt", "A"), ("n", 1)],
-     {"m": 7, "n": 1, "p": 5, "seed": 4, "wrt": "A"}),
+    (tensor_vs_vjp_explorer, [("wrt", "B"), ("m", 7), ("seed", 4), ("wrt", "A"), ("n", 1),
+                              ("entry", 5), ("p", 3), ("entry", 2)],
+     {"m": 7, "n": 1, "p": 3, "seed": 4, "wrt": "A", "entry": 2}),
 ])
 def test_updated_picture_equals_a_fresh_drawing(make, changes, state):
-    """Drawing over the cached text layer leaves nothing stale behind."""
+    """Drawing over the cached text layer leaves nothing stale behind. (The centrepiece's
+    measured times differ from run to run: its time bars, the bottom right, are left out.)"""
     explorer = make()
     for name, value in changes:
         explorer.controls[name].value = value
-    assert np.array_equal(pixels(explorer), pixels(make(**state)))
+    fresh = make(**state)
+    before, after = np.array(pixels(explorer)), np.array(pixels(fresh))
+    if make is tensor_vs_vjp_explorer:
+        height, width = before.shape[:2]
+        for image in (before, after):
+            image[int(0.6 * height):, int(0.5 * width):] = 0
+    assert np.array_equal(before, after)

@@ -98,3 +98,31 @@ def plot_tensor_memory(ax, sizes, itemsize: int = 8, budget: int | None = None):
     ax.set_title("Memory of the 4-D tensor against the gradient it produces")
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(loc="upper left")
+
+
+def tensor_pixels(A, B, wrt: str = "A", most_rows: int = 400, most_cols: int = 400):
+    """The block layout of dC/dX (as `block_layout(matmul_jacobian(A, B, wrt))`) with at most
+    `most_rows` x `most_cols` pixels, built from A or B without the tensor; returns (pixels,
+    s): each pixel stands for s x s entries and keeps the one of largest magnitude, so s = 1
+    is the exact layout and a lone non-zero never disappears.
+
+    Why it works: for X = A, block row i of the layout has a single non-zero row, i*m + i,
+    holding B.T.ravel(); for X = B, block column j has a single non-zero column, j*p + j,
+    holding A.ravel().
+    """
+    A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
+    (m, n), p = A.shape, B.shape[1]
+    rows, cols = (m * m, p * n) if wrt == "A" else (m * n, p * p)
+    s = max(1, -(-rows // most_rows), -(-cols // most_cols))
+    pixels = np.zeros((-(-rows // s), -(-cols // s)))
+    line, count = (B.T.ravel(), m) if wrt == "A" else (A.ravel(), p)
+    padded = np.zeros(-(-line.size // s) * s)
+    padded[:line.size] = line
+    chunks = padded.reshape(-1, s)
+    pooled = chunks[np.arange(len(chunks)), np.argmax(np.abs(chunks), axis=1)]
+    where = np.arange(count) * (count + 1) // s  # the non-zero row (X = A) or column (X = B)
+    if wrt == "A":
+        pixels[where, :] = pooled
+    else:
+        pixels[:, where] = pooled[:, None]
+    return pixels, s

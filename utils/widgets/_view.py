@@ -14,6 +14,7 @@ into an `ipywidgets.Image`: callbacks change the artists (`set_data`, `set_text`
 from __future__ import annotations
 
 import io
+import weakref
 from collections import OrderedDict
 
 import ipywidgets as widgets
@@ -50,6 +51,12 @@ class FigureView:
         self.most_backgrounds = most_backgrounds
         self.key = None
 
+    def release(self) -> None:
+        """Drop the pixels this view keeps (backgrounds, the renderer's buffer)."""
+        self.backgrounds.clear()
+        self.canvas.__dict__.pop("renderer", None)
+        self.moving = []
+
     def set_moving(self, artists) -> None:
         self.moving = list(artists)
         for artist in self.moving:
@@ -72,33 +79,86 @@ class FigureView:
             ax.apply_aspect()  # the same box the background was drawn with
         for artist in self.moving:
             if artist.get_visible():
-                artist.axes.draw_artist(artist)
-        buffer = io.BytesIO()  # Pillow at low compression: encoding is then ~1 ms
-        Image.fromarray(np.asarray(self.canvas.buffer_rgba())).save(buffer, format="png",
-                                                                      compress_level=1)
+                (artist.axes or self.figure).draw_artist(artist)  # figure texts too
+        # Pillow at low compression, RGB (the figure is opaque: alpha is 1/4 of the work)
+        rgb = np.ascontiguousarray(np.asarray(self.canvas.buffer_rgba())[..., :3])
+        buffer = io.BytesIO()
+        Image.fromarray(rgb).save(buffer, format="png", compress_level=1)
         self.image.value = buffer.getvalue()
 
 
-class Explorer(widgets.VBox):
-    """One explorer: controls on top, the figure, then a readout of the numbers."""
+def current_cell():
+    """The id of the notebook cell running now (JupyterLab and Notebook 7 send it), or None."""
+    try:
+        from IPython import get_ipython
 
-    def __init__(self, controls: dict, view: FigureView, readout: widgets.HTML, update):
+        kernel = getattr(get_ipython(), "kernel", None)
+        parent = kernel.get_parent("shell") if kernel is not None else None
+    except Exception:  # no IPython, an older kernel: nothing to release by cell
+        return None
+    return ((parent or {}).get("metadata") or {}).get("cellId")
+
+
+class Explorer(widgets.VBox):
+    """One explorer: controls on top, the figure, then a readout of the numbers.
+
+    `companions` are shown after the controls but not observed (e.g. a Play linked to a
+    slider: the slider's change is the one update). Changes made by the update itself (a
+    slider's range following the sizes) do not start another update.
+
+    Every ipywidget stays registered (so alive) until closed: re-running a cell that made an
+    explorer closes the explorer of the same kind that cell made before, with its figure's
+    pixels, so re-running a cell does not keep the old one.
+    """
+
+    _made_by_cell: dict = {}  # (cell id, kind) -> weak reference to the latest explorer
+
+    def __init__(self, controls: dict, view: FigureView, readout: widgets.HTML, update,
+                 companions: dict | None = None):
         self.controls = controls
+        self.companions = dict(companions or {})
         self.view = view
         self.readout = readout
         self._update = update
+        self._updating = False
         for control in controls.values():
             control.observe(self._on_change, names="value")
-        box = widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
+        box = widgets.HBox([*controls.values(), *self.companions.values()],
+                           layout=widgets.Layout(flex_flow="row wrap"))
         super().__init__([box, view.image, readout])
         self.update()
+        cell = current_cell()
+        if cell is not None:
+            key = (cell, getattr(update, "__qualname__", ""))
+            previous = Explorer._made_by_cell.get(key)
+            if previous is not None and previous() is not None:
+                previous().close()
+            Explorer._made_by_cell[key] = weakref.ref(self)
+
+    def close(self) -> None:
+        """Close every widget of this explorer and drop its pixels: nothing keeps it alive."""
+        parts = [*self.controls.values(), *self.companions.values(), *self.children]
+        parts += [w for part in parts for w in getattr(part, "children", ())] + [self]
+        for widget in parts:  # a widget's layout and style are widgets too, registered apart
+            for part in (getattr(widget, "layout", None), getattr(widget, "style", None)):
+                if isinstance(part, widgets.Widget):
+                    part.close()
+            if widget is not self:
+                widget.close()
+        self.view.release()
+        super().close()
 
     def _on_change(self, _change) -> None:
-        self.update()
+        if not self._updating:
+            self.update()
 
     def update(self) -> None:
         """Read every control, update the artists and the readout, re-render once."""
-        self._update({name: control.value for name, control in self.controls.items()})
+        self._updating = True
+        try:
+            self._update({name: control.value for name, control in self.controls.items()})
+        finally:
+            self._updating = False
         self.view.refresh()
 
 
@@ -171,12 +231,36 @@ def dropdown(description: str, options, value) -> widgets.Dropdown:
                             layout=widgets.Layout(width="170px"))
 
 
-def check_sizes(max_size: int, largest: int, **sizes) -> None:
-    if isinstance(max_size, bool) or not isinstance(max_size, int) or not 1 <= max_size <= largest:
-        raise ValueError(f"max_size must be a whole number between 1 and {largest} (a readable "
-                         f"picture); got {max_size!r}")
-    for name, value in sizes.items():
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= max_size:
-            raise ValueError(f"{name} must be a whole number between 1 and max_size = "
-                             f"{max_size}; got {value!r}")
+def check_whole(name: str, value, low: int, high: int, high_name: str = "",
+                step: int = 1) -> int:
+    """An explorer's whole-number argument: TypeError if it is not one, ValueError if it is
+    outside [low, high] (or off the slider's step), each naming the argument and its range."""
+    allowed = (f"a whole number between {low} and {high_name or high}"
+               + (f" in steps of {step}" if step != 1 else ""))
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be {allowed}; got {value!r} ({type(value).__name__})")
+    if not low <= value <= high or (value - low) % step:
+        raise ValueError(f"{name} must be {allowed}; got {value!r}")
+    return int(value)
 
+
+def check_real(name: str, value, low: float, high: float) -> float:
+    """An explorer's real-number argument, as check_whole."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number between {low} and {high}; got {value!r} "
+                        f"({type(value).__name__})")
+    if not low <= value <= high:  # NaN fails this too
+        raise ValueError(f"{name} must be a number between {low} and {high}; got {value!r}")
+    return float(value)
+
+
+def check_choice(name: str, value, options) -> None:
+    options = list(options)
+    if not isinstance(value, str | int) or isinstance(value, bool) or value not in options:
+        raise ValueError(f"{name} must be one of {options}; got {value!r}")
+
+
+def check_sizes(max_size: int, largest: int, **sizes) -> None:
+    check_whole("max_size", max_size, 1, largest, f"{largest} (a readable picture)")
+    for name, value in sizes.items():
+        check_whole(name, value, 1, max_size, f"max_size = {max_size}")

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..chain import chain_costs, chain_widths, random_chain, time_product
 from ..plotting.chain_rule import ChainCostBars
-from ._view import Explorer, FigureView, slider
+from ._view import Explorer, FigureView, check_whole, slider
 
 
 def chain_cost_explorer(length: int = 6, input_width: int = 128, hidden_width: int = 64,
@@ -15,6 +15,10 @@ def chain_cost_explorer(length: int = 6, input_width: int = 128, hidden_width: i
     """A chain of Jacobians J_L···J_1 with chosen widths: multiplications counted for both
     orders of the product (input side first or loss side first) and the products timed."""
 
+    check_whole("length", length, 2, 12)
+    for name, width in (("input_width", input_width), ("hidden_width", hidden_width),
+                        ("output_width", output_width)):
+        check_whole(name, width, 1, 256)
     controls = {
         "length": slider("chain length L", length, 2, 12),
         "input_width": slider("input width n₀", input_width, 1, 256),

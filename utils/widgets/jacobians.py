@@ -7,7 +7,7 @@ import numpy as np
 
 from ..maps import PLANE_MAPS, enclosed_area, square_outline
 from ..plotting.jacobians import E1_COLOUR, E2_COLOUR, WarpPicture
-from ._view import Explorer, FigureView, float_slider
+from ._view import Explorer, FigureView, check_choice, float_slider
 
 
 class _SelfAdjustingExplorer(Explorer):
@@ -27,8 +27,7 @@ def jacobian_explorer(map_name: str = "polar → Cartesian") -> Explorer:
     next to the parallelogram spanned by Δ·(the Jacobian's columns), with det J. The square is
     centred on the point, so its area ratio matches det J up to O(Δ²)."""
 
-    if map_name not in PLANE_MAPS:
-        raise ValueError(f"map_name must be one of {list(PLANE_MAPS)}; got {map_name!r}")
+    check_choice("map_name", map_name, PLANE_MAPS)
     first = PLANE_MAPS[map_name]
     controls = {
         "map": widgets.Dropdown(options=list(PLANE_MAPS), value=map_name, description="map"),

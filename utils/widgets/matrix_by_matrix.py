@@ -9,7 +9,17 @@ from ..costs import format_bytes, matmul_costs
 from ..matmul import matmul_jacobian
 from ..plotting._matrices import SIGNED_CMAP, set_image
 from ..plotting.matrix_by_matrix import HIGHLIGHT_COLOUR, TensorPicture
-from ._view import Explorer, FigureView, Frame, check_sizes, dropdown, html_table, slider
+from ._view import (
+    Explorer,
+    FigureView,
+    Frame,
+    check_choice,
+    check_sizes,
+    check_whole,
+    dropdown,
+    html_table,
+    slider,
+)
 
 
 def _sub(number: int) -> str:
@@ -25,11 +35,12 @@ def tensor_explorer(m: int = 3, n: int = 2, p: int = 4, i: int = 1, j: int = 2,
     """
 
     check_sizes(max_size, 8, m=m, n=n, p=p)
+    check_whole("i", i, -10**9, 10**9)  # a whole number first; its range is checked below
+    check_whole("j", j, -10**9, 10**9)
     if not (1 <= i <= m and 1 <= j <= p):
         raise ValueError(f"(i, j) must index C of shape ({m}, {p}) counting from 1, as c_ij "
                          f"does: 1 <= i <= {m}, 1 <= j <= {p}; got ({i}, {j})")
-    if wrt not in ("A", "B"):
-        raise ValueError(f"wrt must be 'A' or 'B'; got {wrt!r}")
+    check_choice("wrt", wrt, ("A", "B"))
     rng = np.random.default_rng(0)  # fixed entries, so a picture can be compared with the next
     # entries in ±[0.2, 1]: never zero, so every zero in the picture is a structural zero
     A_full, B_full = (rng.choice([-1, 1], (max_size, max_size))

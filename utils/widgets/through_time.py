@@ -6,7 +6,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import rnn
-from ._view import Explorer, FigureView, float_slider, slider
+from ._view import Explorer, FigureView, check_choice, check_real, check_whole, float_slider, slider
 
 RNN_HIDDEN, RNN_INPUTS, RNN_MAX_LENGTH = 16, 4, 100  # small enough to redraw in milliseconds
 RNN_DECADES = 10  # the log axis snaps to multiples of 10^10, so few backgrounds are ever drawn
@@ -32,6 +32,9 @@ def rnn_gradient_explorer(radius: float = 1.0, nonlinearity: str = "tanh",
     values of dh_T/dh_0 and of W."""
     from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
+    check_real("radius", radius, 0.5, 1.6)
+    check_choice("nonlinearity", nonlinearity, rnn.NONLINEARITIES)
+    check_whole("length", length, 5, RNN_MAX_LENGTH, step=5)
 
     rng = np.random.default_rng(0)
     W_unit = rnn.random_recurrent_matrix(RNN_HIDDEN, 1.0, rng)      # rescaled by the slider

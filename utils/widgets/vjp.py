@@ -1,26 +1,31 @@
-"""Explorers of 04-efficient-vjp: the tensor route next to the VJP, and the routes' scaling."""
+"""Explorers of 04-efficient-vjp: dL/dX of C = A @ B as the weighted sum of the blocks of the
+4-D tensor dC/dX, built up entry by entry next to the one matrix product of the VJP, at sizes
+from 1 to past the memory budget; and the measured scaling of both routes."""
 
 from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
 
-from ..costs import format_bytes, matmul_costs
-from ..matmul import chain_rule_via_tensor, matmul_jacobian
-from ..plotting._matrices import SIGNED_CMAP, set_image
-from ..plotting.matrix_by_matrix import TensorPicture
+from ..chain import single_blas_thread
+from ..costs import DEFAULT_MAX_BYTES, MatmulCosts, format_bytes, matmul_costs
+from ..matmul import TensorTooLargeError, chain_rule_via_tensor, matmul_jacobian
+from ..plotting.matrix_by_matrix import tensor_pixels
 from ..routes import best_time, measure_routes, vjp_route
-from ._view import Explorer, FigureView, Frame, check_sizes, dropdown, html_table, slider
+from ._view import Explorer, check_choice, check_sizes, check_whole, dropdown, html_table, slider
+from .vjp_combination import CombinationFigure, entry_name, seconds_text
 
-
-def _seconds(seconds: float) -> str:
-    return f"{seconds * 1e6:.0f} µs" if seconds < 1e-3 else f"{seconds * 1e3:.1f} ms"
+SCALES = (1, 2, 4, 8, 16, 32)  # the size control: m, n, p are each multiplied by this
+MOST_MEASUREMENTS = 32  # timings kept, one per (sizes, wrt, seed): bounded memory
 
 
 def measure_routes_with_progress(sizes, wrt: str = "A", **options):
     """utils.routes.measure_routes with a progress bar shown while it measures."""
     from IPython.display import display
-
 
     progress = widgets.IntProgress(value=0, max=len(sizes), description="measuring")
     display(progress)
@@ -28,137 +33,176 @@ def measure_routes_with_progress(sizes, wrt: str = "A", **options):
                           **options)
 
 
-_PANEL_BOXES = {"weights": (0.02, 0.12, 0.15, 0.62),  # figure fractions: left, bottom, w, h
-                "tensor": (0.22, 0.12, 0.46, 0.62),
-                "vjp": (0.73, 0.12, 0.25, 0.62)}
+@dataclass
+class VjpState:
+    """What the figure and the readout show for one setting of the controls."""
+
+    sizes: tuple
+    wrt: str
+    seed: int
+    dL_dC: np.ndarray
+    vjp: np.ndarray
+    running: np.ndarray          # Σ weight × block over entries 1 .. entry_number
+    entry: tuple                 # (i, j), 0-based
+    entry_number: int            # 1-based, row by row
+    tensor_pixels: np.ndarray
+    pixel_entries: int
+    layout_shape: tuple
+    limit: float
+    costs: MatmulCosts
+    costs_at_1000: MatmulCosts
+    tensor_seconds: float | None
+    vjp_seconds: float
+    difference: float | None
+    refused: str | None
 
 
-def tensor_vs_vjp_explorer(m: int = 3, n: int = 4, p: int = 5, seed: int = 0, wrt: str = "A",
-                           max_size: int = 8) -> Explorer:
-    """dL/dX of C = A @ B two ways: through the 4-D tensor dC/dX, and as one matrix product.
+def _measure(dL_dC, A, B, wrt):
+    """Run both routes once at this size (the tensor route only if the guard allows it)."""
+    with single_blas_thread():  # as utils.routes measures: a busy machine's threads aside
+        return _measure_routes(dL_dC, A, B, wrt)
 
-    All three pictures (the weights dL/dC, the tensor, the result) share one scale, one square
-    per number, so the tensor's area against the gradient's is its memory against the VJP's.
-    """
 
+def _measure_routes(dL_dC, A, B, wrt):
+    try:
+        start = time.perf_counter()
+        via_tensor = chain_rule_via_tensor(dL_dC, matmul_jacobian(A, B, wrt))
+        tensor_seconds = time.perf_counter() - start
+    except TensorTooLargeError as refusal:
+        return None, best_time(lambda: vjp_route(dL_dC, A, B, wrt), 3, 1e-4), None, (
+            f"TensorTooLargeError: dC/d{wrt} would need {format_bytes(refusal.tensor_bytes)},\n"
+            f"over the budget of {format_bytes(refusal.max_bytes)}: refused before building.\n"
+            f"The VJP needs {format_bytes(refusal.vjp_bytes)}.")
+    vjp_seconds = best_time(lambda: vjp_route(dL_dC, A, B, wrt), 3, 1e-4)  # ~1 ms in all
+    difference = float(np.max(np.abs(via_tensor - vjp_route(dL_dC, A, B, wrt))))
+    return tensor_seconds, vjp_seconds, difference, None
+
+
+def _running_sum(dL_dC, A, B, wrt, count):
+    """Σ over the first `count` entries (row by row) of dL/dc_ij × ∂c_ij/∂X, block by block:
+    block (i, j) of dC/dA is B[:, j] in row i, of dC/dB it is A[i, :] in column j."""
+    weights = np.zeros_like(dL_dC)
+    weights.ravel()[:count] = dL_dC.ravel()[:count]
+    return weights @ B.T if wrt == "A" else A.T @ weights
+
+
+def _colour_limit(dL_dC, A, B, wrt) -> float:
+    """The largest |value| any picture can show at this setting, up to a step of 0.5: the
+    weights, the tensor's entries (those of B or A), and every running sum along the way."""
+    if wrt == "A":  # row i of the sum after entries (i, 0..j): Σ_j' w_ij' B[:, j']
+        partial = np.cumsum(dL_dC[:, :, None] * B.T[None, :, :], axis=1)
+    else:  # column j after entries (0..i, j): Σ_i' w_i'j A[i', :]
+        partial = np.cumsum(dL_dC[:, :, None] * A[:, None, :], axis=0)
+    largest = max(np.max(np.abs(dL_dC)), np.max(np.abs(B if wrt == "A" else A)),
+                  np.max(np.abs(partial)))
+    return float(np.ceil(largest * 2) / 2)
+
+
+def _check_arguments(m, n, p, seed, wrt, scale, entry, max_size):
     check_sizes(max_size, 10, m=m, n=n, p=p)
-    if wrt not in ("A", "B"):
-        raise ValueError(f"wrt must be 'A' or 'B'; got {wrt!r}")
+    check_whole("seed", seed, 0, 20)
+    check_choice("wrt", wrt, ("A", "B"))
+    check_choice("scale", scale, SCALES)
+    if entry is not None:
+        check_whole("entry", entry, 1, m * scale * p * scale,
+                    f"m·p = {m * scale * p * scale} (the entries of C, row by row)")
+
+
+def tensor_vs_vjp_explorer(m: int = 2, n: int = 2, p: int = 2, seed: int = 0, wrt: str = "A",
+                           max_size: int = 8, scale: int = 1, entry: int | None = None
+                           ) -> Explorer:
+    """dL/dX of C = A @ B two ways: Σ over the entries c_ij of weight dL/dc_ij × block
+    ∂c_ij/∂X (the 4-D tensor), built up entry by entry, next to one matrix product (the VJP).
+
+    A, B, C have sizes (m·scale, n·scale), (n·scale, p·scale); `entry` counts the entries of C
+    row by row from 1 (default: the last, so the sum is complete). Play steps through them.
+    """
+    _check_arguments(m, n, p, seed, wrt, scale, entry, max_size)
     controls = {"m": slider("m (rows of A)", m, 1, max_size),
                 "n": slider("n (cols of A)", n, 1, max_size),
                 "p": slider("p (cols of B)", p, 1, max_size),
+                "scale": widgets.SelectionSlider(
+                    options=[(f"× {k}", k) for k in SCALES], value=scale, description="size ×",
+                    continuous_update=False, style={"description_width": "initial"}),
                 "seed": slider("random seed", seed, 0, 20),
-                "wrt": dropdown("gradient of L by", ["A", "B"], wrt)}
-    view = FigureView(figsize=(10, 4.6), dpi=100)
-    figure = view.figure
-    ax_tensor = figure.add_axes(_PANEL_BOXES["tensor"])
-    ax_vjp = figure.add_axes(_PANEL_BOXES["vjp"])
-    ax_weights = figure.add_axes(_PANEL_BOXES["weights"])
-    box_pixels = {name: (box[2] * 1000, box[3] * 460) for name, box in _PANEL_BOXES.items()}
-    for ax in (ax_tensor, ax_vjp, ax_weights):
-        ax.set_axis_off()
-    picture = TensorPicture(ax_tensor, max_size, max_size, ticks=False)
-    tensor_frame = Frame(ax_tensor)
-    vjp_image = ax_vjp.imshow(np.zeros((1, 1)), cmap=SIGNED_CMAP, interpolation="nearest")
-    weights_image = ax_weights.imshow(np.zeros((1, 1)), cmap=SIGNED_CMAP,
-                                      interpolation="nearest")
-    vjp_frame, weights_frame = Frame(ax_vjp), Frame(ax_weights)
-    titles = {name: ax.text(0, 1.04, "", fontsize=12, va="bottom", transform=ax.transAxes,
-                            clip_on=False)
-              for name, ax in (("tensor", ax_tensor), ("vjp", ax_vjp),
-                               ("weights", ax_weights))}
-    figure.text(0.5, 0.03, "All three pictures at the same scale: one square = one float64 "
-                           "(8 bytes). White = 0.", ha="center", fontsize=11, color="dimgray")
-    figure.text(0.195, 0.7, "×", ha="center", va="center", fontsize=20, color="dimgray")
-    figure.text(0.705, 0.7, "=", ha="center", va="center", fontsize=20, color="dimgray")
-    heading = figure.text(0.5, 0.92, "", ha="center", fontsize=13)
-    view.set_moving([picture.image, *picture.row_lines, *picture.col_lines, tensor_frame,
-                     vjp_image, vjp_frame, weights_image, weights_frame])  # titles: background
+                "wrt": dropdown("gradient of L by", ["A", "B"], wrt),
+                "entry": slider("entry c_ij (row by row)", entry or m * p * scale**2, 1,
+                                m * p * scale**2)}
+    play = widgets.Play(value=controls["entry"].value, min=1, max=controls["entry"].max,
+                        interval=700, description="step through the entries")
+    widgets.link((play, "value"), (controls["entry"], "value"))
+    widgets.link((play, "max"), (controls["entry"], "max"))
+    picture = CombinationFigure()
     readout = widgets.HTML()
-
-    def same_scale(shapes: dict) -> float:
-        """Pixels per entry that fit every picture into its box (at most 30)."""
-        return min([30.0] + [min(box_pixels[name][0] / cols, box_pixels[name][1] / rows)
-                             for name, (rows, cols) in shapes.items()])
-
-    def place(ax, name, scale) -> tuple:
-        """Axis limits that draw one entry as `scale` pixels, anchored at the top left."""
-        width, height = box_pixels[name]
-        ax.set_aspect("auto")
-        ax.set_xlim(-0.5, width / scale - 0.5)
-        ax.set_ylim(height / scale - 0.5, -0.5)
-        return width / scale, height / scale
+    measurements: OrderedDict = OrderedDict()  # (sizes, wrt, seed) -> timings, oldest first
+    last_sizes = [None]
+    limits: dict = {}
 
     def update(values):
-        m, n, p, wrt = values["m"], values["n"], values["p"], values["wrt"]
-        rng = np.random.default_rng(values["seed"])
-        A, B = rng.standard_normal((m, n)), rng.standard_normal((n, p))
-        dL_dC = rng.standard_normal((m, p))
-        dC_dX = matmul_jacobian(A, B, wrt)
-        via_tensor = chain_rule_via_tensor(dL_dC, dC_dX)
-        via_vjp = vjp_route(dL_dC, A, B, wrt)
-        tensor_time = best_time(lambda: chain_rule_via_tensor(dL_dC, matmul_jacobian(A, B, wrt)),
-                                repeats=3, min_seconds=5e-4)
-        vjp_time = best_time(lambda: vjp_route(dL_dC, A, B, wrt), repeats=3, min_seconds=5e-4)
-        difference = float(np.max(np.abs(via_tensor - via_vjp)))
-        costs = matmul_costs(m, n, p, wrt)
-        formula = "dL/dC · Bᵀ" if wrt == "A" else "Aᵀ · dL/dC"
+        M, N, P = (values[k] * values["scale"] for k in ("m", "n", "p"))
+        wrt, seed = values["wrt"], values["seed"]
+        entry_control = controls["entry"]
+        if last_sizes[0] not in (None, (M, N, P)):  # new sizes: show the complete sum first
+            entry_control.max = M * P
+            entry_control.value = M * P
+        last_sizes[0] = (M, N, P)
+        number = min(entry_control.value, M * P)
+        rng = np.random.default_rng(seed)
+        A, B = rng.standard_normal((M, N)), rng.standard_normal((N, P))
+        dL_dC = rng.standard_normal((M, P))
+        key = ((M, N, P), wrt, seed)
+        if key not in measurements:
+            measurements[key] = _measure(dL_dC, A, B, wrt)
+            while len(measurements) > MOST_MEASUREMENTS:
+                measurements.popitem(last=False)
+        tensor_seconds, vjp_seconds, difference, refused = measurements[key]
+        vjp = vjp_route(dL_dC, A, B, wrt)
+        running = _running_sum(dL_dC, A, B, wrt, number)
+        pixels, s = tensor_pixels(A, B, wrt, 300, 380)
+        if limits.get("key") != key:  # one colour scale per setting, whatever the entry
+            limits.update(key=key, limit=_colour_limit(dL_dC, A, B, wrt))
+        limit = limits["limit"]
+        costs = matmul_costs(M, N, P, wrt)
+        state = VjpState(
+            (M, N, P), wrt, seed, dL_dC, vjp, running, divmod(number - 1, P), number, pixels, s,
+            (M * costs.x_shape[0], P * costs.x_shape[1]), limit, costs,
+            matmul_costs(1000, 1000, 1000, wrt), tensor_seconds, vjp_seconds, difference,
+            refused)
+        picture.show(state)
+        readout.value = _readout(state)
 
-        view.key = (wrt, m, n, p)  # the titles name sizes and bytes: drawn once per shape
-        heading.set_text(f"dL/d{wrt} = Σ over the entries c_ij of C:  weight dL/dc_ij × "
-                         f"block ∂c_ij/∂{wrt}")
-        picture.show(dC_dX)
-        set_image(ax_vjp, vjp_image, via_vjp)
-        set_image(ax_weights, weights_image, dL_dC)
-        rows, cols = dC_dX.shape[0] * dC_dX.shape[2], dC_dX.shape[1] * dC_dX.shape[3]
-        scale = same_scale({"tensor": (rows, cols), "vjp": via_vjp.shape,
-                            "weights": dL_dC.shape})
-        width, height = place(ax_tensor, "tensor", scale)
-        place(ax_vjp, "vjp", scale)
-        place(ax_weights, "weights", scale)
-        for line in picture.row_lines:  # block borders span the picture, not the whole box
-            line.set_xdata([0, cols / width])
-        for line in picture.col_lines:
-            line.set_ydata([1 - rows / height, 1])
-        tensor_frame.fit((rows, cols))
-        vjp_frame.fit(via_vjp.shape)
-        weights_frame.fit(dL_dC.shape)
-        titles["weights"].set_text(f"weights dL/dC\n{m} × {p}")
-        titles["tensor"].set_text(f"tensor route: dC/d{wrt} {dC_dX.shape}\n"
-                                  f"{format_bytes(costs.tensor_bytes)}, "
-                                  f"{costs.tensor_multiplications:,} multiplication"
-                                  f"{'s' if costs.tensor_multiplications != 1 else ''}")
-        titles["vjp"].set_text(f"VJP: dL/d{wrt} = {formula}\n"
-                               f"{format_bytes(costs.vjp_bytes)}, "
-                               f"{costs.vjp_multiplications:,} multiplication"
-                               f"{'s' if costs.vjp_multiplications != 1 else ''}")
+    explorer = Explorer(controls, picture.view, readout, update, companions={"play": play})
+    explorer.measurements = measurements
+    return explorer
 
-        memory_ratio = costs.tensor_bytes / costs.vjp_bytes
-        work_ratio = costs.tensor_multiplications / costs.vjp_multiplications
-        at_1000 = matmul_costs(1000, 1000, 1000, wrt)
-        headline = (f"<b>Same dL/d{wrt}</b> (largest difference {difference:.1e}); the tensor "
-                    f"route needs <b>{memory_ratio:.0f}× the memory</b> and "
-                    f"<b>{work_ratio:.1f}× the multiplications</b>, "
-                    f"{costs.tensor_zero_multiplications / costs.tensor_multiplications:.0%} "
-                    f"of them by zero.")
-        readout.value = f"<p style='font-size:14px;margin:4px 0'>{headline}</p>" + html_table([
-            ("builds", f"dC/d{wrt} {dC_dX.shape}, then Σ<sub>ij</sub> (dL/dc<sub>ij</sub>) "
-                       f"∂c<sub>ij</sub>/∂{wrt}", f"one matrix product {formula}"),
-            ("memory (float64)", format_bytes(costs.tensor_bytes), format_bytes(costs.vjp_bytes)),
-            ("multiplications", f"{costs.tensor_multiplications:,}",
-             f"{costs.vjp_multiplications:,}"),
-            ("… of them by zero", f"{costs.tensor_zero_multiplications:,}", "0"),
-            ("time per call (best of 3)", _seconds(tensor_time), _seconds(vjp_time)),
-            ("result", f"dL/d{wrt} {via_tensor.shape}", f"dL/d{wrt} {via_vjp.shape}"),
-            ("largest |difference|", f"{difference:.1e}", ""),
-            ("memory at n = 1000 (m = n = p)", format_bytes(at_1000.tensor_bytes),
-             format_bytes(at_1000.vjp_bytes)),
-        ], header=("", "tensor route", "VJP route")) + (
-            "<p style='font-size:13px;margin:4px 0;color:#555'>At these tiny sizes the times "
-            "are mostly per-call overhead (numpy's function calls take microseconds whatever "
-            "the size), not arithmetic; the measured plot above shows how each route grows. "
-            f"The sizes say more: at n = 1000 the tensor would need "
-            f"{format_bytes(at_1000.tensor_bytes)} against {format_bytes(at_1000.vjp_bytes)} "
-            f"for the gradient.</p>")
 
-    return Explorer(controls, view, readout, update)
+def _readout(s: VjpState) -> str:
+    costs, wrt = s.costs, s.wrt
+    M, N, P = s.sizes
+    formula = "dL/dC · Bᵀ" if wrt == "A" else "Aᵀ · dL/dC"
+    gap = float(np.max(np.abs(s.running - s.vjp)))
+    i, j = s.entry
+    if s.refused is None:
+        headline = (f"<b>Same dL/d{wrt}</b> (largest difference {s.difference:.1e}); the tensor "
+                    f"route needs <b>{costs.tensor_bytes / costs.vjp_bytes:.0f}× the memory</b> "
+                    f"and took <b>{s.tensor_seconds / s.vjp_seconds:.0f}× the time</b>.")
+    else:
+        headline = (f"<b>The memory guard refused the tensor</b>: "
+                    f"{format_bytes(costs.tensor_bytes)} over the budget of "
+                    f"{format_bytes(DEFAULT_MAX_BYTES)}; the VJP needs "
+                    f"{format_bytes(costs.vjp_bytes)}.")
+    at_1000 = s.costs_at_1000
+    progress = (f"A {M} × {N}, B {N} × {P}, C {M} × {P} (seed {s.seed}). Running sum after "
+                f"{s.entry_number} of {M * P} entries (the last {entry_name(i, j)}): largest "
+                f"|sum − VJP| = {gap:.1e}.")
+    return (f"<p style='font-size:14px;margin:4px 0'>{headline}</p>"
+            f"<p style='font-size:14px;margin:4px 0'>{progress}</p>") + html_table([
+        ("builds", f"dC/d{wrt} {costs.tensor_shape}", f"one product {formula}"),
+        ("memory (float64)", format_bytes(costs.tensor_bytes), format_bytes(costs.vjp_bytes)),
+        ("multiplications", f"{costs.tensor_multiplications:,}", f"{costs.vjp_multiplications:,}"),
+        ("time (measured once at this size)",
+         "refused" if s.tensor_seconds is None else seconds_text(s.tensor_seconds),
+         seconds_text(s.vjp_seconds)),
+        ("memory at n = 1000 (extrapolated, never built)", format_bytes(at_1000.tensor_bytes),
+         format_bytes(at_1000.vjp_bytes)),
+    ], header=("", "tensor route", "VJP route"))
