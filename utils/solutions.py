@@ -58,7 +58,7 @@ REFERENCES["01-central-difference"] = central_difference
 
 # === 02 Chain rule ===
 def chain_jacobian(jacobian_f, g, jacobian_g, x):
-    """J^h(x) for h = f(g(x)): J^f at the point f sees, g(x), times J^g at x (k×m · m×n)."""
+    """J^F(x) for F = f∘g: J^f at the point f sees, g(x), times J^g at x (p×m · m×n)."""
     return jacobian_f(g(x)) @ jacobian_g(x)
 
 
@@ -99,7 +99,7 @@ def tensor_bytes(m, n, p):
 
 
 def batch_jacobian(X, W):
-    """Jacobian of H = tanh(X @ W), row by row: shape (N, m, N, n); only blocks (r, :, r, :)."""
+    """Jacobian of H = tanh(X @ W), row by row: shape (N, p, N, n); only blocks (r, :, r, :)."""
     H = np.tanh(X @ W)
     N, n = X.shape
     J = np.zeros((N, W.shape[1], N, n))
