@@ -181,12 +181,12 @@ def sin_vjp(g, ans, x):
 
 
 def mean_squared_error_grad(P, Y):
-    """dL/dP for L = (1/N) Σ_r ½‖p_r - y_r‖², P and Y (N, k): row r gives (p_r - y_r) / N."""
+    """dL/dP for L = (1/N) Σ_r ½‖P_r - Y_r‖², P and Y (N, n_out): row r gives (P_r - Y_r) / N."""
     return (P - Y) / len(P)
 
 
 def logsumexp_vjp(g, ans, x):
-    """VJP of ans = log Σ_j exp(x_ij) per row, x (N, k), ans and g (N,): g[:, None] * softmax."""
+    """VJP of ans = log Σ_j exp(x_ij) per row, x (N, classes), g (N,): g[:, None] * softmax."""
     return g[:, None] * np.exp(x - ans[:, None])  # exp(x_ij - ans_i) is row i's softmax
 
 
