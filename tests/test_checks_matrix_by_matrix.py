@@ -250,3 +250,13 @@ def test_batch_jacobian_checker_accepts_the_reference_and_an_einsum():
 def test_batch_jacobian_checker_names_each_mistake(mistake, answer):
     feedback = checks.check_batch_jacobian(answer)
     assert not feedback.passed and feedback.mistake == mistake, feedback.message
+
+
+def test_tensor_bytes_checker_accepts_a_whole_float():
+    assert checks.check_tensor_bytes(lambda m, n, p: float(m * p * m * n * 8)).passed
+
+
+def test_tensor_bytes_checker_refuses_a_fraction_with_a_hint():
+    feedback = checks.check_tensor_bytes(lambda m, n, p: m * p * m * n * 8 + 0.5)
+    assert not feedback.passed and feedback.mistake == "not whole"
+    assert "whole" in feedback.message

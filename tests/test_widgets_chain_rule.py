@@ -26,3 +26,8 @@ def test_chain_cost_explorer_says_one_multiplication_in_the_singular():
     explorer = chain_cost_explorer(length=2, input_width=1, hidden_width=1, output_width=1)
     readout = explorer.readout.value
     assert "<b>1</b> multiplication," in readout and "1</b> multiplications" not in readout
+
+
+def test_chain_length_slider_is_named_D_as_in_the_notebook():
+    # L is the loss throughout the course; 02 calls the number of steps of a chain D
+    assert chain_cost_explorer().controls["length"].description == "chain length D"

@@ -58,7 +58,7 @@ REFERENCES["01-central-difference"] = central_difference
 
 # === 02 Chain rule ===
 def chain_jacobian(jacobian_f, g, jacobian_g, x):
-    """J^h(x) for h = f(g(x)): J^f at the point f sees, g(x), times J^g at x (k×m · m×n)."""
+    """J^F(x) for F = f∘g: J^f at the point f sees, g(x), times J^g at x (p×m · m×n)."""
     return jacobian_f(g(x)) @ jacobian_g(x)
 
 
@@ -99,7 +99,7 @@ def tensor_bytes(m, n, p):
 
 
 def batch_jacobian(X, W):
-    """Jacobian of H = tanh(X @ W), row by row: shape (N, m, N, n); only blocks (r, :, r, :)."""
+    """Jacobian of H = tanh(X @ W), row by row: shape (N, p, N, n); only blocks (r, :, r, :)."""
     H = np.tanh(X @ W)
     N, n = X.shape
     J = np.zeros((N, W.shape[1], N, n))
@@ -181,12 +181,12 @@ def sin_vjp(g, ans, x):
 
 
 def mean_squared_error_grad(P, Y):
-    """dL/dP for L = (1/N) Σ_r ½‖p_r - y_r‖², P and Y (N, k): row r gives (p_r - y_r) / N."""
+    """dL/dP for L = (1/N) Σ_r ½‖P_r - Y_r‖², P and Y (N, n_out): row r gives (P_r - Y_r) / N."""
     return (P - Y) / len(P)
 
 
 def logsumexp_vjp(g, ans, x):
-    """VJP of ans = log Σ_j exp(x_ij) per row, x (N, k), ans and g (N,): g[:, None] * softmax."""
+    """VJP of ans = log Σ_j exp(x_ij) per row, x (N, classes), g (N,): g[:, None] * softmax."""
     return g[:, None] * np.exp(x - ans[:, None])  # exp(x_ij - ans_i) is row i's softmax
 
 

@@ -7,15 +7,7 @@ import numpy as np
 
 from .. import autodiff as ad
 from .. import solutions
-from ._feedback import (
-    FAIL,
-    Feedback,
-    Mistake,
-    compare,
-    correct,
-    run_learner_function,
-    timed_out,
-)
+from ._feedback import FAIL, Feedback, Mistake, compare, correct, run_learner_function, timed_out
 from ._running import TimedOut, call_with_limit
 
 
@@ -220,7 +212,7 @@ def check_vjp_rule(sin_vjp) -> Feedback:
 
 
 def check_mean_loss_grad(mse_grad) -> Feedback:
-    """05-mean-loss-grad: mse_grad(P, Y) = dL/dP for L = (1/N) Σ_r ½‖p_r - y_r‖², P (N, k)."""
+    """05-mean-loss-grad: mse_grad(P, Y) = dL/dP for L = (1/N) Σ_r ½‖P_r - Y_r‖², P (N, n_out)."""
     exercise = "05-mean-loss-grad"
     gen = np.random.default_rng(55)
     P, Y = gen.normal(size=(4, 3)), gen.normal(size=(4, 3))  # N = 4 rows, k = 3: 1/N ≠ 1/k
@@ -242,8 +234,8 @@ def check_mean_loss_grad(mse_grad) -> Feedback:
                 "you kept it: (P - Y) / N."),
         Mistake("1/N twice", E / N**2, "you divided by N twice. The mean's 1/N appears once."),
         Mistake("batch averaged away", E.mean(axis=0), "you averaged over the rows, giving "
-                "shape (k,) = (3,). dL/dP has P's shape (N, k) = (4, 3): each row keeps its "
-                "own gradient, (p_r - y_r) / N."),
+                "shape (n_out,) = (3,). dL/dP has P's shape (N, n_out) = (4, 3): each row "
+                "keeps its own gradient, (P_r - Y_r) / N."),
     ]
     feedback = compare(exercise, answer, solutions.mean_squared_error_grad(P, Y), mistakes,
                        what="dL/dP", where="with P and Y of shape (4, 3)")

@@ -6,15 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import solutions
-from ._feedback import (
-    FAIL,
-    Feedback,
-    Mistake,
-    compact,
-    compare,
-    correct,
-    run_learner_function,
-)
+from ._feedback import FAIL, Feedback, Mistake, compact, compare, correct, run_learner_function
 
 _W_SQUARE = np.array([[0.8, -0.4, 0.3], [0.2, 0.9, -0.6], [-0.5, 0.1, 0.7]])
 _W_WIDE = np.array([[0.6, -0.3, 0.2, 0.9], [0.4, 0.5, -0.7, 0.1], [-0.2, 0.8, 0.3, -0.4]])
@@ -24,7 +16,7 @@ def chain_exercise_maps(case: str):
     """(f, jacobian_f, g, jacobian_g, x) for the 02-chain-jacobian checker.
 
     "square": g, f: R^3 -> R^3, where J^g·J^f also fits, so a wrong order shows in the values;
-    "wide":   g: R^4 -> R^3, f: R^3 -> R^2, so J^h is 2×4 and only the right order fits.
+    "wide":   g: R^4 -> R^3, f: R^3 -> R^2, so J^F is 2×4 and only the right order fits.
     """
     W = _W_SQUARE if case == "square" else _W_WIDE
 
@@ -53,7 +45,7 @@ def chain_exercise_maps(case: str):
 
 
 _MAPS = {"square": "g, f: R^3 -> R^3",  # the two test cases, as a failing Feedback names them
-         "wide": "g: R^4 -> R^3, f: R^3 -> R^2, so J^h should be 2×4"}
+         "wide": "g: R^4 -> R^3, f: R^3 -> R^2, so J^F should be 2×4"}
 
 
 def check_chain_jacobian(chain_jacobian) -> Feedback:
@@ -71,14 +63,14 @@ def check_chain_jacobian(chain_jacobian) -> Feedback:
             return feedback
         expected = solutions.chain_jacobian(jacobian_f, g, jacobian_g, x)
         mistakes = [Mistake("transposed", expected.T,
-                            "you have J^h transposed (inputs × outputs). J^h = J^f · J^g "
+                            "you have J^F transposed (inputs × outputs). J^F = J^f · J^g "
                             "has one row per output of f and one column per input x_j.")]
         if case == "square":
             mistakes += [
                 Mistake("wrong order", jacobian_g(x) @ jacobian_f(g(x)),
                         "you multiplied in the wrong order, J^g · J^f. In "
                         "∂h_i/∂x_j = Σ_l ∂f_i/∂g_l · ∂g_l/∂x_j the sum runs over g's outputs l, "
-                        "the columns of J^f and the rows of J^g: J^h = J^f · J^g (the function "
+                        "the columns of J^f and the rows of J^g: J^F = J^f · J^g (the function "
                         "applied last stands on the left, as in f(g(x)))."),
                 Mistake("J^f at x", jacobian_f(x) @ jacobian_g(x),
                         "you evaluated J^f at x. f never sees x: it sees y = g(x), so use "
@@ -88,10 +80,10 @@ def check_chain_jacobian(chain_jacobian) -> Feedback:
                         "matrix product: use `@`."),
             ]
         where = f"with {_MAPS[case]}, at x = {compact(x)}"
-        feedback = compare(exercise, answer, expected, mistakes, what="J^h", where=where)
+        feedback = compare(exercise, answer, expected, mistakes, what="J^F", where=where)
         if not feedback.passed:
             return feedback
-    return correct(exercise, "J^h = J^f(g(x)) · J^g(x), (k×m)·(m×n) = k×n.")
+    return correct(exercise, "J^F = J^f(g(x)) · J^g(x), (p×m)·(m×n) = p×n.")
 
 
 def chain_exercise_jacobians(case: str):

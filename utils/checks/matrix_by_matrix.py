@@ -156,6 +156,11 @@ def check_tensor_bytes(tensor_bytes) -> Feedback:
         if np.ndim(answer) != 0 or isinstance(answer, (str, bytes)):
             return Feedback(False, f"{FAIL} {exercise}: return one number of bytes; got "
                                    f"{type(answer).__name__} {answer!r:.60}.", "not a number")
+        if isinstance(answer, float | np.floating) and not float(answer).is_integer():  # 8.0 ok
+            return Feedback(False, f"{FAIL} {exercise}: a number of bytes is whole; got "
+                                   f"{float(answer):g} for m, n, p = {m}, {n}, {p}. Count "
+                                   f"entries (a product of sizes) and multiply by 8, without "
+                                   f"dividing.", "not whole")
         expected = solutions.tensor_bytes(m, n, p)
         feedback = compare(exercise, answer, expected, [
             Mistake("entries not bytes", m * p * m * n,
@@ -196,41 +201,41 @@ def check_tensor_bytes(tensor_bytes) -> Feedback:
 
 
 def check_batch_jacobian(batch_jacobian) -> Feedback:
-    """03-batch-jacobian: batch_jacobian(X, W) = dH/dX for H = tanh(X @ W), (N, m, N, n)."""
+    """03-batch-jacobian: batch_jacobian(X, W) = dH/dX for H = tanh(X @ W), (N, p, N, n)."""
     exercise = "03-batch-jacobian"
     gen = np.random.default_rng(33)
-    for N, n, m in ((3, 3, 3), (2, 3, 4)):  # square first: transposed blocks still fit
-        X, W = gen.normal(size=(N, n)), gen.normal(size=(n, m))
+    for N, n, p in ((3, 3, 3), (2, 3, 4)):  # square first: transposed blocks still fit
+        X, W = gen.normal(size=(N, n)), gen.normal(size=(n, p))
         answer, feedback = run_learner_function(exercise, batch_jacobian, X, W)
         if feedback is not None:
             return feedback
         expected = solutions.batch_jacobian(X, W)
-        fade = 1 - np.tanh(X @ W) ** 2                              # (N, m)
-        blocks = np.stack([fade[r][:, None] * W.T for r in range(N)])  # (N, m, n)
+        fade = 1 - np.tanh(X @ W) ** 2                              # (N, p)
+        blocks = np.stack([fade[r][:, None] * W.T for r in range(N)])  # (N, p, n)
         mistakes = [
             Mistake("diagonal blocks only", blocks, f"you returned the N blocks of shape "
-                    f"(m, n), one per row: shape {blocks.shape}. The Jacobian of the whole batch "
-                    f"is (N, m, N, n) = {expected.shape}; block (r, s) is ∂y_r/∂x_s, and it is "
+                    f"(p, n), one per row: shape {blocks.shape}. The Jacobian of the whole batch "
+                    f"is (N, p, N, n) = {expected.shape}; block (r, s) is ∂H_r/∂X_s, and it is "
                     f"zero for r ≠ s because row r of H never sees row s of X."),
             Mistake("off-diagonal blocks filled",
                     np.broadcast_to(blocks[:, :, None, :], expected.shape),
                     "every block (r, s) holds row r's Jacobian, even for s ≠ r. Row r of H is "
-                    "computed from row r of X alone, so ∂y_r/∂x_s = 0 for s ≠ r."),
+                    "computed from row r of X alone, so ∂H_r/∂X_s = 0 for s ≠ r."),
             Mistake("tanh factor missing", np.einsum("rs,ml->rmsl", np.eye(N), W.T),
-                    "your blocks are Wᵀ: the tanh's derivative, 1 - h², is missing. Block r is "
-                    "diag(1 - h_r²) · Wᵀ."),
+                    "your blocks are Wᵀ: the tanh's derivative, 1 - H², is missing. Block r is "
+                    "diag(1 - H_r²) · Wᵀ."),
             Mistake("other layout", expected.transpose(2, 3, 0, 1), "you built the "
                     "denominator-layout tensor, input axes first. Ours is output.shape + "
-                    "input.shape: (N, m, N, n), J[r, i, s, l] = ∂h_ri/∂x_sl."),
+                    "input.shape: (N, p, N, n), J[r, i, s, l] = ∂H_ri/∂X_sl."),
         ]
-        if n == m:  # W and Wᵀ have the same shape only here
+        if n == p:  # W and Wᵀ have the same shape only here
             mistakes.append(Mistake(
                 "block transposed", np.einsum("rs,ml->rmsl", np.eye(N), W) * fade[:, :, None, None],
-                "your blocks use W where Wᵀ belongs: h_ri = tanh(Σ_l x_rl w_li), so "
-                "∂h_ri/∂x_rl = (1 - h_ri²) w_li, entry (i, l) of diag(1 - h_r²) · Wᵀ."))
-        feedback = compare(exercise, answer, expected, mistakes, what="dH/dX",
-                           where=f"with X {X.shape}, W {W.shape}")
+                "your blocks use W where Wᵀ belongs: H_ri = tanh(Σ_l X_rl w_li), so "
+                "∂H_ri/∂X_rl = (1 - H_ri²) w_li, entry (i, l) of diag(1 - H_r²) · Wᵀ."))
+        where = f"with X {X.shape}, W {W.shape}"
+        feedback = compare(exercise, answer, expected, mistakes, what="dH/dX", where=where)
         if not feedback.passed:
             return feedback
-    return correct(exercise, "block (r, r) is diag(1 - h_r²) · Wᵀ and every other block is "
+    return correct(exercise, "block (r, r) is diag(1 - H_r²) · Wᵀ and every other block is "
                              "zero: a batch is N independent functions side by side.")

@@ -2,12 +2,7 @@
 ipywidgets widget (an `Explorer`). `_view` holds what they share: FigureView, Explorer, controls.
 """
 
-from ._view import (
-    Explorer,
-    FigureView,
-    slider,
-    values_to_try,
-)
+from ._view import Explorer, FigureView, slider, values_to_try
 from .chain_rule import chain_cost_explorer
 from .jacobians import jacobian_explorer
 from .matrix_by_matrix import tensor_explorer

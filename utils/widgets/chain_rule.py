@@ -20,7 +20,7 @@ def chain_cost_explorer(length: int = 6, input_width: int = 128, hidden_width: i
                         ("output_width", output_width)):
         check_whole(name, width, 1, 256)
     controls = {
-        "length": slider("chain length L", length, 2, 12),
+        "length": slider("chain length D", length, 2, 12),
         "input_width": slider("input width n₀", input_width, 1, 256),
         "hidden_width": slider("hidden width", hidden_width, 1, 256),
         "output_width": slider("output width n_L", output_width, 1, 256),
