@@ -75,7 +75,7 @@ def test_every_slide_has_speaker_notes_and_few_words():
 
 def test_the_two_by_two_example_and_the_explorers_are_there():
     text = "\n".join(c.source for c in cells())
-    for symbol in (r"\alpha", r"\beta", r"\gamma", r"\eta", "B^T"):
+    for symbol in (r"\alpha", r"\beta", r"\gamma", r"\eta", r"B^\top"):
         assert symbol in text, f"the lecture's 2×2 example lacks {symbol}"
     explorers = [c for c in cells() if c.cell_type == "code" and "_explorer(" in c.source]
     assert len(explorers) >= 3
