@@ -163,9 +163,9 @@ def linear_backward(x, W, b, grad_output):
 
 def dense_relu_backward(x, W, b, grad_output):
     """dL/dx for y = relu(x @ W + b): mask by the pre-activation, then the matmul VJP."""
-    z = x @ W + b                        # the ReLU's input, (batch, n_out)
-    dL_dz = grad_output * (z > 0)        # relu'(z) is the mask of its INPUT z
-    return dL_dz @ W.T                   # G |--> G @ W.T, (batch, n_in)
+    a = x @ W + b                        # the ReLU's input, (batch, n_out)
+    dL_da = grad_output * (a > 0)        # relu'(a) is the mask of its INPUT a
+    return dL_da @ W.T                   # G |--> G @ W.T, (batch, n_in)
 
 
 def gram_vjp(A, grad_output):

@@ -77,8 +77,8 @@ def check_dense_backward(linear_backward) -> Feedback:
 
 
 def _dense_relu_case():
-    """x, W, b chosen so the pre-activations z lie on both sides of 0 and of 1: relu(z) and
-    the mask (z > 0) differ, and the mask of z differs from the mask of x."""
+    """x, W, b chosen so the pre-activations a lie on both sides of 0 and of 1: relu(a) and
+    the mask (a > 0) differ, and the mask of a differs from the mask of x."""
     gen = np.random.default_rng(52)
     x = gen.normal(size=(4, 3))
     W, b = gen.normal(size=(3, 5)), np.array([0.5, -0.3, 0.2, -0.6, 0.1])
@@ -93,27 +93,27 @@ def check_relu_backward(dense_relu_backward) -> Feedback:
     answer, feedback = run_learner_function(exercise, dense_relu_backward, x, W, b, G)
     if feedback is not None:
         return feedback
-    z = x @ W + b
-    y = np.maximum(z, 0.0)
+    a = x @ W + b
+    y = np.maximum(a, 0.0)
     return compare(exercise, answer, solutions.dense_relu_backward(x, W, b, G), mistakes=[
         Mistake("output values", (G * y) @ W.T,
-                "you multiplied grad_output by the ReLU's output values relu(z). Its derivative "
-                "is 1 where z > 0 and 0 elsewhere, whatever the size of z: multiply by the mask "
-                "(z > 0) of its input, not by relu(z)."),
-        Mistake("pre-activation values", (G * z) @ W.T,
-                "you multiplied grad_output by z itself. relu'(z) is 1 for z > 0 and 0 "
-                "otherwise: multiply by the mask (z > 0)."),
+                "you multiplied grad_output by the ReLU's output values relu(a). Its derivative "
+                "is 1 where a > 0 and 0 elsewhere, whatever the size of a: multiply by the mask "
+                "(a > 0) of its input, not by relu(a)."),
+        Mistake("pre-activation values", (G * a) @ W.T,
+                "you multiplied grad_output by the pre-activation a itself. relu'(a) is 1 for "
+                "a > 0 and 0 otherwise: multiply by the mask (a > 0)."),
         Mistake("mask missing", G @ W.T,
                 "the ReLU step is missing: grad_output went straight through the matrix "
-                "product. Where z <= 0 the output does not move when z does, so first zero "
-                "those entries: (grad_output * (z > 0)) @ W.T."),
+                "product. Where a <= 0 the output does not move when a does, so first zero "
+                "those entries: (grad_output * (a > 0)) @ W.T."),
         Mistake("mask after the product", G @ W.T * (x > 0),
                 "you applied a mask after the matrix product, to dL/dx. The ReLU comes after "
                 "the product in the forward pass, so in the backward pass its mask comes "
-                "first, on grad_output: (grad_output * (z > 0)) @ W.T."),
-        Mistake("dW instead of dx", x.T @ (G * (z > 0)),
+                "first, on grad_output: (grad_output * (a > 0)) @ W.T."),
+        Mistake("dW instead of dx", x.T @ (G * (a > 0)),
                 "that is dL/dW, shape (3, 5). The exercise asks for dL/dx, shaped like x "
-                "(4, 3): (grad_output * (z > 0)) @ W.T."),
+                "(4, 3): (grad_output * (a > 0)) @ W.T."),
     ], what="dL/dx")
 
 
