@@ -38,6 +38,8 @@ def execute(path: Path) -> float:
 
 
 if __name__ == "__main__":
+    if any(arg.startswith("-") for arg in sys.argv[1:]):  # --help, or an option it does not have
+        sys.exit(__doc__)
     paths = [Path(p) for p in sys.argv[1:]] or notebook_paths()
     for path in paths:
         print(f"{path.name}: executed in {execute(path):.1f} s", flush=True)

@@ -10,18 +10,6 @@ from ..plotting.jacobians import E1_COLOUR, E2_COLOUR, WarpPicture
 from ._view import Explorer, FigureView, check_choice, float_slider
 
 
-class _SelfAdjustingExplorer(Explorer):
-    """An Explorer whose update may set its own controls (ranges, values) without re-entering."""
-
-    def __init__(self, controls, view, readout, update, adjusting):
-        self._adjusting = adjusting  # a function: True while update is setting the controls
-        super().__init__(controls, view, readout, update)
-
-    def _on_change(self, change) -> None:
-        if not self._adjusting():
-            super()._on_change(change)
-
-
 def jacobian_explorer(map_name: str = "polar → Cartesian") -> Explorer:
     """A plane map warping a grid; at a point chosen with sliders, the image of a small square
     next to the parallelogram spanned by Δ·(the Jacobian's columns), with det J. The square is
@@ -46,20 +34,16 @@ def jacobian_explorer(map_name: str = "polar → Cartesian") -> Explorer:
         picture.show_map(plane_map, margin)
         view.draw_background()
     readout = widgets.HTML()
-    state = {"map": None, "adjusting": False}
+    state = {"map": None}
 
-    def switch_map(plane_map) -> None:
-        state["adjusting"] = True
-        try:
-            for key, k in (("x1", 0), ("x2", 1)):
-                control = controls[key]
-                low, high = plane_map.domain[k]
-                control.min, control.max = min(control.min, low), max(control.max, high)
-                control.value = plane_map.default_point[k]
-                control.min, control.max = low, high
-                control.description = plane_map.input_names[k]
-        finally:
-            state["adjusting"] = False
+    def switch_map(plane_map) -> None:  # runs inside update: Explorer ignores these changes
+        for key, k in (("x1", 0), ("x2", 1)):
+            control = controls[key]
+            low, high = plane_map.domain[k]
+            control.min, control.max = min(control.min, low), max(control.max, high)
+            control.value = plane_map.default_point[k]
+            control.min, control.max = low, high
+            control.description = plane_map.input_names[k]
         picture.show_map(plane_map, margin)
         view.key = state["map"] = plane_map.name
 
@@ -92,5 +76,4 @@ def jacobian_explorer(map_name: str = "polar → Cartesian") -> Explorer:
             f"<b>{area_ratio:+.4f}</b> &nbsp;|&nbsp; largest gap between f(square) and the "
             f"parallelogram: {gap:.2e} = {gap / size**2:.2f}·Δ²")
 
-    return _SelfAdjustingExplorer(controls, view, readout, update,
-                                  adjusting=lambda: state["adjusting"])
+    return Explorer(controls, view, readout, update)
