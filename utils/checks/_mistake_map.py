@@ -1,0 +1,296 @@
+"""The mistake map: where a wrong answer of the right shape is wrong, and the pattern of its error.
+
+`compare` asks `read_values` when neither an exercise's own mistakes nor the generic slips
+(`_slips`) explain an answer. It looks first for a pattern of the whole answer (an axis
+permutation, the other reshape order, the reference run on swapped or transposed inputs, a factor
+that varies along some axes only), then for the region the wrong entries fill (one entry, a row,
+a column, one block of a 4-D tensor, a diagonal, everything) and the pattern inside it (sign,
+factor, zero, a value that belongs at another index). Each reading is a short stable name (the
+progress file records it) and one sentence. Wrong shapes are read in `_shape_map`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the map found: a short lowercase name and the sentence that tells it."""
+
+    name: str
+    text: str
+
+
+def _close(a, b, rtol, atol) -> bool:
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
+
+
+def _index(index) -> str:
+    return "(" + ", ".join(str(int(k)) for k in index) + ")"
+
+
+def _factor_words(c: float) -> str:
+    """A factor as a learner reads it: "-1 times", "½ of", "2 times", "0.37 times"."""
+    for value, words in ((-1.0, "minus"), (0.5, "half of"), (2.0, "twice"), (0.0, "zero instead of")):
+        if np.isclose(c, value, rtol=1e-6, atol=1e-9):
+            return words
+    return f"{c:.3g} times"
+
+
+def _permutations(answer, expected, rtol, atol, letters):
+    """The answer is expected with its axes in another order (the shape fits both ways)."""
+    if expected.ndim < 3:
+        return None  # a matrix's transpose is a generic slip
+    for order in itertools.permutations(range(expected.ndim)):
+        if order == tuple(range(expected.ndim)):
+            continue
+        moved = expected.transpose(order)
+        if moved.shape == answer.shape and not _close(moved, expected, rtol, atol) \
+                and _close(answer, moved, rtol, atol):
+            names = [letters[k] if letters else f"axis {k}" for k in order]
+            return Reading("axes swapped", f"your tensor is the right one with its axes in "
+                                           f"another order: your axes are expected's "
+                                           f"({', '.join(names)}). Index it as the exercise "
+                                           f"does, output axes first, then the input's.")
+    return None
+
+
+def _other_order(answer, expected, rtol, atol):
+    """The right numbers, laid out by a reshape in the other order (C's rows, Fortran's columns)."""
+    if expected.ndim < 2:
+        return None
+    for source, target in (("C", "F"), ("F", "C")):
+        moved = expected.reshape(-1, order=source).reshape(expected.shape, order=target)
+        if not _close(moved, expected, rtol, atol) and _close(answer, moved, rtol, atol):
+            return Reading("other order", f"your numbers are the right ones, laid out in the "
+                                          f"other order: a reshape with order='{target}' where "
+                                          f"the entries come in order='{source}' (numpy's "
+                                          f"default is 'C', row by row).")
+    return None
+
+
+def _reference_variants(reference):
+    """(words, value) of the reference function run on swapped, repeated or transposed inputs."""
+    function, args = reference
+    try:
+        names = list(inspect.signature(function).parameters)[:len(args)]
+    except (TypeError, ValueError):
+        names = [f"argument {k}" for k in range(len(args))]
+    arrays = [k for k, a in enumerate(args) if isinstance(a, np.ndarray) and a.ndim >= 1]
+    variants = []
+    for i, j in itertools.permutations(arrays, 2):
+        if args[i].shape == args[j].shape:
+            instead = list(args)
+            instead[i] = args[j]
+            variants.append((f"built from {names[j]} where {names[i]} belongs", "other operand",
+                             instead))
+            if i < j:
+                swapped = list(args)
+                swapped[i], swapped[j] = args[j], args[i]
+                variants.append((f"{names[i]} and {names[j]} swapped", "operands swapped", swapped))
+    for i in arrays:
+        if args[i].ndim == 2:
+            transposed = list(args)
+            transposed[i] = args[i].T
+            variants.append((f"built from {names[i]}ᵀ where {names[i]} belongs",
+                             "input transposed", transposed))
+    for words, name, inputs in variants:
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                value = np.asarray(function(*inputs), dtype=float)
+        except Exception:  # noqa: BLE001 (a variant that does not fit its inputs is no reading)
+            continue
+        yield words, name, value
+
+
+def _from_reference(answer, expected, rtol, atol, reference):
+    if reference is None:
+        return None
+    for words, name, value in _reference_variants(reference):
+        if not _close(value, expected, rtol, atol) and _close(answer, value, rtol, atol):
+            return Reading(name, f"your answer is the right formula {words}: check which input "
+                                 f"each factor of the rule takes.")
+    return None
+
+
+def _factor_along_axes(answer, expected, rtol, atol, letters):
+    """answer = expected · F, with F varying along some axes only (a chain rule's factor)."""
+    support = np.abs(expected) > atol + rtol * np.max(np.abs(expected))
+    if expected.ndim < 1 or not support.any() or not np.allclose(answer[~support], 0.0, atol=atol):
+        return None
+    with np.errstate(all="ignore"):
+        ratio = np.where(support, answer / np.where(support, expected, 1.0), np.nan)
+    for size in range(1, expected.ndim):
+        for kept in itertools.combinations(range(expected.ndim), size):
+            others = tuple(k for k in range(expected.ndim) if k not in kept)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN group is fine
+                high, low = np.nanmax(ratio, axis=others), np.nanmin(ratio, axis=others)
+            spread = np.nan_to_num(high - low)
+            if np.all(spread <= 1e-6 * np.nan_to_num(np.maximum(abs(high), abs(low))) + 1e-12):
+                along = ", ".join(letters[k] if letters else f"axis {k}" for k in kept)
+                return Reading("factor wrong", f"your answer is the right one times a factor "
+                                               f"that changes with the index {along} only (from "
+                                               f"{np.nanmin(low):.3g} to {np.nanmax(high):.3g}): a "
+                                               f"factor of the chain rule (an inner derivative, "
+                                               f"an activation's derivative) is missing or taken "
+                                               f"at the wrong point.")
+    return None
+
+
+def _region(wrong: np.ndarray):
+    """(name, words, fixed) for the wrong entries: the axes whose index they all share."""
+    where = np.argwhere(wrong)
+    count, ndim = len(where), wrong.ndim
+    fixed = tuple(k for k in range(ndim) if len(np.unique(where[:, k])) == 1)
+    if count == 1:
+        return "one entry", f"in one entry, {_index(where[0])}", tuple(range(ndim))
+    if ndim == 2 and fixed == (0,):
+        return "one row", f"in one row, row {where[0, 0]}", fixed
+    if ndim == 2 and fixed == (1,):
+        return "one column", f"in one column, column {where[0, 1]}", fixed
+    if ndim == 4 and set(fixed) >= {0, 1}:
+        return "one block", f"in one block, block {_index(where[0, :2])}", (0, 1)
+    for a, b in itertools.combinations(range(ndim), 2):
+        if wrong.shape[a] != wrong.shape[b] or wrong.shape[a] < 2:
+            continue
+        on = where[:, a] == where[:, b]
+        pair = "on the diagonal" if ndim == 2 else f"where index {a} equals index {b}"
+        if on.all():
+            return "diagonal", pair, ()
+        off = wrong.size - wrong.size // wrong.shape[a]  # entries off that diagonal
+        if not on.any() and count >= off // 2:
+            return "off-diagonal", pair.replace("on the", "off the").replace("equals",
+                                                                              "differs from"), ()
+    if fixed:
+        return "one slice", f"only where index {fixed[0]} is {where[0, fixed[0]]}", fixed
+    if count >= wrong.size / 2:
+        return "everywhere", "almost everywhere" if count < wrong.size else "everywhere", ()
+    return "some entries", f"in {count} of {wrong.size} entries", ()
+
+
+def _as_input_entry(value: float, reference) -> str:
+    """"x[1]" or "2·x[1]" when one wrong value is an entry of an input (times 2 or ½)."""
+    if reference is None:
+        return ""
+    function, args = reference
+    try:
+        names = list(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        return ""
+    for name, arg in zip(names, args):
+        if not isinstance(arg, np.ndarray) or arg.size > 1000:
+            continue
+        for factor, words in ((1.0, ""), (2.0, "2·"), (0.5, "½·"), (-1.0, "-")):
+            hits = np.argwhere(np.isclose(factor * arg, value, rtol=1e-9, atol=1e-12))
+            if len(hits) and abs(value) > 1e-12:
+                return f"{words}{name}[{', '.join(str(int(k)) for k in hits[0])}]"
+    return ""
+
+
+def _inside(answer, expected, wrong, fixed, rtol, atol, reference) -> str:
+    """The pattern of the error inside the wrong region, as words ("" when none is found)."""
+    got, want = answer[wrong], expected[wrong]
+    if np.allclose(got, 0.0, atol=atol):
+        return "yours is zero there: a term (or a whole part of the formula) is missing"
+    if len(got) > 1 and np.allclose(got - want, (got - want)[0], rtol=rtol, atol=atol):
+        return f"yours is off by {(got - want)[0]:+.4g} in each of them"
+    norm = float(np.vdot(want, want))
+    scale = float(np.vdot(want, got)) / norm if norm else None
+    if scale is not None and np.allclose(got, scale * want, rtol=rtol, atol=atol) \
+            and (len(got) > 1 or not _factor_words(scale).endswith(" times")):
+        return f"yours is {_factor_words(scale)} the expected value there"
+    if fixed:  # one entry, row, column or block: does it hold another one's values?
+        here = tuple(int(k) for k in np.argwhere(wrong)[0][list(fixed)])
+        part = np.asarray(answer[here])
+        for other in itertools.product(*(range(expected.shape[k]) for k in fixed)):
+            if other != here and _close(part, np.asarray(expected[other]), rtol, atol):
+                kind = "entry" if len(fixed) == answer.ndim else (
+                    "block" if len(fixed) == 2 else ("row" if fixed == (0,) else "column"))
+                return f"it holds what belongs in {kind} {_index(other)}: an index slip"
+        if part.ndim == 2 and part.shape[0] == part.shape[1] \
+                and _close(part.T, np.asarray(expected[here]), rtol, atol):
+            return "that block is transposed"
+        if answer.ndim == 2 and answer.shape[0] == answer.shape[1] and len(fixed) == 1:
+            line = expected[:, here[0]] if fixed == (0,) else expected[here[0], :]
+            if _close(part, line, rtol, atol):
+                return "it holds the transposed line: row and column swapped"
+    if len(got) == 1:
+        found = _as_input_entry(float(got[0]), reference)
+        found = f" = {found}, an index slip?" if found else ""
+        return f"expected {want[0]:.4g}, got {got[0]:.4g}{found}"
+    return ""
+
+
+def read_values(answer: np.ndarray, expected: np.ndarray, rtol: float, atol: float,
+                axes=None, reference=None, what: str = "your answer") -> Reading:
+    """What is wrong with a finite answer of expected's shape that no slip explains."""
+    letters = list(axes) if axes is not None and len(axes) == expected.ndim else None
+    wrong = ~np.isclose(answer, expected, rtol=rtol, atol=atol)
+    for reading in (_permutations(answer, expected, rtol, atol, letters),
+                    _other_order(answer, expected, rtol, atol),
+                    _from_reference(answer, expected, rtol, atol, reference)):
+        if reading is not None:
+            return reading
+    name, words, fixed = _region(wrong)
+    if name in ("everywhere", "some entries"):
+        reading = _factor_along_axes(answer, expected, rtol, atol, letters)
+        if reading is not None:
+            return reading
+    inside = _inside(answer, expected, wrong, fixed, rtol, atol, reference)
+    if name == "everywhere" and inside.startswith("yours is off by"):
+        name = "shifted"
+    elif name == "everywhere" and not inside:
+        where = np.unravel_index(np.argmax(np.abs(answer - expected)), expected.shape)
+        return Reading("wrong values", f"the shape {answer.shape} is right but the values are "
+                                       f"not; largest difference at index {_index(where)}: "
+                                       f"expected {expected[where]:.6g}, got "
+                                       f"{answer[where]:.6g}.")
+    return Reading(name, f"{what} has the right shape {answer.shape} but is wrong {words}"
+                         + (f": {inside}." if inside else "."))
+
+
+def read_scalar(answer: np.ndarray, expected: np.ndarray) -> Reading:
+    """A wrong single number: named "scaled" when it is a whole multiple or fraction of the
+    expected one (a factor such as 8 or 1/N), else plain "wrong values"."""
+    got, want = float(answer), float(expected)
+    if want != 0 and got != 0:
+        for ratio, words in ((got / want, "{:g} times"), (want / got, "1/{:g} of")):
+            whole = round(ratio)
+            if abs(whole) >= 2 and abs(ratio - whole) <= 1e-9 * abs(ratio):
+                return Reading("scaled", f"expected {want:.6g}, got {got:.6g}: "
+                                         f"{words.format(whole)} the expected value, so a factor "
+                                         f"is extra or missing.")
+    return Reading("wrong values", f"expected {want:.6g}, got {got:.6g}.")
+
+
+@dataclass(frozen=True)
+class MistakePicture:
+    """Expected, yours and the wrong entries of a wrong matrix or 4-D tensor, drawn on demand."""
+
+    expected: np.ndarray
+    answer: np.ndarray
+    wrong: np.ndarray
+
+    LARGEST = 4096  # entries: a bigger answer gets no picture (its cells would be invisible)
+
+    @classmethod
+    def of(cls, answer, expected, rtol, atol):
+        """The picture of a wrong answer of expected's shape, or None where none belongs."""
+        if answer.shape != expected.shape or expected.ndim not in (2, 4) \
+                or expected.size > cls.LARGEST or not np.all(np.isfinite(answer)):
+            return None
+        return cls(expected.copy(), answer.copy(),
+                   ~np.isclose(answer, expected, rtol=rtol, atol=atol))
+
+    def png(self) -> bytes:
+        from ..plotting._mistake_map import mistake_map_png  # matplotlib only when shown
+
+        return mistake_map_png(self.expected, self.answer, self.wrong)
