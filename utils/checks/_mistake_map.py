@@ -149,14 +149,15 @@ def _region(wrong: np.ndarray):
     """(name, words, fixed) for the wrong entries: the axes whose index they all share."""
     where = np.argwhere(wrong)
     count, ndim = len(where), wrong.ndim
-    fixed = tuple(k for k in range(ndim) if len(np.unique(where[:, k])) == 1)
+    shared = [len(np.unique(where[:, k])) == 1 for k in range(ndim)]
+    fixed = tuple(k for k in range(ndim) if shared[k] and wrong.shape[k] > 1)
     if count == 1:
         return "one entry", f"in one entry, {_index(where[0])}", tuple(range(ndim))
     if ndim == 2 and fixed == (0,):
         return "one row", f"in one row, row {where[0, 0]}", fixed
     if ndim == 2 and fixed == (1,):
         return "one column", f"in one column, column {where[0, 1]}", fixed
-    if ndim == 4 and set(fixed) >= {0, 1}:
+    if ndim == 4 and shared[0] and shared[1] and count < wrong.size:
         return "one block", f"in one block, block {_index(where[0, :2])}", (0, 1)
     for a, b in itertools.combinations(range(ndim), 2):
         if wrong.shape[a] != wrong.shape[b] or wrong.shape[a] < 2:

@@ -61,7 +61,7 @@ def _same_size(answer, expected, rtol, atol, letters):
                                        f"the right numbers in order: .reshape("
                                        f"{', '.join(map(str, expected.shape))}{how}).")
     if sorted(answer.shape) == sorted(expected.shape):
-        return Reading("axes swapped", f"your axes {yours} are expected's "
+        return Reading("wrong shape", f"your axes {yours} are expected's "
                                        f"{_named(expected.shape, letters)} in another order (and "
                                        f"the numbers differ as well).")
     return None

@@ -40,7 +40,8 @@ def check_jacobian_shape(jacobian_of_g) -> Feedback:
             Mistake("one output only", expected[0],
                     "that is only the gradient of the first output g(x)[0] (one row of the "
                     "Jacobian). Stack the gradients of both outputs as rows: shape (2, 3)."),
-        ], what="the Jacobian", where=f"at x = {compact(x)}")
+        ], what="the Jacobian", where=f"at x = {compact(x)}", axes="outputs inputs",
+            reference=(solutions.jacobian_of_g, (x,)))
         if not feedback.passed:
             return feedback
     return correct(exercise, "a 2×3 Jacobian, one row per output, "
@@ -90,7 +91,8 @@ def check_softmax_jacobian(softmax_jacobian) -> Feedback:
             Mistake("unnormalised exp(z)", np.diag(e) - np.outer(e, e), not_normalised),
             Mistake("unnormalised exp(z)", np.diag(e_shifted) - np.outer(e_shifted, e_shifted),
                     not_normalised),
-        ], what="the softmax Jacobian", where=f"at z = {compact(z)}")
+        ], what="the softmax Jacobian", where=f"at z = {compact(z)}", axes="k k",
+            reference=(solutions.softmax_jacobian, (z,)))
         if not feedback.passed:
             return feedback
     return correct(exercise, "J = diag(s) - s sᵀ (its rows and "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from .. import solutions
@@ -72,7 +74,7 @@ def check_jacobian_through_time(my_jacobian_through_time) -> Feedback:
         Mistake("nonlinearity ignored", np.linalg.matrix_power(W, T - k),
                 "that is W^(T-k), the Jacobian of a linear RNN. Each tanh step scales the rows "
                 "of W by 1 - h_t²: J_t = diag(1 - h_t²) W."),
-    ], what="dh_T/dh_k")
+    ], what="dh_T/dh_k", axes="n n", reference=(solutions.jacobian_through_time, (W, hs, k)))
 
 
 def _clip_case():
@@ -145,8 +147,7 @@ def check_clip_by_norm(my_clip_by_norm) -> Feedback:
         feedback = compare(exercise, answer, solutions.clip_by_norm(gradient, max_norm),
                            what=what)
         if not feedback.passed:
-            return Feedback(False, feedback.message.replace(f"{exercise}:",
-                                                            f"{exercise} ({what}):"),
-                            feedback.mistake)
+            return replace(feedback, message=feedback.message.replace(
+                f"{exercise}:", f"{exercise} ({what}):"))
     return correct(exercise, f"the long gradient is scaled to length {max_norm:g} in its own "
                              f"direction, the short one passes unchanged.")
