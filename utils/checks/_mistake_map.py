@@ -36,8 +36,9 @@ def _index(index) -> str:
 
 
 def _factor_words(c: float) -> str:
-    """A factor as a learner reads it: "-1 times", "½ of", "2 times", "0.37 times"."""
-    for value, words in ((-1.0, "minus"), (0.5, "half of"), (2.0, "twice"), (0.0, "zero instead of")):
+    """A factor as a learner reads it: "minus", "half of", "twice", "0.37 times"."""
+    for value, words in ((-1.0, "minus"), (0.5, "half of"), (2.0, "twice"),
+                         (0.0, "zero instead of")):
         if np.isclose(c, value, rtol=1e-6, atol=1e-9):
             return words
     return f"{c:.3g} times"
@@ -90,10 +91,11 @@ def _reference_variants(reference):
             instead[i] = args[j]
             variants.append((f"built from {names[j]} where {names[i]} belongs", "other operand",
                              instead))
-            if i < j:
-                swapped = list(args)
-                swapped[i], swapped[j] = args[j], args[i]
-                variants.append((f"{names[i]} and {names[j]} swapped", "operands swapped", swapped))
+    for i, j in itertools.combinations(arrays, 2):
+        if args[i].shape == args[j].shape:
+            swapped = list(args)
+            swapped[i], swapped[j] = args[j], args[i]
+            variants.append((f"{names[i]} and {names[j]} swapped", "operands swapped", swapped))
     for i in arrays:
         if args[i].ndim == 2:
             transposed = list(args)
@@ -135,14 +137,38 @@ def _factor_along_axes(answer, expected, rtol, atol, letters):
                 high, low = np.nanmax(ratio, axis=others), np.nanmin(ratio, axis=others)
             spread = np.nan_to_num(high - low)
             if np.all(spread <= 1e-6 * np.nan_to_num(np.maximum(abs(high), abs(low))) + 1e-12):
-                along = ", ".join(letters[k] if letters else f"axis {k}" for k in kept)
+                along = ", ".join(str(k) for k in kept)
+                if letters:
+                    along += f" ({', '.join(letters[k] for k in kept)} of ({', '.join(letters)}))"
                 return Reading("factor wrong", f"your answer is the right one times a factor "
-                                               f"that changes with the index {along} only (from "
+                                               f"that varies along axes {along} only (from "
                                                f"{np.nanmin(low):.3g} to {np.nanmax(high):.3g}): a "
                                                f"factor of the chain rule (an inner derivative, "
                                                f"an activation's derivative) is missing or taken "
                                                f"at the wrong point.")
     return None
+
+
+def _inner_for_outer(answer, expected, atol):
+    """answer = expected + u vᵀ - (u·v) everywhere: an inner product where an outer belongs."""
+    if expected.ndim != 2 or min(expected.shape) < 2:
+        return None
+    D = answer - expected
+    corner = D[0, 0] * D[1:, 1:] - np.outer(D[1:, 0], D[0, 1:])  # 2×2 minors of D - c vanish:
+    weight = D[0, 0] + D[1:, 1:] - D[1:, 0][:, None] - D[0, 1:][None, :]  # corner = c · weight
+    if not np.any(np.abs(weight) > atol):
+        return None
+    c = float(np.sum(corner * weight) / np.sum(weight * weight))
+    u, sigma, vt = np.linalg.svd(D - c)
+    if abs(c) <= atol or sigma[0] <= atol or (len(sigma) > 1 and sigma[1] > 1e-8 * sigma[0]):
+        return None
+    if not np.isclose(-c, sigma[0] * float(u[:, 0] @ vt[0]), rtol=1e-6, atol=atol):
+        return None
+    return Reading("inner for outer", f"your answer differs from the right one by an outer "
+                                      f"product u vᵀ minus the number u·v = {-c:.4g}: a "
+                                      f"`u @ v` of two vectors (one number, their inner "
+                                      f"product) stands where the outer product np.outer(u, v) "
+                                      f"= u[:, None] * v[None, :] belongs.")
 
 
 def _region(wrong: np.ndarray):
@@ -163,13 +189,13 @@ def _region(wrong: np.ndarray):
         if wrong.shape[a] != wrong.shape[b] or wrong.shape[a] < 2:
             continue
         on = where[:, a] == where[:, b]
-        pair = "on the diagonal" if ndim == 2 else f"where index {a} equals index {b}"
+        pair = "on the diagonal" if ndim == 2 else f"where the indices of axes {a} and {b} agree"
         if on.all():
             return "diagonal", pair, ()
         off = wrong.size - wrong.size // wrong.shape[a]  # entries off that diagonal
         if not on.any() and count >= off // 2:
-            return "off-diagonal", pair.replace("on the", "off the").replace("equals",
-                                                                              "differs from"), ()
+            return "off-diagonal", pair.replace("on the", "off the").replace("agree",
+                                                                             "differ"), ()
     if fixed:
         return "one slice", f"only where index {fixed[0]} is {where[0, fixed[0]]}", fixed
     if count >= wrong.size / 2:
@@ -207,7 +233,12 @@ def _inside(answer, expected, wrong, fixed, rtol, atol, reference) -> str:
     scale = float(np.vdot(want, got)) / norm if norm else None
     if scale is not None and np.allclose(got, scale * want, rtol=rtol, atol=atol) \
             and (len(got) > 1 or not _factor_words(scale).endswith(" times")):
-        return f"yours is {_factor_words(scale)} the expected value there"
+        words = _factor_words(scale)
+        why = {"half of": ": a factor 2 is missing (the 2 of a square's derivative, an inner "
+                          "derivative?)",
+               "twice": ": a factor 2 too many (a ½ of a square forgotten?)",
+               "minus": ": look for a sign"}.get(words, "")
+        return f"yours is {words} the expected value there{why}"
     if fixed:  # one entry, row, column or block: does it hold another one's values?
         here = tuple(int(k) for k in np.argwhere(wrong)[0][list(fixed)])
         part = np.asarray(answer[here])
@@ -240,12 +271,18 @@ def read_values(answer: np.ndarray, expected: np.ndarray, rtol: float, atol: flo
                     _from_reference(answer, expected, rtol, atol, reference)):
         if reading is not None:
             return reading
+    reading = _inner_for_outer(answer, expected, atol)
+    if reading is not None:
+        return reading
     name, words, fixed = _region(wrong)
-    if name in ("everywhere", "some entries"):
+    local = name in ("one entry", "one row", "one column", "one block")
+    inside = _inside(answer, expected, wrong, fixed, rtol, atol, reference) if local else ""
+    if not inside and name != "one entry":
         reading = _factor_along_axes(answer, expected, rtol, atol, letters)
         if reading is not None:
             return reading
-    inside = _inside(answer, expected, wrong, fixed, rtol, atol, reference)
+    if not local:
+        inside = _inside(answer, expected, wrong, fixed, rtol, atol, reference)
     if name == "everywhere" and inside.startswith("yours is off by"):
         name = "shifted"
     elif name == "everywhere" and not inside:
