@@ -13,22 +13,19 @@ from __future__ import annotations
 
 import inspect
 import itertools
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
-
-@dataclass(frozen=True)
-class Reading:
-    """What the map found: a short lowercase name and the sentence that tells it."""
-
-    name: str
-    text: str
-
-
-def _close(a, b, rtol, atol) -> bool:
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
+from ._mistake_patterns import (
+    Reading,
+    axes_permuted,
+    close,
+    factor_along_axes,
+    from_reference,
+    inner_for_outer,
+    other_order,
+)
 
 
 def _index(index) -> str:
@@ -42,133 +39,6 @@ def _factor_words(c: float) -> str:
         if np.isclose(c, value, rtol=1e-6, atol=1e-9):
             return words
     return f"{c:.3g} times"
-
-
-def _permutations(answer, expected, rtol, atol, letters):
-    """The answer is expected with its axes in another order (the shape fits both ways)."""
-    if expected.ndim < 3:
-        return None  # a matrix's transpose is a generic slip
-    for order in itertools.permutations(range(expected.ndim)):
-        if order == tuple(range(expected.ndim)):
-            continue
-        moved = expected.transpose(order)
-        if moved.shape == answer.shape and not _close(moved, expected, rtol, atol) \
-                and _close(answer, moved, rtol, atol):
-            names = [letters[k] if letters else f"axis {k}" for k in order]
-            return Reading("axes swapped", f"your tensor is the right one with its axes in "
-                                           f"another order: your axes are expected's "
-                                           f"({', '.join(names)}). Index it as the exercise "
-                                           f"does, output axes first, then the input's.")
-    return None
-
-
-def _other_order(answer, expected, rtol, atol):
-    """The right numbers, laid out by a reshape in the other order (C's rows, Fortran's columns)."""
-    if expected.ndim < 2:
-        return None
-    for source, target in (("C", "F"), ("F", "C")):
-        moved = expected.reshape(-1, order=source).reshape(expected.shape, order=target)
-        if not _close(moved, expected, rtol, atol) and _close(answer, moved, rtol, atol):
-            return Reading("other order", f"your numbers are the right ones, laid out in the "
-                                          f"other order: a reshape with order='{target}' where "
-                                          f"the entries come in order='{source}' (numpy's "
-                                          f"default is 'C', row by row).")
-    return None
-
-
-def _reference_variants(reference):
-    """(words, value) of the reference function run on swapped, repeated or transposed inputs."""
-    function, args = reference
-    try:
-        names = list(inspect.signature(function).parameters)[:len(args)]
-    except (TypeError, ValueError):
-        names = [f"argument {k}" for k in range(len(args))]
-    arrays = [k for k, a in enumerate(args) if isinstance(a, np.ndarray) and a.ndim >= 1]
-    variants = []
-    for i, j in itertools.permutations(arrays, 2):
-        if args[i].shape == args[j].shape:
-            instead = list(args)
-            instead[i] = args[j]
-            variants.append((f"built from {names[j]} where {names[i]} belongs", "other operand",
-                             instead))
-    for i, j in itertools.combinations(arrays, 2):
-        if args[i].shape == args[j].shape:
-            swapped = list(args)
-            swapped[i], swapped[j] = args[j], args[i]
-            variants.append((f"{names[i]} and {names[j]} swapped", "operands swapped", swapped))
-    for i in arrays:
-        if args[i].ndim == 2:
-            transposed = list(args)
-            transposed[i] = args[i].T
-            variants.append((f"built from {names[i]}ᵀ where {names[i]} belongs",
-                             "input transposed", transposed))
-    for words, name, inputs in variants:
-        try:
-            with warnings.catch_warnings(), np.errstate(all="ignore"):
-                warnings.simplefilter("ignore")
-                value = np.asarray(function(*inputs), dtype=float)
-        except Exception:  # noqa: BLE001 (a variant that does not fit its inputs is no reading)
-            continue
-        yield words, name, value
-
-
-def _from_reference(answer, expected, rtol, atol, reference):
-    if reference is None:
-        return None
-    for words, name, value in _reference_variants(reference):
-        if not _close(value, expected, rtol, atol) and _close(answer, value, rtol, atol):
-            return Reading(name, f"your answer is the right formula {words}: check which input "
-                                 f"each factor of the rule takes.")
-    return None
-
-
-def _factor_along_axes(answer, expected, rtol, atol, letters):
-    """answer = expected · F, with F varying along some axes only (a chain rule's factor)."""
-    support = np.abs(expected) > atol + rtol * np.max(np.abs(expected))
-    if expected.ndim < 1 or not support.any() or not np.allclose(answer[~support], 0.0, atol=atol):
-        return None
-    with np.errstate(all="ignore"):
-        ratio = np.where(support, answer / np.where(support, expected, 1.0), np.nan)
-    for size in range(1, expected.ndim):
-        for kept in itertools.combinations(range(expected.ndim), size):
-            others = tuple(k for k in range(expected.ndim) if k not in kept)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN group is fine
-                high, low = np.nanmax(ratio, axis=others), np.nanmin(ratio, axis=others)
-            spread = np.nan_to_num(high - low)
-            if np.all(spread <= 1e-6 * np.nan_to_num(np.maximum(abs(high), abs(low))) + 1e-12):
-                along = ", ".join(str(k) for k in kept)
-                if letters:
-                    along += f" ({', '.join(letters[k] for k in kept)} of ({', '.join(letters)}))"
-                return Reading("factor wrong", f"your answer is the right one times a factor "
-                                               f"that varies along axes {along} only (from "
-                                               f"{np.nanmin(low):.3g} to {np.nanmax(high):.3g}): a "
-                                               f"factor of the chain rule (an inner derivative, "
-                                               f"an activation's derivative) is missing or taken "
-                                               f"at the wrong point.")
-    return None
-
-
-def _inner_for_outer(answer, expected, atol):
-    """answer = expected + u vᵀ - (u·v) everywhere: an inner product where an outer belongs."""
-    if expected.ndim != 2 or min(expected.shape) < 2:
-        return None
-    D = answer - expected
-    corner = D[0, 0] * D[1:, 1:] - np.outer(D[1:, 0], D[0, 1:])  # 2×2 minors of D - c vanish:
-    weight = D[0, 0] + D[1:, 1:] - D[1:, 0][:, None] - D[0, 1:][None, :]  # corner = c · weight
-    if not np.any(np.abs(weight) > atol):
-        return None
-    c = float(np.sum(corner * weight) / np.sum(weight * weight))
-    u, sigma, vt = np.linalg.svd(D - c)
-    if abs(c) <= atol or sigma[0] <= atol or (len(sigma) > 1 and sigma[1] > 1e-8 * sigma[0]):
-        return None
-    if not np.isclose(-c, sigma[0] * float(u[:, 0] @ vt[0]), rtol=1e-6, atol=atol):
-        return None
-    return Reading("inner for outer", f"your answer differs from the right one by an outer "
-                                      f"product u vᵀ minus the number u·v = {-c:.4g}: a "
-                                      f"`u @ v` of two vectors (one number, their inner "
-                                      f"product) stands where the outer product np.outer(u, v) "
-                                      f"= u[:, None] * v[None, :] belongs.")
 
 
 def _region(wrong: np.ndarray):
@@ -212,7 +82,7 @@ def _as_input_entry(value: float, reference) -> str:
         names = list(inspect.signature(function).parameters)
     except (TypeError, ValueError):
         return ""
-    for name, arg in zip(names, args):
+    for name, arg in zip(names, args, strict=False):
         if not isinstance(arg, np.ndarray) or arg.size > 1000:
             continue
         for factor, words in ((1.0, ""), (2.0, "2·"), (0.5, "½·"), (-1.0, "-")):
@@ -243,16 +113,16 @@ def _inside(answer, expected, wrong, fixed, rtol, atol, reference) -> str:
         here = tuple(int(k) for k in np.argwhere(wrong)[0][list(fixed)])
         part = np.asarray(answer[here])
         for other in itertools.product(*(range(expected.shape[k]) for k in fixed)):
-            if other != here and _close(part, np.asarray(expected[other]), rtol, atol):
+            if other != here and close(part, np.asarray(expected[other]), rtol, atol):
                 kind = "entry" if len(fixed) == answer.ndim else (
                     "block" if len(fixed) == 2 else ("row" if fixed == (0,) else "column"))
                 return f"it holds what belongs in {kind} {_index(other)}: an index slip"
         if part.ndim == 2 and part.shape[0] == part.shape[1] \
-                and _close(part.T, np.asarray(expected[here]), rtol, atol):
+                and close(part.T, np.asarray(expected[here]), rtol, atol):
             return "that block is transposed"
         if answer.ndim == 2 and answer.shape[0] == answer.shape[1] and len(fixed) == 1:
             line = expected[:, here[0]] if fixed == (0,) else expected[here[0], :]
-            if _close(part, line, rtol, atol):
+            if close(part, line, rtol, atol):
                 return "it holds the transposed line: row and column swapped"
     if len(got) == 1:
         found = _as_input_entry(float(got[0]), reference)
@@ -266,19 +136,19 @@ def read_values(answer: np.ndarray, expected: np.ndarray, rtol: float, atol: flo
     """What is wrong with a finite answer of expected's shape that no slip explains."""
     letters = list(axes) if axes is not None and len(axes) == expected.ndim else None
     wrong = ~np.isclose(answer, expected, rtol=rtol, atol=atol)
-    for reading in (_permutations(answer, expected, rtol, atol, letters),
-                    _other_order(answer, expected, rtol, atol),
-                    _from_reference(answer, expected, rtol, atol, reference)):
+    for reading in (axes_permuted(answer, expected, rtol, atol, letters),
+                    other_order(answer, expected, rtol, atol),
+                    from_reference(answer, expected, rtol, atol, reference)):
         if reading is not None:
             return reading
-    reading = _inner_for_outer(answer, expected, atol)
+    reading = inner_for_outer(answer, expected, atol)
     if reading is not None:
         return reading
     name, words, fixed = _region(wrong)
     local = name in ("one entry", "one row", "one column", "one block")
     inside = _inside(answer, expected, wrong, fixed, rtol, atol, reference) if local else ""
     if not inside and name != "one entry":
-        reading = _factor_along_axes(answer, expected, rtol, atol, letters)
+        reading = factor_along_axes(answer, expected, rtol, atol, letters)
         if reading is not None:
             return reading
     if not local:

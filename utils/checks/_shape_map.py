@@ -13,13 +13,13 @@ import itertools
 
 import numpy as np
 
-from ._mistake_map import Reading
+from ._mistake_patterns import Reading
 
 LARGEST_READ = 10**7  # entries: beyond this a wrong-shaped answer is described by its shape only
 
 
 def _letters_of(shape, expected_shape, letters) -> str:
-    """An answer's shape in the exercise's letters, e.g. "(n, m)"; an unknown size stays a number."""
+    """A shape in the exercise's letters, e.g. "(n, m)"; an unknown size stays a number."""
     names = []
     for position, size in enumerate(shape):
         matches = [k for k, s in enumerate(expected_shape) if s == size]
