@@ -11,7 +11,7 @@ import io
 
 import numpy as np
 
-from ._matrices import block_layout, heatmap, symmetric_limit
+from ._matrices import annotate_cells, block_layout, heatmap, symmetric_limit
 
 OUTLINE_COLOUR = "#1a9e3a"  # green, as the course's highlight: it stands out on red-white-blue
 
@@ -30,7 +30,8 @@ def _outline(ax, wrong: np.ndarray) -> None:
     segments += [((c - 0.5, r - 0.5), (c + 0.5, r - 0.5)) for r, c in zip(rows, cols, strict=True)]
     rows, cols = np.nonzero(padded[1:-1, 1:] != padded[1:-1, :-1])  # vertical edges
     segments += [((c - 0.5, r - 0.5), (c - 0.5, r + 0.5)) for r, c in zip(rows, cols, strict=True)]
-    ax.add_collection(LineCollection(segments, colors=OUTLINE_COLOUR, linewidths=2.5, zorder=5))
+    ax.add_collection(LineCollection(segments, colors=OUTLINE_COLOUR, linewidths=3, zorder=5,
+                                     clip_on=False))
 
 
 def _block_borders(ax, shape) -> None:
@@ -51,6 +52,8 @@ def draw_mistake_map(figure, expected, answer, wrong) -> list:
     for ax, matrix, title in zip(axes, panels, ("expected", "yours", "yours − expected"),
                                  strict=True):
         heatmap(ax, matrix, title=title, limit=limit)
+        if matrix.size <= 36:  # a small matrix shows its numbers too
+            annotate_cells(ax, matrix, fmt="{:.2g}", fontsize=9, limit=limit)
         _outline(ax, mask)
         if expected.ndim == 4:
             _block_borders(ax, expected.shape)
