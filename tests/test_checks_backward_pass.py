@@ -67,7 +67,9 @@ def test_dense_backward_hints_say_what_the_learner_did():
 
 def test_dense_backward_other_wrong_values_say_which_gradient():
     feedback = checks.check_dense_backward(lambda x, W, b, g: (g @ W, g.T @ x + 1, g.sum(0)))
-    assert feedback.mistake == "wrong values" and "dL_dW" in feedback.message
+    assert feedback.mistake == "shifted" and "(dL_dW)" in feedback.message
+    feedback = checks.check_dense_backward(lambda x, W, b, g: (g @ W, g.T @ x, g.sum()))
+    assert feedback.mistake == "summed" and "(dL_db)" in feedback.message
 
 
 # ----- 05-relu-backward (a dense layer followed by ReLU) -----
@@ -204,7 +206,7 @@ def test_vjp_rule_stub_is_not_done(stub):
     ("copied tanh's rule", lambda g, ans, x: g * (1 - ans ** 2)),
     ("cos from the output", lambda g, ans, x: g * np.sqrt(1 - ans ** 2)),
     ("matrix product", lambda g, ans, x: g @ np.cos(x).T),
-    ("wrong shape", lambda g, ans, x: (g * np.cos(x)).sum(axis=0)),
+    ("summed over an axis", lambda g, ans, x: (g * np.cos(x)).sum(axis=0)),
 ])
 def test_vjp_rule_names_each_mistake(mistake, answer):
     feedback = checks.check_vjp_rule(answer)

@@ -160,7 +160,7 @@ def test_tensor_checker_reports_an_error_instead_of_raising():
 
 def test_tensor_checker_gives_the_difference_for_unrecognised_values():
     feedback = checks.check_dC_dA(lambda A, B: solutions.dC_dA_by_loops(A, B) + 1.0)
-    assert feedback.mistake == "wrong values" and "largest difference" in feedback.message
+    assert feedback.mistake == "shifted" and "off by +1" in feedback.message
 
 
 # --- 03-tensor-bytes ---------------------------------------------------------------------------
@@ -244,7 +244,7 @@ def test_batch_jacobian_checker_accepts_the_reference_and_an_einsum():
     ("block transposed", lambda X, W: np.einsum("rs,ml->rmsl", np.eye(len(X)), W)
      * (1 - np.tanh(X @ W) ** 2)[:, :, None, None]),
     ("other layout", lambda X, W: solutions.batch_jacobian(X, W).transpose(2, 3, 0, 1)),
-    ("wrong values", lambda X, W: solutions.batch_jacobian(X, W) + 0.5),
+    ("shifted", lambda X, W: solutions.batch_jacobian(X, W) + 0.5),
     ("scaled", lambda X, W: 2 * solutions.batch_jacobian(X, W)),
 ])
 def test_batch_jacobian_checker_names_each_mistake(mistake, answer):

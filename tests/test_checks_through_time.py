@@ -132,6 +132,6 @@ def test_clip_by_norm_messages_name_the_gradient_not_internal_shapes():
     # right for the long gradient, wrong for the short one: the message says which
     half = checks.check_clip_by_norm(lambda g, m: solutions.clip_by_norm(g, m) if
                                      np.linalg.norm(g) > m else g + 1)
-    assert half.mistake == "wrong values" and "short gradient" in half.message
+    assert half.mistake == "shifted" and "short gradient" in half.message
     assert "(2, 2, 3)" not in half.message
 

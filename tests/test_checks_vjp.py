@@ -72,7 +72,7 @@ def test_grad_checker_explains_a_shape_error_on_non_square_inputs():
 
 def test_grad_checker_reports_wrong_values_with_the_shapes_used():
     feedback = checks.check_grad_B(lambda G, A, B: A @ G + 1.0)
-    assert feedback.mistake == "wrong values" and "checked with dL/dC (3, 3)" in feedback.message
+    assert feedback.mistake == "shifted" and "checked with dL/dC (3, 3)" in feedback.message
 
 
 # --- 04-chain-rule -----------------------------------------------------------------------------
@@ -130,7 +130,7 @@ def test_new_04_checkers_accept_references_and_other_forms():
     ("elementwise", lambda G, A, B: G * B.T),
     ("jacobian-shaped", lambda G, A, B: np.einsum("ik,lj->ijkl", np.eye(len(A)), B)),
     ("scaled", lambda G, A, B: 2 * G @ B.T),
-    ("wrong values", lambda G, A, B: G @ B.T + 1.0),
+    ("shifted", lambda G, A, B: G @ B.T + 1.0),
     ("not finite", lambda G, A, B: G @ B.T * np.nan),
     ("not numeric", lambda G, A, B: "G @ B.T"),
 ])

@@ -120,7 +120,7 @@ def _diagnose_on_square(exercise: str, function, wrt: str, raised: Feedback) -> 
     if feedback.mistake == swapped.name:
         return replace(feedback, message=f"{feedback.message} (checked with square A and B, "
                                          f"3 × 3)")
-    if feedback.mistake == "wrong values":
+    if feedback.mistake == "wrong values" or np.shape(answer) != expected.shape:
         return raised
     return replace(feedback, message=f"{feedback.message} (checked with square A and B, 3 × 3; "
                                      f"with A (2, 3) and B (3, 4) {_quote(raised)})")
