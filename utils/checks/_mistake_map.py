@@ -110,15 +110,19 @@ def _inside(answer, expected, wrong, fixed, rtol, atol, reference) -> str:
                "minus": ": look for a sign"}.get(words, "")
         return f"yours is {words} the expected value there{why}"
     if fixed:  # one entry, row, column or block: does it hold another one's values?
+        def at(index):  # the entry, row, column or block at `index` along the fixed axes
+            chosen = dict(zip(fixed, index, strict=True))
+            return tuple(chosen.get(k, slice(None)) for k in range(answer.ndim))
+
         here = tuple(int(k) for k in np.argwhere(wrong)[0][list(fixed)])
-        part = np.asarray(answer[here])
+        part = np.asarray(answer[at(here)])
+        kind = "entry" if len(fixed) == answer.ndim else (
+            "block" if len(fixed) == 2 else ("row" if fixed == (0,) else "column"))
         for other in itertools.product(*(range(expected.shape[k]) for k in fixed)):
-            if other != here and close(part, np.asarray(expected[other]), rtol, atol):
-                kind = "entry" if len(fixed) == answer.ndim else (
-                    "block" if len(fixed) == 2 else ("row" if fixed == (0,) else "column"))
+            if other != here and close(part, np.asarray(expected[at(other)]), rtol, atol):
                 return f"it holds what belongs in {kind} {_index(other)}: an index slip"
         if part.ndim == 2 and part.shape[0] == part.shape[1] \
-                and close(part.T, np.asarray(expected[here]), rtol, atol):
+                and close(part.T, np.asarray(expected[at(here)]), rtol, atol):
             return "that block is transposed"
         if answer.ndim == 2 and answer.shape[0] == answer.shape[1] and len(fixed) == 1:
             line = expected[:, here[0]] if fixed == (0,) else expected[here[0], :]
