@@ -29,7 +29,8 @@ from ._mistake_patterns import (
 
 
 def _index(index) -> str:
-    return "(" + ", ".join(str(int(k)) for k in index) + ")"
+    """An index as Python writes it: (0, 2), or (2,) for a vector."""
+    return str(tuple(int(k) for k in index))
 
 
 def _factor_words(c: float) -> str:
