@@ -174,6 +174,8 @@ def read_scalar(answer: np.ndarray, expected: np.ndarray) -> Reading:
     """A wrong single number: named "scaled" when it is a whole multiple or fraction of the
     expected one (a factor such as 8 or 1/N), else plain "wrong values"."""
     got, want = float(answer), float(expected)
+    if want != 0 and got == -want:
+        return Reading("sign flipped", f"expected {want:.6g}, got {got:.6g}: the sign is flipped.")
     if want != 0 and got != 0:
         for ratio, words in ((got / want, "{:g} times"), (want / got, "1/{:g} of")):
             whole = round(ratio)
