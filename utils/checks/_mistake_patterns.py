@@ -81,6 +81,11 @@ def _reference_variants(reference):
             swapped[i], swapped[j] = args[j], args[i]
             variants.append((f"{names[i]} and {names[j]} swapped", "operands swapped", swapped))
     for i in arrays:
+        left_out = list(args)
+        left_out[i] = np.zeros_like(args[i])
+        variants.append((f"built without {names[i]} (as if it were zero)", "input left out",
+                         left_out))
+    for i in arrays:
         if args[i].ndim == 2:
             transposed = list(args)
             transposed[i] = args[i].T
@@ -101,8 +106,9 @@ def from_reference(answer, expected, rtol, atol, reference):
         return None
     for words, name, value in _reference_variants(reference):
         if not close(value, expected, rtol, atol) and close(answer, value, rtol, atol):
-            return Reading(name, f"your answer is the right formula {words}: check which input "
-                                 f"each factor of the rule takes.")
+            tail = ("that input is missing from your formula" if name == "input left out"
+                    else "check which input each factor of the rule takes")
+            return Reading(name, f"your answer is the right formula {words}: {tail}.")
     return None
 
 
