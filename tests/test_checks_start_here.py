@@ -58,6 +58,7 @@ def test_each_listed_mistake_is_named(answer, mistake, hint):
     ((2, 3, 4), "three axes", "before the sum over l"),
     (48, "entry count", "how many entries"),
     ((3, 2, 4, 2), "wrong axes", "yours reads as (n, m, p, m)"),
+    ((4, 8, 4, 6), "scaled", "each length is 2 times the right one"),
     (RIGHT[:3], "wrong number of axes", "has 3 axes"),
     (RIGHT + (1,), "wrong number of axes", "has 5 axes"),
     ((2, 4, 0, 3), "not positive", "positive length"),

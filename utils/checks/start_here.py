@@ -66,6 +66,12 @@ def _read(shape: tuple) -> str:
 def _fallback(shape: tuple) -> tuple[str, str]:
     if any(size < 1 for size in shape):
         return "not positive", "every axis has a positive length (1 or more)."
+    right = _C + _A
+    if len(shape) == 4 and len({size / want for size, want in zip(shape, right,
+                                                                  strict=True)}) == 1:
+        return "scaled", (f"each length is {shape[0] / right[0]:g} times the right one. The "
+                          f"lengths are those of C's axes {_C} and of A's axes {_A}: put one "
+                          f"after the other.")
     if len(shape) != 4:
         return "wrong number of axes", (f"{shape} has {len(shape)} axes; a matrix differentiated "
                                         f"by a matrix has four: C's two, then A's two ({_RULE}).")
