@@ -119,7 +119,13 @@ def _inside(answer, expected, wrong, fixed, rtol, atol, reference) -> str:
         part = np.asarray(answer[at(here)])
         kind = "entry" if len(fixed) == answer.ndim else (
             "block" if len(fixed) == 2 else ("row" if fixed == (0,) else "column"))
-        for other in itertools.product(*(range(expected.shape[k]) for k in fixed)):
+        if kind == "entry":  # one number: look it up among all of expected's at once
+            hits = [tuple(int(k) for k in hit) for hit in np.argwhere(
+                np.isclose(expected, float(part), rtol=rtol, atol=atol))]
+            others = [hit for hit in hits if hit != here][:1]
+        else:
+            others = itertools.product(*(range(expected.shape[k]) for k in fixed))
+        for other in others:
             if other != here and close(part, np.asarray(expected[at(other)]), rtol, atol):
                 return f"it holds what belongs in {kind} {_index(other)}: an index slip"
         if part.ndim == 2 and part.shape[0] == part.shape[1] \

@@ -141,7 +141,8 @@ def factor_along_axes(answer, expected, rtol, atol, letters):
 
 def inner_for_outer(answer, expected, atol):
     """answer = expected + u vᵀ - (u·v) everywhere: an inner product where an outer belongs."""
-    if expected.ndim != 2 or expected.shape[0] != expected.shape[1] or len(expected) < 2:
+    if expected.ndim != 2 or expected.shape[0] != expected.shape[1] or len(expected) < 2 \
+            or expected.size > 10**5:  # (an SVD of a bigger matrix would take long)
         return None  # u·v needs u and v of one length
     D = answer - expected
     corner = D[0, 0] * D[1:, 1:] - np.outer(D[1:, 0], D[0, 1:])  # 2×2 minors of D - c vanish:
