@@ -148,7 +148,8 @@ def _inner_for_outer(rng):
     return E, np.diag(s) - s @ s, "inner for outer", "np.outer(u, v)"
 
 
-PATTERNS = [_index_slip, _block_slip, _block_transposed, _inner_for_outer, _one_entry, _one_row, _one_column, _diagonal, _off_diagonal, _block, _row_scaled,
+PATTERNS = [_index_slip, _block_slip, _block_transposed, _inner_for_outer, _one_entry, _one_row,
+            _one_column, _diagonal, _off_diagonal, _block, _row_scaled,
             _entry_sign, _factor, _sign, _transpose, _axes_permuted, _other_order,
             _factor_along_rows, _shifted]
 
