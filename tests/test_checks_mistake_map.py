@@ -5,6 +5,7 @@ map names the pattern and the region; a wrong shape is read in the exercise's le
 from __future__ import annotations
 
 import base64
+import re
 import tracemalloc
 
 import numpy as np
@@ -243,3 +244,13 @@ def test_no_picture_for_a_pass_a_stub_a_vector_or_a_wrong_shape(answer):
 
 def test_feedback_equality_ignores_the_picture():
     assert Feedback(False, "m", "x", None) == Feedback(False, "m", "x", object())
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"axes": 3}, "axes should be letters"), ({"axes": ["m", 2]}, "axes should be letters"),
+    ({"reference": np.sum}, "reference should be (function, its inputs)"),
+    ({"reference": (np.sum, np.ones(2))}, "reference should be (function, its inputs)"),
+])
+def test_compare_refuses_bad_axes_and_references_by_name(kwargs, words):
+    with pytest.raises(TypeError, match=re.escape(words)):
+        compare("ex", np.ones(2), np.zeros(2), **kwargs)

@@ -80,6 +80,15 @@ def compare(exercise: str, answer, expected, mistakes=(), rtol=1e-6, atol=1e-8,
     small vector with wrong values, shows the expected and the given ones side by side.
     """
     letters = axes.split() if isinstance(axes, str) else axes
+    if letters is not None and (not isinstance(letters, (list, tuple))
+                                or not all(isinstance(k, str) for k in letters)):
+        raise TypeError(f"compare: axes should be letters such as 'm p m n' or a list of "
+                        f"strings; got {axes!r}")
+    if reference is not None and not (isinstance(reference, tuple) and len(reference) == 2
+                                      and callable(reference[0])
+                                      and isinstance(reference[1], (tuple, list))):
+        raise TypeError(f"compare: reference should be (function, its inputs); got "
+                        f"{type(reference).__name__}")
     feedback = _compare(exercise, answer, expected, mistakes, rtol, atol, what, letters,
                         reference)
     if where is None or feedback.passed or feedback.mistake == "not done":
