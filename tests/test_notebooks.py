@@ -67,6 +67,19 @@ def test_one_navigation_cell_at_each_end(path):
     assert where == [1, len(cells) - 1], f"{path.name}: navigation cells at {where}"
 
 
+def test_the_path_goes_from_00_to_01_and_every_page_links_the_notation():
+    """00a is a reference, not a stop on the path: no previous/next link leads to it."""
+    for path in NOTEBOOKS:
+        links = nbformat.read(path, as_version=4).cells[1].source.splitlines()[1].split(" | ")
+        path_links = [link for link in links if link.startswith("[<") or link.endswith(">)")
+                      and " >]" in link]
+        assert not any("00a-notation.ipynb" in link for link in path_links), (path.name, links)
+        if path.name != "00a-notation.ipynb":
+            assert "[Notation](00a-notation.ipynb)" in links, (path.name, links)
+    first = nbformat.read(NOTEBOOKS[0], as_version=4).cells[1].source
+    assert first.rstrip().endswith("(01-jacobians.ipynb)"), first
+
+
 def test_every_notebook_keeps_the_reading_budget():
     """At most 2,200 words of prose outside collapsible notes, code cells of median <= 6 lines."""
     result = subprocess.run([sys.executable, str(ROOT / "tools" / "notebook_stats.py"), "--check"],
