@@ -99,7 +99,7 @@ def test_words_in_a_collapsed_note_are_counted_apart(tmp_path):
         nbformat.v4.new_markdown_cell("<details>\n\neight\n</details> nine")]
     path = tmp_path / "00-test.ipynb"
     nbformat.write(notebook, path)
-    assert notebook_stats.stats(path)[:2] == (4, 5)   # one two three nine | four five six seven eight
+    assert notebook_stats.stats(path)[:2] == (4, 5)  # one two three nine; four ... eight
 
 
 def test_the_progress_table_is_not_compared_by_nbval():
