@@ -292,3 +292,5 @@ def test_a_note_stays_closed_on_the_page_and_links_reach_the_notation_page():
     assert "Its $x^2$ text." in note and "b" in note and "\n\n" not in note, note
     assert source.endswith("</details>\n\nAfter the note.")
     assert "(00a-notation.html#Glossary)" in source and "(01-jacobians.html)" in source
+    build_site.drop_notes(notebook)  # on slides: asides are not projected
+    assert "<details>" not in notebook.cells[0].source and "After the note." in source

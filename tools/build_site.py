@@ -172,6 +172,13 @@ def collapse_notes(notebook) -> None:
             cell.source = NOTE.sub(closed, cell.source)
 
 
+def drop_notes(notebook) -> None:
+    """On slides, notes are left out: asides a reader opens on purpose are not projected."""
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = NOTE.sub("", cell.source)
+
+
 def title_of(notebook, fallback: str) -> str:
     for cell in notebook.cells:
         match = re.search(r"^#\s+(.+)$", cell.source, flags=re.M) if cell.cell_type == "markdown" \
@@ -231,9 +238,10 @@ def render(exporter, notebook, path: Path, suffix: str) -> str:
                       if "colab-setup" not in c.metadata.get("tags", [])]
     replace_widgets(notebook)
     link_pages(notebook, suffix)
-    collapse_notes(notebook)
     if suffix == ".slides.html":
         pictures_only(notebook)
+        drop_notes(notebook)
+    collapse_notes(notebook)
     for cell in notebook.cells:  # nbval's markers speak to the test runner, not to readers
         if cell.cell_type == "code":
             cell.source = re.sub(r"^# NBVAL_\w+[^\n]*\n?", "", cell.source, flags=re.M)
