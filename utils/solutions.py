@@ -63,7 +63,7 @@ def chain_jacobian(jacobian_f, g, jacobian_g, x):
 
 
 def chain_vjp(u, jacobians):
-    """u · J_L ··· J_2 · J_1 for jacobians = [J_1, ..., J_L]: one row-vector product per step."""
+    """u · J_D ··· J_2 · J_1 for jacobians = [J_1, ..., J_D]: one row-vector product per step."""
     for jacobian in reversed(jacobians):  # start at the loss side
         u = u @ jacobian                  # (n_k,) @ (n_k, n_{k-1}) -> (n_{k-1},)
     return u
@@ -104,7 +104,7 @@ def batch_jacobian(X, W):
     N, n = X.shape
     J = np.zeros((N, W.shape[1], N, n))
     for r in range(N):  # row r of H depends on row r of X only: the other blocks stay zero
-        J[r, :, r, :] = (1 - H[r] ** 2)[:, None] * W.T  # diag(1 - h_r²) · Wᵀ, (m, n)
+        J[r, :, r, :] = (1 - H[r] ** 2)[:, None] * W.T  # diag(1 - H_r²) · Wᵀ, (p, n)
     return J
 
 
