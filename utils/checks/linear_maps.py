@@ -44,7 +44,8 @@ def check_inverse_differential(d_inverse) -> Feedback:
                 "d(A⁻¹) is linear in dA: dA itself appears once, not inverted."),
     ]
     feedback = compare(exercise, answer, solutions.inverse_differential(A, dA), mistakes,
-                       what="d(A⁻¹)", where=f"for A and dA of shape {A.shape}")
+                       what="d(A⁻¹)", where=f"for A and dA of shape {A.shape}", axes="n n",
+                       reference=(solutions.inverse_differential, (A, dA)))
     if not feedback.passed:
         return feedback
     return correct(exercise, "d(A⁻¹) = -A⁻¹ dA A⁻¹, the product rule applied to A A⁻¹ = I.")
@@ -84,7 +85,8 @@ def check_trace_trick(middle_factor_grad) -> Feedback:
                     "so Aᵀ goes left of G and Bᵀ right: Aᵀ G Bᵀ."),
         ]
         feedback = compare(exercise, answer, solutions.middle_factor_grad(G, A, X, B), mistakes,
-                           what="dL/dM", where=f"with A {A.shape}, M {X.shape}, B {B.shape}")
+                           what="dL/dM", where=f"with A {A.shape}, M {X.shape}, B {B.shape}",
+                           axes="n r", reference=(solutions.middle_factor_grad, (G, A, X, B)))
         if not feedback.passed:
             return feedback
     return correct(exercise, "dL = ⟨G, A dM B⟩ = ⟨Aᵀ G Bᵀ, dM⟩, so dL/dM = Aᵀ G Bᵀ.")
@@ -115,7 +117,8 @@ def check_inverse_vjp(inverse_vjp) -> Feedback:
                 "mixes all entries: -A⁻ᵀ G A⁻ᵀ."),
     ]
     feedback = compare(exercise, answer, solutions.inverse_vjp(G, A), mistakes, what="dL/dA",
-                       where=f"with A and dL/dC of shape {A.shape}")
+                       where=f"with A and dL/dC of shape {A.shape}", axes="n n",
+                       reference=(solutions.inverse_vjp, (G, A)))
     if not feedback.passed:
         return feedback
     return correct(exercise, "dL/dA = -A⁻ᵀ G A⁻ᵀ, the adjoint of dA ↦ -A⁻¹ dA A⁻¹.")
@@ -151,7 +154,8 @@ def check_kron_jacobian(kron_jacobian) -> Feedback:
         ] if (m, n, p) == (3, 3, 3) else []
         expected = solutions.kron_jacobian(A, B)
         feedback = compare(exercise, answer, expected, mistakes, what="d vec(C)/d vec(A)",
-                           where=f"with A {A.shape}, B {B.shape}")
+                           where=f"with A {A.shape}, B {B.shape}", axes=["m·p", "m·n"],
+                           reference=(solutions.kron_jacobian, (A, B)))
         if not feedback.passed:
             return feedback
     return correct(exercise, "in row-major vec, C = I_m A B gives d vec(C)/d vec(A) = I_m ⊗ Bᵀ, "
