@@ -2,7 +2,8 @@
 
     differential:  f(X + dX) = f(X) + f'(X)[dX] + o(dX), with f'(X) linear in dX
     inner product: ⟨X, Y⟩ = Σ_ij x_ij y_ij = tr(Xᵀ Y), so dL = ⟨dL/dC, dC⟩
-    vec:           row-major vec_r(A X B) = (A ⊗ Bᵀ) vec_r(X); column-major vec_c(A X B) = (Bᵀ ⊗ A) vec_c(X)
+    vec:           row-major vec_r(A X B) = (A ⊗ Bᵀ) vec_r(X);
+                   column-major vec_c(A X B) = (Bᵀ ⊗ A) vec_c(X)
 
 so the flattened Jacobian of C = A B is I_m ⊗ Bᵀ by A and A ⊗ I_p by B (row-major, numpy's
 `reshape` order), and Bᵀ ⊗ I_m and I_p ⊗ A in column-major (Fortran, MATLAB, most textbooks).
@@ -125,8 +126,9 @@ def measure_kron_route(sizes, repeats: int = 3, seed: int = 0) -> dict:
             A, B, G = (rng.standard_normal((n, n)) for _ in range(3))
             kron_best = product_best = float("inf")
             for _ in range(repeats):  # alternate, so a busy moment slows both routes alike
-                kron_best = min(kron_best, best_time(lambda: kron_route_vjp(G, A, B), 1))
-                product_best = min(product_best, best_time(lambda: G @ B.T, 1))
+                kron_best = min(kron_best, best_time(
+                    lambda G=G, A=A, B=B: kron_route_vjp(G, A, B), 1))
+                product_best = min(product_best, best_time(lambda G=G, B=B: G @ B.T, 1))
             rows["n"].append(n)
             rows["kron_seconds"].append(kron_best)
             rows["product_seconds"].append(product_best)
