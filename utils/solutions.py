@@ -151,6 +151,36 @@ REFERENCES["04-challenge-ABAT"] = sandwich_grad
 # (end of 04 The efficient VJP)
 
 
+# === 04a The derivative as a linear map ===
+
+def inverse_differential(A, dA):
+    """d(A⁻¹) = -A⁻¹ dA A⁻¹: differentiate A A⁻¹ = I, dA A⁻¹ + A d(A⁻¹) = 0, solve for d(A⁻¹)."""
+    A_inv = np.linalg.inv(A)
+    return -A_inv @ dA @ A_inv
+
+
+def middle_factor_grad(dL_dC, A, M, B):
+    """dL/dM for C = A M B: dL = ⟨G, A dM B⟩ = ⟨Aᵀ G Bᵀ, dM⟩, so Aᵀ G Bᵀ, shaped like M."""
+    return A.T @ dL_dC @ B.T
+
+
+def inverse_vjp(dL_dC, A):
+    """dL/dA for C = A⁻¹: dL = ⟨G, -A⁻¹ dA A⁻¹⟩ = ⟨-A⁻ᵀ G A⁻ᵀ, dA⟩."""
+    A_inv_T = np.linalg.inv(A).T
+    return -A_inv_T @ dL_dC @ A_inv_T
+
+
+def kron_jacobian(A, B):
+    """d vec(C) / d vec(A) for C = A @ B, row-major vec: I_m ⊗ Bᵀ, shape (m·p, m·n)."""
+    return np.kron(np.eye(A.shape[0]), B.T)
+
+
+REFERENCES["04a-inverse-differential"] = inverse_differential
+REFERENCES["04a-trace-trick"] = middle_factor_grad
+REFERENCES["04a-inverse-vjp"] = inverse_vjp
+REFERENCES["04a-kron-jacobian"] = kron_jacobian
+
+
 # === 05 The backward pass ===
 
 def linear_backward(x, W, b, grad_output):

@@ -38,6 +38,12 @@ from .jacobians import (
     check_softmax_jacobian,
     shape_exercise_g,
 )
+from .linear_maps import (
+    check_inverse_differential,
+    check_inverse_vjp,
+    check_kron_jacobian,
+    check_trace_trick,
+)
 from .matrix_by_matrix import (
     check_batch_jacobian,
     check_dC_dA,
@@ -95,6 +101,10 @@ __all__ = [
     "check_grad_B",
     "chain_rule_exercise_inputs",
     "check_chain_rule",
+    "check_inverse_differential",
+    "check_trace_trick",
+    "check_inverse_vjp",
+    "check_kron_jacobian",
     "check_dense_backward",
     "check_mean_loss_grad",
     "check_logsumexp_rule",

@@ -13,6 +13,7 @@ from ._matrices import (
 from .backward_pass import digit_grid
 from .chain_rule import ORDER_COLOURS, ChainCostBars
 from .jacobians import E1_COLOUR, E2_COLOUR, WarpPicture, plot_step_errors
+from .linear_maps import plot_kron_beside_tensor, plot_kron_cost
 from .matrix_by_matrix import (
     HIGHLIGHT_COLOUR,
     TensorPicture,
@@ -38,6 +39,8 @@ __all__ = [
     "TensorPicture",
     "matrix_of_matrices",
     "plot_tensor_memory",
+    "plot_kron_beside_tensor",
+    "plot_kron_cost",
     "plot_route_scaling",
     "plot_block_combination",
     "digit_grid",
