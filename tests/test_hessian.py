@@ -111,7 +111,7 @@ def test_bad_input_is_named():
         hs.hvp(f, np.ones(2), np.ones(2), route="sideways")
     with pytest.raises(TypeError, match="f must be a function"):
         hs.hessian(None, np.ones(2))
-    with pytest.raises(ValueError, match="step must be a small positive number"):
+    with pytest.raises(ValueError, match=r"step \(a small positive number\) must lie in"):
         hs.hvp_finite_difference(f, np.ones(2), np.ones(2), step=0.0)
     with pytest.raises(ValueError, match="hidden must be a whole number"):
         hs.small_network(hidden=0)
