@@ -13,7 +13,7 @@ import numpy as np
 from .autodiff import grad
 from .forward import jvp
 from .primitives import matmul, softmax_cross_entropy, sum, tanh
-from .validation import as_float_array, describe
+from .validation import as_float_array, check_count, check_number, describe
 
 
 def check_point_and_direction(f, x, v):
@@ -62,7 +62,8 @@ def hvp(f, x, v, route: str = "forward-over-reverse") -> np.ndarray:
 
 def hessian(f, x) -> np.ndarray:
     """The whole Hessian, shape x.shape + x.shape: one H·e_i per entry of x (n passes)."""
-    x, _ = check_point_and_direction(f, x, np.zeros(np.shape(x)))
+    x = np.asarray(as_float_array(x, "x"), dtype=float)
+    x, _ = check_point_and_direction(f, x, np.zeros(x.shape))
     columns = []
     for i in range(x.size):
         e_i = np.zeros(x.size)
@@ -74,8 +75,7 @@ def hessian(f, x) -> np.ndarray:
 def hvp_finite_difference(f, x, v, step: float = 1e-5) -> np.ndarray:
     """(∇f(x + h v) - ∇f(x - h v)) / 2h: an independent check, accurate to about h²."""
     x, v = check_point_and_direction(f, x, v)
-    if not np.isfinite(step) or step <= 0:
-        raise ValueError(f"step must be a small positive number; got {step!r}")
+    step = check_number(step, "step (a small positive number)", high=1e6)
     gradient = grad(f)
     return (gradient(x + step * v) - gradient(x - step * v)) / (2 * step)
 
@@ -87,9 +87,7 @@ def small_network(inputs: int = 4, hidden: int = 3, classes: int = 3, batch: int
     L(W1) = cross-entropy(tanh(X W1) W2, labels); X, W2 and labels are fixed and random.
     """
     for name, size in dict(inputs=inputs, hidden=hidden, classes=classes, batch=batch).items():
-        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or not \
-                1 <= size <= 4096:
-            raise ValueError(f"{name} must be a whole number from 1 to 4096; got {size!r:.40}")
+        check_count(size, name, maximum=4096)
     gen = np.random.default_rng(seed)
     X = gen.normal(size=(batch, inputs))
     W2 = gen.normal(size=(hidden, classes)) / np.sqrt(hidden)

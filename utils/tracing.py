@@ -88,6 +88,9 @@ class Primitive:
                 f"primitive {self.name!r} has no {kind} rule for argument {argnum}: register one "
                 f"with {register}({self.name}, {argnum}, lambda g, ans, *args: ...)") from None
 
+    def vjp_rule(self, argnum: int):
+        return self.rule("VJP", argnum)
+
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"
 

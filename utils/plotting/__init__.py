@@ -12,6 +12,7 @@ from ._matrices import (
 )
 from .backward_pass import digit_grid
 from .chain_rule import ORDER_COLOURS, ChainCostBars
+from .graph import draw_graph
 from .jacobians import E1_COLOUR, E2_COLOUR, WarpPicture, plot_step_errors
 from .matrix_by_matrix import (
     HIGHLIGHT_COLOUR,
@@ -41,4 +42,5 @@ __all__ = [
     "plot_route_scaling",
     "plot_block_combination",
     "digit_grid",
+    "draw_graph",
 ]
