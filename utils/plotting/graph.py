@@ -94,8 +94,7 @@ def draw_graph(f, *args, figure=None) -> Graph:
     half_width = [3.4 * len(title) + 9 for title in titles]   # points, for 11 pt bold text
     for source, target in graph.edges:   # in topological order every arrow points right
         arc(ax, xy[source], xy[target], (half_width[source], half_width[target]))
-    for k, (label, value, gradient) in enumerate(zip(graph.labels, graph.values, graph.grads,
-                                                     strict=True)):
+    for k, (value, gradient) in enumerate(zip(graph.values, graph.grads, strict=True)):
         x, y = xy[k]
         ax.text(x, y, titles[k], ha="center", va="center", fontsize=11, fontweight="bold",
                 bbox=dict(boxstyle="round,pad=0.5", fc="#eef3f8", ec="0.5"))
