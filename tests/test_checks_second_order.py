@@ -32,24 +32,14 @@ def test_every_route_that_never_forms_h_passes(answer):
 
 
 def test_the_reference_agrees_with_autograd_and_the_formed_hessian():
-    import autograd.numpy as anp
     from autograd import hessian_vector_product
+    from test_hessian import autograd_small_network
 
     loss, W1, v = network_case()
     H = hessian.hessian(loss, W1).reshape(W1.size, W1.size)
     expected = solutions.network_hvp(loss, W1, v)
     np.testing.assert_allclose(expected.ravel(), H @ v.ravel(), rtol=1e-10, atol=1e-12)
-    gen = np.random.default_rng(7)       # the draws of small_network(seed=7), rebuilt
-    X = gen.normal(size=(8, 4))
-    W2 = gen.normal(size=(3, 3)) / np.sqrt(3)
-    labels = gen.integers(0, 3, size=8)
-
-    def theirs(W):
-        h = anp.dot(anp.tanh(anp.dot(X, W)), W2)
-        shifted = h - anp.max(h, axis=1, keepdims=True)
-        log_probs = shifted - anp.log(anp.sum(anp.exp(shifted), axis=1, keepdims=True))
-        return -anp.mean(log_probs[np.arange(8), labels])
-
+    theirs = autograd_small_network(inputs=4, hidden=3, classes=3, batch=8, seed=7)
     np.testing.assert_allclose(expected, hessian_vector_product(theirs)(W1, v), rtol=1e-9)
 
 

@@ -70,6 +70,22 @@ def test_three_routes_agree_with_autograd_and_finite_differences_on_random_netwo
                                rtol=1e-4, atol=1e-6)
 
 
+def autograd_small_network(inputs=4, hidden=3, classes=3, batch=8, seed=0):
+    """hessian.small_network's loss in autograd, from the same random draws."""
+    gen = np.random.default_rng(seed)
+    X = gen.normal(size=(batch, inputs))
+    W2 = gen.normal(size=(hidden, classes)) / np.sqrt(hidden)
+    labels = gen.integers(0, classes, size=batch)
+
+    def theirs(W):
+        h = anp.dot(anp.tanh(anp.dot(X, W)), W2)
+        shifted = h - anp.max(h, axis=1, keepdims=True)
+        log_probs = shifted - anp.log(anp.sum(anp.exp(shifted), axis=1, keepdims=True))
+        return -anp.mean(log_probs[np.arange(batch), labels])
+
+    return theirs
+
+
 @settings(max_examples=10, deadline=None)
 @given(seed=seeds, hidden=st.integers(1, 4))
 def test_the_hessian_is_symmetric_and_matches_autograd(seed, hidden):
@@ -78,19 +94,9 @@ def test_the_hessian_is_symmetric_and_matches_autograd(seed, hidden):
     assert H.shape == W1.shape + W1.shape
     flat = H.reshape(W1.size, W1.size)
     np.testing.assert_allclose(flat, flat.T, atol=1e-12)
-    gen = np.random.default_rng(seed)
-    X = gen.normal(size=(8, 3))
-    W2 = gen.normal(size=(hidden, 3)) / np.sqrt(hidden)
-    labels = gen.integers(0, 3, size=8)
-
-    def theirs(W):
-        h = anp.dot(anp.tanh(anp.dot(X, W)), W2)
-        shifted = h - anp.max(h, axis=1, keepdims=True)
-        log_probs = shifted - anp.log(anp.sum(anp.exp(shifted), axis=1, keepdims=True))
-        return -anp.mean(log_probs[np.arange(8), labels])
-
+    theirs = autograd_small_network(inputs=3, hidden=hidden, seed=seed)
     np.testing.assert_allclose(H, autograd_hessian(theirs)(W1), rtol=1e-7, atol=1e-10)
-    v = gen.normal(size=W1.shape)
+    v = np.random.default_rng(seed).normal(size=W1.shape)
     np.testing.assert_allclose((flat @ v.ravel()).reshape(W1.shape),
                                hs.hvp(loss, W1, v), rtol=1e-9, atol=1e-12)
 
