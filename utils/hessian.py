@@ -8,6 +8,8 @@ constant times one gradient; forming H costs one such pass per entry of x.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from .autodiff import grad
@@ -97,3 +99,29 @@ def small_network(inputs: int = 4, hidden: int = 3, classes: int = 3, batch: int
         return softmax_cross_entropy(matmul(tanh(matmul(X, W1)), W2), labels)
 
     return loss, gen.normal(size=(inputs, hidden)) / np.sqrt(inputs)
+
+
+def timed_calls(loss, W1, v) -> dict:
+    """What hvp_costs times, each a call with no arguments."""
+    return {"gradient": lambda: grad(loss)(W1),
+            **{route: (lambda f=f: f(loss, W1, v)) for route, f in HVP_ROUTES.items()},
+            "forming H": lambda: np.tensordot(hessian(loss, W1), v, v.ndim)}
+
+
+def hvp_costs(sizes=((2, 2), (4, 4), (8, 8), (16, 16)), repeats: int = 5) -> dict:
+    """Seconds per call (best of `repeats`) of a gradient, each H·v route and forming H then
+    multiplying, for small_network with each (inputs, hidden) size; n = inputs × hidden."""
+    repeats = check_count(repeats, "repeats", maximum=100)
+    costs = {"n": [], "gradient": [], **{route: [] for route in HVP_ROUTES}, "forming H": []}
+    for inputs, hidden in sizes:
+        loss, W1 = small_network(inputs=inputs, hidden=hidden, classes=4, batch=32)
+        v = np.random.default_rng(1).normal(size=W1.shape)
+        costs["n"].append(W1.size)
+        for name, run in timed_calls(loss, W1, v).items():
+            best = np.inf
+            for _ in range(repeats):
+                start = time.perf_counter()
+                run()
+                best = min(best, time.perf_counter() - start)
+            costs[name].append(best)
+    return {name: np.array(values) for name, values in costs.items()}

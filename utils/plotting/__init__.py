@@ -20,6 +20,7 @@ from .matrix_by_matrix import (
     matrix_of_matrices,
     plot_tensor_memory,
 )
+from .second_order import plot_hessian_and_hvp, plot_hvp_costs
 from .vjp import plot_block_combination, plot_route_scaling
 
 __all__ = [
@@ -43,4 +44,6 @@ __all__ = [
     "plot_block_combination",
     "digit_grid",
     "draw_graph",
+    "plot_hessian_and_hvp",
+    "plot_hvp_costs",
 ]
