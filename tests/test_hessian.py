@@ -130,3 +130,21 @@ def test_hvp_costs_times_every_route_at_every_size():
     assert all(np.all(costs[name] > 0) for name in costs)
     with pytest.raises(ValueError, match="repeats"):
         hs.hvp_costs(repeats=0)
+
+
+@pytest.mark.parametrize("inner", ["grad", "jvp"])
+def test_nested_derivatives_keep_their_variables_apart(inner):
+    """d/dx [x · d/dy (x·y)] = d/dx x² = 2x: the inner derivative must not see the outer x as
+    its own variable (the classic 'perturbation confusion' of nested autodiff)."""
+    one = np.array(1.0)
+
+    def outer(x):
+        if inner == "grad":
+            d_dy = ad.grad(lambda y: x * y)(one)
+        else:
+            d_dy = ad.jvp(lambda y: x * y, one, one)[1]
+        return x * d_dy
+
+    x = np.array(1.5)
+    np.testing.assert_allclose(ad.grad(outer)(x), 3.0)
+    np.testing.assert_allclose(ad.jvp(outer, x, one)[1], 3.0)
