@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np  # noqa: F401  (the solutions below use it)
 
+from . import autodiff as ad
+
 # name -> function; each section registers its references at its end.
 REFERENCES: dict = {}
 
@@ -252,3 +254,14 @@ def clip_by_norm(gradient, max_norm):
 REFERENCES["06-jacobian-through-time"] = jacobian_through_time
 REFERENCES["06-clip-by-norm"] = clip_by_norm
 # (end of 06 Jacobians through time)
+
+
+# === 07 Second order ===
+
+def network_hvp(loss, W1, v):
+    """H·v for the Hessian of loss at W1, never forming H: the JVP of the gradient along v."""
+    return ad.jvp(ad.grad(loss), W1, v)[1]   # forward-over-reverse: about 3 gradients' cost
+
+
+REFERENCES["07-network-hvp"] = network_hvp
+# (end of 07 Second order)

@@ -51,6 +51,7 @@ from .matrix_by_matrix import (
     check_tensor_bytes,
     matmul_exercise_inputs,
 )
+from .second_order import check_network_hvp
 from .start_here import check_warmup_shape
 from .through_time import check_clip_by_norm, check_jacobian_through_time
 from .vjp import (
@@ -113,4 +114,5 @@ __all__ = [
     "check_vjp_rule",
     "check_jacobian_through_time",
     "check_clip_by_norm",
+    "check_network_hvp",
 ]
