@@ -25,7 +25,8 @@ LOWEST_PYTHON ?= python3.10
 LOWEST_VENV   := .venv-lowest
 LOWEST_READY  := $(LOWEST_VENV)/.installed
 
-.PHONY: help lab test test-lowest bench execute nav lint clean slides html test-browser
+.PHONY: help lab test test-lowest bench execute nav lint clean slides html test-browser \
+        links class hub test-hub
 .DEFAULT_GOAL := help
 
 help:  ## list these commands (`make` alone does the same)
@@ -90,6 +91,14 @@ html: $(DELIVERY)  ## every notebook with its stored outputs in build/html/, vie
 
 test-browser: slides html  ## JupyterLab, Voila, the decks and the site in Chromium (needs $(CHROMIUM))
 	COURSE_BROWSER_TESTS=1 CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n 0 -s tests/browser
+
+links: $(READY)  ## nbgitpuller links for a class, one per notebook: make links HUB=https://hub...
+	@test -n "$(HUB)" || { echo "give the hub's address: make links HUB=https://hub.example.edu" >&2; exit 2; }
+	@$(BIN)/python tools/hub_links.py "$(HUB)"
+
+class: $(READY)  ## the hub admin's class table + class-progress.png: make class HOMES=/home
+	@test -n "$(HOMES)" || { echo "give the folder of the students' homes: make class HOMES=/home" >&2; exit 2; }
+	$(BIN)/python tools/class_progress.py "$(HOMES)" --png class-progress.png
 
 lint: $(READY)  ## ruff over the package, tests, tools and notebooks
 	$(BIN)/ruff check .
