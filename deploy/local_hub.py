@@ -1,0 +1,172 @@
+"""A JupyterHub on 127.0.0.1 with the course's configuration: `make hub` to try it, and the tests.
+
+    .venv-hub/bin/python deploy/local_hub.py     # make hub: prints the address, Ctrl-C stops it
+
+It serves the course from a bare git repository cloned from this checkout (build/hub/course.git),
+so nbgitpuller links work offline; log in with any user name and the password it prints.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "tools"))
+from course_repo import BRANCH, CHECKOUT_NAME  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def bare_course_repository(target: Path, source: Path = ROOT) -> str:
+    """A bare clone of `source` (committed work only) at `target`, as a git URL for nbgitpuller."""
+    subprocess.run(["git", "clone", "--quiet", "--bare", str(source), str(target)], check=True)
+    return target.resolve().as_uri()
+
+
+@dataclass
+class LocalHub:
+    """A running hub, its admin token and the folder of the students' homes."""
+
+    url: str
+    token: str
+    password: str
+    homes: Path
+    process: subprocess.Popen
+
+    def request(self, method: str, path: str, body=None, timeout: float = 120):
+        """One HTTP request under the hub's address with the admin token; the parsed JSON reply."""
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.url + path, data=data, method=method,
+                                         headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            text = response.read().decode()
+        return json.loads(text) if text.strip() else None
+
+    def start_server(self, user: str, timeout: float = 240) -> None:
+        """Create the user if needed, start their server and wait until it answers."""
+        try:
+            self.request("POST", f"/hub/api/users/{user}")
+        except urllib.error.HTTPError as error:
+            if error.code != 409:  # 409: the user exists already
+                raise
+        self.request("POST", f"/hub/api/users/{user}/server")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            server = self.request("GET", f"/hub/api/users/{user}")["servers"].get("", {})
+            if server.get("ready"):
+                return
+            time.sleep(0.5)
+        raise TimeoutError(f"{user}'s server did not start within {timeout} s")
+
+    def pull(self, user: str, repo: str, branch: str = BRANCH) -> list[dict]:
+        """What an nbgitpuller link does for `user`: clone or pull the course; nbgitpuller's events.
+
+        The link's page calls this same streaming API from the student's browser.
+        """
+        query = urllib.parse.urlencode({"repo": repo, "branch": branch,
+                                        "targetpath": CHECKOUT_NAME})
+        request = urllib.request.Request(f"{self.url}/user/{user}/git-pull/api?{query}",
+                                         headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(request, timeout=300) as response:
+            lines = response.read().decode().splitlines()
+        events = [json.loads(line[len("data:"):]) for line in lines if line.startswith("data:")]
+        if not events or events[-1].get("phase") != "finished":
+            raise RuntimeError(f"nbgitpuller did not finish for {user}: {events[-3:]}")
+        return events
+
+
+def proxy_command() -> str:
+    """configurable-http-proxy: $COURSE_HUB_PROXY, the npm install in build/hub-proxy, or PATH."""
+    for candidate in (os.environ.get("COURSE_HUB_PROXY"),
+                      ROOT / "build" / "hub-proxy" / "node_modules" / ".bin"
+                      / "configurable-http-proxy"):
+        if candidate and Path(candidate).exists():
+            return str(candidate)
+    return "configurable-http-proxy"
+
+
+@contextmanager
+def running_hub(workdir: Path, port: int | None = None, timeout: float = 120):
+    """Start the hub in `workdir` on 127.0.0.1, yield a LocalHub, stop it (and its servers) after."""
+    workdir = Path(workdir).resolve()
+    (workdir / "homes").mkdir(parents=True, exist_ok=True)
+    port = port or free_port()
+    token, password = secrets.token_hex(16), secrets.token_urlsafe(8)
+    env = {**os.environ, "COURSE_HUB_DIR": str(workdir), "COURSE_HUB_PORT": str(port),
+           "COURSE_HUB_API_PORT": str(free_port()), "COURSE_HUB_PROXY_PORT": str(free_port()),
+           "COURSE_HUB_TOKEN": token, "COURSE_HUB_PASSWORD": password,
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env.pop("COURSE_PROGRESS_FILE", None)  # the students' checkers record, as on a real hub
+    command = [sys.executable, "-m", "jupyterhub", "-f", str(HERE / "local_hub_config.py"),
+               f"--ConfigurableHTTPProxy.command={proxy_command()}"]
+    with open(workdir / "jupyterhub.log", "ab") as log:
+        process = subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=log,
+                                   start_new_session=True)
+    hub = LocalHub(f"http://127.0.0.1:{port}", token, password, workdir / "homes", process)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"the hub exited ({process.returncode}); see "
+                                   f"{workdir / 'jupyterhub.log'}")
+            try:
+                hub.request("GET", "/hub/api/", timeout=5)
+                break
+            except (OSError, urllib.error.URLError):
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"the hub did not answer within {timeout} s") from None
+                time.sleep(0.5)
+        yield hub
+    finally:
+        process.send_signal(signal.SIGTERM)  # the hub stops the students' servers and the proxy
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def main() -> int:
+    workdir = ROOT / "build" / "hub"
+    if workdir.exists():
+        subprocess.run(["rm", "-rf", str(workdir)], check=True)
+    workdir.mkdir(parents=True)
+    repo = bare_course_repository(workdir / "course.git")
+    with running_hub(workdir) as hub:
+        import hub_links
+
+        print(f"\nJupyterHub with the course's configuration: {hub.url}\n"
+              f"log in with any user name and the password {hub.password}\n"
+              f"students' homes: {hub.homes}\n"
+              f"\nnbgitpuller link (the course from {repo}):\n"
+              f"  {hub_links.pull_link(hub.url, '00-start-here.ipynb', repo=repo)}\n"
+              f"\nthe class table: .venv-hub/bin/python tools/class_progress.py {hub.homes}\n"
+              f"Ctrl-C stops the hub and every student's server.", flush=True)
+        try:
+            while hub.process.poll() is None:
+                time.sleep(1)
+        except KeyboardInterrupt:
+            print("\nstopping the hub")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
