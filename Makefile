@@ -100,6 +100,32 @@ class: $(READY)  ## the hub admin's class table + class-progress.png: make class
 	@test -n "$(HOMES)" || { echo "give the folder of the students' homes: make class HOMES=/home" >&2; exit 2; }
 	$(BIN)/python tools/class_progress.py "$(HOMES)" --png class-progress.png
 
+# `make hub` / `make test-hub`: JupyterHub and nbgitpuller in their own environment (.venv-hub),
+# so the course's own .venv is unchanged; the hub's proxy from npm in build/hub-proxy.
+HUB_VENV  := .venv-hub
+HUB_READY := $(HUB_VENV)/.installed
+HUB_PROXY := build/hub-proxy/node_modules/.bin/configurable-http-proxy
+
+$(HUB_READY): pyproject.toml
+	@test -n "$(PYTHON_EXE)" || { echo "$(PYTHON) does not run here" >&2; exit 1; }
+	test -x $(HUB_VENV)/bin/python || $(PYTHON_EXE) -m venv $(HUB_VENV)
+	$(HUB_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(HUB_VENV)/bin/python -m pip install --quiet -e ".[test,hub]"
+	touch $(HUB_READY)
+
+$(HUB_PROXY): deploy/package.json
+	@command -v npm >/dev/null || { echo "the hub's proxy needs Node.js and npm \
+	  (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+	mkdir -p build/hub-proxy && cp deploy/package.json build/hub-proxy/
+	cd build/hub-proxy && npm install --no-audit --no-fund --loglevel=error
+	touch $(HUB_PROXY)
+
+hub: $(HUB_READY) $(HUB_PROXY)  ## a JupyterHub with the course's config on 127.0.0.1 (any name logs in)
+	$(HUB_VENV)/bin/python deploy/local_hub.py
+
+test-hub: $(HUB_READY) $(HUB_PROXY)  ## three students on a local hub: nbgitpuller, kernels, class table
+	COURSE_HUB_TESTS=1 $(HUB_VENV)/bin/python -m pytest -n 0 -s tests/test_hub.py
+
 lint: $(READY)  ## ruff over the package, tests, tools and notebooks
 	$(BIN)/ruff check .
 

@@ -36,8 +36,14 @@ def free_port() -> int:
 
 
 def bare_course_repository(target: Path, source: Path = ROOT) -> str:
-    """A bare clone of `source` (committed work only) at `target`, as a git URL for nbgitpuller."""
+    """A bare clone of `source` at `target` whose BRANCH is `source`'s HEAD (committed work only),
+    whatever branch is checked out there; as a git URL for nbgitpuller."""
+    head = subprocess.run(["git", "-C", str(source), "rev-parse", "HEAD"], check=True,
+                          capture_output=True, text=True).stdout.strip()
     subprocess.run(["git", "clone", "--quiet", "--bare", str(source), str(target)], check=True)
+    for command in (["update-ref", f"refs/heads/{BRANCH}", head],
+                    ["symbolic-ref", "HEAD", f"refs/heads/{BRANCH}"]):
+        subprocess.run(["git", "--git-dir", str(target), *command], check=True)
     return target.resolve().as_uri()
 
 
@@ -61,13 +67,14 @@ class LocalHub:
         return json.loads(text) if text.strip() else None
 
     def start_server(self, user: str, timeout: float = 240) -> None:
-        """Create the user if needed, start their server and wait until it answers."""
+        """Create the user if needed, start their server (unless running), wait until it answers."""
         try:
             self.request("POST", f"/hub/api/users/{user}")
         except urllib.error.HTTPError as error:
             if error.code != 409:  # 409: the user exists already
                 raise
-        self.request("POST", f"/hub/api/users/{user}/server")
+        if not self.request("GET", f"/hub/api/users/{user}")["servers"]:
+            self.request("POST", f"/hub/api/users/{user}/server")
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             server = self.request("GET", f"/hub/api/users/{user}")["servers"].get("", {})
@@ -93,6 +100,64 @@ class LocalHub:
         return events
 
 
+    def run_cells(self, user: str, notebook: str, cells: list[str], timeout: float = 240):
+        """Run `cells` in a new kernel of `user`'s server, opened on `notebook` as Lab opens it.
+
+        Returns each cell's text output (streams, results); a cell that raises is an error.
+        """
+        import asyncio
+
+        session = self.request("POST", f"/user/{user}/api/sessions", {
+            "path": notebook, "type": "notebook", "name": "", "kernel": {"name": "python3"}})
+        try:
+            return asyncio.run(self._execute(user, session["kernel"]["id"], cells, timeout))
+        finally:
+            self.request("DELETE", f"/user/{user}/api/sessions/{session['id']}")
+
+    async def _execute(self, user, kernel_id, cells, timeout):
+        import asyncio
+
+        from tornado.httpclient import HTTPRequest
+        from tornado.websocket import websocket_connect
+
+        url = f"{self.url.replace('http', 'ws', 1)}/user/{user}/api/kernels/{kernel_id}/channels"
+        connection = await websocket_connect(HTTPRequest(
+            url, headers={"Authorization": f"token {self.token}"}))
+        outputs = []
+        try:
+            for code in cells:
+                message_id = secrets.token_hex(8)
+                connection.write_message(json.dumps({
+                    "header": {"msg_id": message_id, "msg_type": "execute_request",
+                               "username": user, "session": kernel_id, "version": "5.3"},
+                    "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+                    "content": {"code": code, "silent": False, "store_history": True,
+                                "user_expressions": {}, "allow_stdin": False,
+                                "stop_on_error": True}}))
+                text = []
+                while True:
+                    raw = await asyncio.wait_for(connection.read_message(), timeout)
+                    if raw is None:
+                        raise RuntimeError(f"{user}'s kernel connection closed")
+                    message = json.loads(raw)
+                    if message.get("parent_header", {}).get("msg_id") != message_id:
+                        continue
+                    kind, content = message["msg_type"], message["content"]
+                    if kind == "stream":
+                        text.append(content["text"])
+                    elif kind in ("execute_result", "display_data"):
+                        text.append(content["data"].get("text/plain", "") + "\n")
+                    elif kind == "error":
+                        raise RuntimeError(f"{user}'s cell raised {content['ename']}: "
+                                           f"{content['evalue']}\n{code}")
+                    elif kind == "status" and content["execution_state"] == "idle":
+                        break
+                outputs.append("".join(text))
+        finally:
+            connection.close()
+        return outputs
+
+
 def proxy_command() -> str:
     """configurable-http-proxy: $COURSE_HUB_PROXY, the npm install in build/hub-proxy, or PATH."""
     for candidate in (os.environ.get("COURSE_HUB_PROXY"),
@@ -105,7 +170,7 @@ def proxy_command() -> str:
 
 @contextmanager
 def running_hub(workdir: Path, port: int | None = None, timeout: float = 120):
-    """Start the hub in `workdir` on 127.0.0.1, yield a LocalHub, stop it (and its servers) after."""
+    """Start the hub in `workdir` on 127.0.0.1, yield a LocalHub, then stop it and its servers."""
     workdir = Path(workdir).resolve()
     (workdir / "homes").mkdir(parents=True, exist_ok=True)
     port = port or free_port()

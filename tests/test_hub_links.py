@@ -1,4 +1,4 @@
-"""tools/hub_links.py: one nbgitpuller link per notebook, from the course's one repository setting."""
+"""tools/hub_links.py: one nbgitpuller link per notebook, from the one repository setting."""
 
 from __future__ import annotations
 
