@@ -26,7 +26,7 @@ LOWEST_VENV   := .venv-lowest
 LOWEST_READY  := $(LOWEST_VENV)/.installed
 
 .PHONY: help lab test test-lowest bench execute nav lint clean slides html test-browser \
-        links class hub test-hub
+        links class hub test-hub bench-hub
 .DEFAULT_GOAL := help
 
 help:  ## list these commands (`make` alone does the same)
@@ -122,6 +122,9 @@ $(HUB_PROXY): deploy/package.json
 
 hub: $(HUB_READY) $(HUB_PROXY)  ## a JupyterHub with the course's config on 127.0.0.1 (any name logs in)
 	$(HUB_VENV)/bin/python deploy/local_hub.py
+
+bench-hub: $(READY)  ## how many students a hub holds: N kernels run 04 at once (N=20, or N=5 ...)
+	$(BIN)/python benchmarks/bench_hub_sizing.py --students $(or $(N),20)
 
 test-hub: $(HUB_READY) $(HUB_PROXY)  ## three students on a local hub: nbgitpuller, kernels, class table
 	COURSE_HUB_TESTS=1 $(HUB_VENV)/bin/python -m pytest -n 0 -s tests/test_hub.py

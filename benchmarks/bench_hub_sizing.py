@@ -7,8 +7,8 @@ Each student's kernel (jupyter_client, cwd notebooks/) runs every code cell of 0
 from the top, all N at once. Meanwhile one more kernel, warmed up, asks a checker for a verdict
 every half second: the wait a student sees while the class works. Per student it reports the
 kernel's peak resident memory (VmHWM) plus one single-user server's (`jupyter lab`, measured
-after it served the Lab page), the CPU seconds 04 takes, and from them what a machine of
---machine-gib GiB with --cores cores serves. Targets (exit status 1 if one is missed):
+after it served the Lab page and relayed a run of 04), the CPU seconds 04 takes, and from them
+what a machine of --machine-gib GiB with --cores cores serves. Targets (exit 1 if one is missed):
 
   peak per student (kernel + server)  <= the hub's mem_limit (deploy/jupyterhub_config.py)
   a checker's answer under load       median <= 2 s, slowest <= 10 s
@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -78,26 +77,33 @@ def run(client, code: str, timeout: float = 900) -> None:
                            f"{reply['content'].get('evalue')}\n{code[:200]}")
 
 
-def server_peak() -> int:
-    """Peak bytes of one student's server: `jupyter lab` after serving the Lab page."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+def server_peak(cells: list[str], notebook: str) -> int:
+    """Peak bytes of one student's server (`jupyter lab`): it served the Lab page, then relayed
+    every output of `notebook` run through it, as a student's server does."""
+    sys.path.insert(0, str(ROOT / "deploy"))
+    from local_hub import free_port, run_cells
+
+    port = free_port()
+    env = {**os.environ, "COURSE_PROGRESS_FILE": "off"}
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
-               f"--port={port}", "--ServerApp.token=sizing", f"--notebook-dir={NOTEBOOKS}"]
+               f"--port={port}", "--IdentityProvider.token=sizing", f"--notebook-dir={NOTEBOOKS}"]
     if os.getuid() == 0:
         command.append("--allow-root")
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(240):
             try:
                 for path in ("/lab", "/api/contents", "/api/kernelspecs", "/lab/api/settings"):
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}{path}?token=sizing",
-                                           timeout=30).read()
-                return proc_status(server.pid, "VmHWM")
+                    urllib.request.urlopen(f"{url}{path}?token=sizing", timeout=30).read()
+                break
             except OSError:
                 time.sleep(0.5)
-        raise TimeoutError("jupyter lab did not answer within 2 minutes")
+        else:
+            raise TimeoutError("jupyter lab did not answer within 2 minutes")
+        run_cells(url, "sizing", notebook, cells, timeout=900)
+        return proc_status(server.pid, "VmHWM")
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -141,7 +147,7 @@ def main(argv=None) -> int:
     cells = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
     print(f"load before: {os.getloadavg()[0]:.1f} (1-min average) on {os.cpu_count()} cores")
 
-    server = server_peak()
+    server = server_peak(cells, args.notebook)
     probe_manager, probe = start_kernel()
     run(probe, PROBE_SETUP)
     idle_waits = []

@@ -59,12 +59,7 @@ class LocalHub:
 
     def request(self, method: str, path: str, body=None, timeout: float = 120):
         """One HTTP request under the hub's address with the admin token; the parsed JSON reply."""
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.url + path, data=data, method=method,
-                                         headers={"Authorization": f"token {self.token}"})
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            text = response.read().decode()
-        return json.loads(text) if text.strip() else None
+        return _api(self.url, self.token, method, path, body, timeout)
 
     def start_server(self, user: str, timeout: float = 240) -> None:
         """Create the user if needed, start their server (unless running), wait until it answers."""
@@ -99,63 +94,80 @@ class LocalHub:
             raise RuntimeError(f"nbgitpuller did not finish for {user}: {events[-3:]}")
         return events
 
-
     def run_cells(self, user: str, notebook: str, cells: list[str], timeout: float = 240):
-        """Run `cells` in a new kernel of `user`'s server, opened on `notebook` as Lab opens it.
+        """Run `cells` in a new kernel of `user`'s server, opened on `notebook` (run_cells)."""
+        return run_cells(f"{self.url}/user/{user}", self.token, notebook, cells, timeout)
 
-        Returns each cell's text output (streams, results); a cell that raises is an error.
-        """
-        import asyncio
 
-        session = self.request("POST", f"/user/{user}/api/sessions", {
-            "path": notebook, "type": "notebook", "name": "", "kernel": {"name": "python3"}})
-        try:
-            return asyncio.run(self._execute(user, session["kernel"]["id"], cells, timeout))
-        finally:
-            self.request("DELETE", f"/user/{user}/api/sessions/{session['id']}")
+def _api(server: str, token: str, method: str, path: str, body=None, timeout: float = 120):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(server + path, data=data, method=method,
+                                     headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        text = response.read().decode()
+    return json.loads(text) if text.strip() else None
 
-    async def _execute(self, user, kernel_id, cells, timeout):
-        import asyncio
 
-        from tornado.httpclient import HTTPRequest
-        from tornado.websocket import websocket_connect
+def run_cells(server: str, token: str, notebook: str, cells: list[str], timeout: float = 240):
+    """Run `cells` in a new kernel of the Jupyter server at `server`, opened on `notebook` as
+    Lab opens it (a session), through the server's websocket as Lab does; then shut it down.
 
-        url = f"{self.url.replace('http', 'ws', 1)}/user/{user}/api/kernels/{kernel_id}/channels"
-        connection = await websocket_connect(HTTPRequest(
-            url, headers={"Authorization": f"token {self.token}"}))
-        outputs = []
-        try:
-            for code in cells:
-                message_id = secrets.token_hex(8)
-                connection.write_message(json.dumps({
-                    "header": {"msg_id": message_id, "msg_type": "execute_request",
-                               "username": user, "session": kernel_id, "version": "5.3"},
-                    "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-                    "content": {"code": code, "silent": False, "store_history": True,
-                                "user_expressions": {}, "allow_stdin": False,
-                                "stop_on_error": True}}))
-                text = []
-                while True:
-                    raw = await asyncio.wait_for(connection.read_message(), timeout)
-                    if raw is None:
-                        raise RuntimeError(f"{user}'s kernel connection closed")
-                    message = json.loads(raw)
-                    if message.get("parent_header", {}).get("msg_id") != message_id:
-                        continue
-                    kind, content = message["msg_type"], message["content"]
-                    if kind == "stream":
-                        text.append(content["text"])
-                    elif kind in ("execute_result", "display_data"):
-                        text.append(content["data"].get("text/plain", "") + "\n")
-                    elif kind == "error":
-                        raise RuntimeError(f"{user}'s cell raised {content['ename']}: "
-                                           f"{content['evalue']}\n{code}")
-                    elif kind == "status" and content["execution_state"] == "idle":
-                        break
-                outputs.append("".join(text))
-        finally:
-            connection.close()
-        return outputs
+    Returns each cell's text output (streams, results); a cell that raises is an error.
+    """
+    import asyncio
+
+    session = _api(server, token, "POST", "/api/sessions", {
+        "path": notebook, "type": "notebook", "name": "", "kernel": {"name": "python3"}})
+    try:
+        return asyncio.run(_execute(server, token, session["kernel"]["id"], cells, timeout))
+    finally:
+        _api(server, token, "DELETE", f"/api/sessions/{session['id']}")
+
+
+async def _execute(server, token, kernel_id, cells, timeout):
+    import asyncio
+
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    url = f"{server.replace('http', 'ws', 1)}/api/kernels/{kernel_id}/channels"
+    connection = await websocket_connect(HTTPRequest(
+        url, headers={"Authorization": f"token {token}"}))
+    outputs = []
+    try:
+        for code in cells:
+            message_id = secrets.token_hex(8)
+            connection.write_message(json.dumps({
+                "header": {"msg_id": message_id, "msg_type": "execute_request",
+                           "username": "", "session": kernel_id, "version": "5.3"},
+                "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+                "content": {"code": code, "silent": False, "store_history": True,
+                            "user_expressions": {}, "allow_stdin": False,
+                            "stop_on_error": True}}))
+            text = []
+            while True:
+                raw = await asyncio.wait_for(connection.read_message(), timeout)
+                if raw is None:
+                    raise RuntimeError(f"the kernel's connection at {server} closed")
+                if isinstance(raw, bytes):  # a message with binary buffers: a widget's comm
+                    continue
+                message = json.loads(raw)
+                if message.get("parent_header", {}).get("msg_id") != message_id:
+                    continue
+                kind, content = message["msg_type"], message["content"]
+                if kind == "stream":
+                    text.append(content["text"])
+                elif kind in ("execute_result", "display_data"):
+                    text.append(content["data"].get("text/plain", "") + "\n")
+                elif kind == "error":
+                    raise RuntimeError(f"a cell raised {content['ename']}: "
+                                       f"{content['evalue']}\n{code}")
+                elif kind == "status" and content["execution_state"] == "idle":
+                    break
+            outputs.append("".join(text))
+    finally:
+        connection.close()
+    return outputs
 
 
 def proxy_command() -> str:

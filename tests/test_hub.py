@@ -97,8 +97,12 @@ def test_three_students_and_the_class_table(hub, course):
     assert f"| {EXERCISE} | 1 | 1 | 1 | {bobs_mistake} ×1 |" in rows
     assert all(row.endswith("| 0 | 0 | 3 | — |") for row in rows if EXERCISE not in row)
     assert png.stat().st_size > 1000
+    server = hub.request("GET", "/hub/api/users/alice")["servers"][""]["state"]["pid"]
+    peak = next(int(line.split()[1]) for line in Path(f"/proc/{server}/status").open()
+                if line.startswith("VmHWM:"))
     print(f"\nthree students pulled, ran 04's exercise and were gathered in "
-          f"{time.monotonic() - started:.0f} s")
+          f"{time.monotonic() - started:.0f} s; alice's jupyterhub-singleuser peaked at "
+          f"{peak / 1024:.0f} MiB")
 
 
 def test_a_pull_brings_the_package_with_the_notebooks(hub, course, tmp_path):
