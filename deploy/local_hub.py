@@ -78,21 +78,41 @@ class LocalHub:
             time.sleep(0.5)
         raise TimeoutError(f"{user}'s server did not start within {timeout} s")
 
-    def pull(self, user: str, repo: str, branch: str = BRANCH) -> list[dict]:
-        """What an nbgitpuller link does for `user`: clone or pull the course; nbgitpuller's events.
-
-        The link's page calls this same streaming API from the student's browser.
-        """
+    def pull(self, user: str, repo: str, branch: str = BRANCH, opener=None) -> list[dict]:
+        """Clone or pull the course into `user`'s home as nbgitpuller's page does (its streaming
+        API), with the admin's token or a logged-in student's `opener`; nbgitpuller's events."""
         query = urllib.parse.urlencode({"repo": repo, "branch": branch,
                                         "targetpath": CHECKOUT_NAME})
-        request = urllib.request.Request(f"{self.url}/user/{user}/git-pull/api?{query}",
-                                         headers={"Authorization": f"token {self.token}"})
-        with urllib.request.urlopen(request, timeout=300) as response:
+        request = urllib.request.Request(f"{self.url}/user/{user}/git-pull/api?{query}")
+        if opener is None:
+            opener = urllib.request.build_opener()
+            request.add_header("Authorization", f"token {self.token}")
+        with opener.open(request, timeout=300) as response:
             lines = response.read().decode().splitlines()
         events = [json.loads(line[len("data:"):]) for line in lines if line.startswith("data:")]
         if not events or events[-1].get("phase") != "finished":
             raise RuntimeError(f"nbgitpuller did not finish for {user}: {events[-3:]}")
         return events
+
+    def click(self, user: str, link: str, timeout: float = 240):
+        """A student opens an nbgitpuller `link`: logs in as `user`, waits while the hub starts
+        their server, lands on nbgitpuller's page. Returns the logged-in opener (cookies)."""
+        import http.cookiejar
+        import re
+
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        with opener.open(link, timeout=60) as login:
+            xsrf = re.search(r'name="_xsrf" value="([^"]+)"', login.read().decode()).group(1)
+            form = {"username": user, "password": self.password, "_xsrf": xsrf}
+            opener.open(login.url, data=urllib.parse.urlencode(form).encode(), timeout=timeout)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:  # the spawn-pending page refreshes itself by script
+            with opener.open(link, timeout=timeout) as page:
+                if f"/user/{user}/git-pull?" in page.url:
+                    return opener
+            time.sleep(1)
+        raise TimeoutError(f"{link} did not reach nbgitpuller for {user} within {timeout} s")
 
     def run_cells(self, user: str, notebook: str, cells: list[str], timeout: float = 240):
         """Run `cells` in a new kernel of `user`'s server, opened on `notebook` (run_cells)."""

@@ -1,8 +1,9 @@
 """A class on the course's hub, end to end: `make test-hub` (run by .ci/run in .venv-hub).
 
 JupyterHub on 127.0.0.1 with the course's configuration (deploy/local_hub_config.py: the dummy
-authenticator, each student's home under a temporary folder), three students, the course pulled
-into each by nbgitpuller from a bare clone of this repository, an exercise cell of 04 run in a
+authenticator, each student's home under a temporary folder), three students who each open the
+nbgitpuller link (log in, their server starts, the course is pulled from a bare clone of this
+repository), an exercise cell of 04 run in a
 kernel of each (right for alice, a named slip for bob, nothing for carol), then the admin's class
 table. Then the instructor pushes a change to `utils` and a second pull brings it to alice's
 kernels: the notebooks and the package they import stay one version.
@@ -29,6 +30,7 @@ for module in ("jupyterhub", "nbgitpuller", "jupyterhub_idle_culler"):
 sys.path.insert(0, str(ROOT / "deploy"))
 sys.path.insert(0, str(ROOT / "tools"))
 import class_progress  # noqa: E402
+import hub_links  # noqa: E402
 import local_hub  # noqa: E402
 from course_repo import CHECKOUT_NAME  # noqa: E402
 
@@ -65,9 +67,9 @@ def course(tmp_path_factory):
 
 def test_three_students_and_the_class_table(hub, course):
     started = time.monotonic()
-    for user in ("alice", "bob", "carol"):
-        hub.start_server(user)
-        hub.pull(user, course)
+    for user in ("alice", "bob", "carol"):  # each opens the link the instructor handed out
+        link = hub_links.pull_link(hub.url, "04-efficient-vjp.ipynb", repo=course)
+        hub.pull(user, course, opener=hub.click(user, link))
         assert (hub.homes / user / NOTEBOOK).is_file()
     setup, exercise = notebook_cells(hub.homes / "alice")
     for user, answer in ANSWERS.items():
