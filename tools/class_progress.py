@@ -149,6 +149,7 @@ def plot_class(rows: list[ExerciseRow], students: int, png) -> Path:
                    color="#c62828")
         right.set_xlabel("students whose last try made this mistake")
         right.xaxis.set_major_locator(MaxNLocator(integer=True))
+        right.set_ylim(-0.5, max(len(mistakes), 8) - 0.5)  # a few bars stay bars, not blocks
     else:
         right.text(0.5, 0.5, "no failed tries yet", ha="center", va="center")
         right.set_yticks([])
