@@ -30,7 +30,7 @@ c.JupyterHub.spawner_class = "systemdspawner.SystemdSpawner"
 c.Spawner.cmd = [str(Path(sys.executable).parent / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
 c.Spawner.environment = {"PYTHONPATH": course_env.student_pythonpath}
-# Measured: one student with 04 run from the top peaks at about 0.37 GiB (kernel + server);
+# Measured: one student with 04 run from the top peaks at about 377 MiB (kernel + server);
 # 1 GiB leaves room for two notebooks open at once, and a kernel idle for 20 minutes is shut
 # down (its variables are lost; the notebook and the progress file are not).
 c.Spawner.mem_limit = "1G"
