@@ -40,6 +40,7 @@ c.JupyterHub.services.append({"name": "course-admin",
                               "api_token": os.environ["COURSE_HUB_TOKEN"]})
 c.JupyterHub.load_roles.append({
     "name": "course-admin",
-    "scopes": ["admin:users", "admin:servers", "access:servers", "list:users", "read:users"],
+    "scopes": ["admin:users", "admin:servers", "access:servers", "list:users", "read:users",
+               "read:services"],
     "services": ["course-admin"],
 })

@@ -67,6 +67,8 @@ def course(tmp_path_factory):
 
 def test_three_students_and_the_class_table(hub, course):
     started = time.monotonic()
+    culler = hub.request("GET", "/hub/api/services/idle-culler")
+    assert culler["command"][1:3] == ["-m", "jupyterhub_idle_culler"] and culler["pid"] > 0
     for user in ("alice", "bob", "carol"):  # each opens the link the instructor handed out
         link = hub_links.pull_link(hub.url, "04-efficient-vjp.ipynb", repo=course)
         hub.pull(user, course, opener=hub.click(user, link))
