@@ -25,8 +25,7 @@ c.Authenticator.allow_all = True  # everyone the authenticator lets in; narrow t
 # --- each student: their own server, the course's environment, limits measured ----------------
 c.JupyterHub.spawner_class = "systemdspawner.SystemdSpawner"
 # The students' servers run from the hub's own environment: install it with
-#   python3 -m venv /opt/course-env && /opt/course-env/bin/pip install "<checkout>[hub]" \
-#     jupyterhub-systemdspawner
+#   python3 -m venv /opt/course-env && /opt/course-env/bin/pip install "<checkout>[hub]"
 c.Spawner.cmd = [str(Path(sys.executable).parent / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
 c.Spawner.environment = {"PYTHONPATH": course_env.student_pythonpath}

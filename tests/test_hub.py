@@ -127,3 +127,28 @@ def test_a_pull_brings_the_package_with_the_notebooks(hub, course, tmp_path):
     hub.pull("alice", course)
     assert hub.run_cells("alice", NOTEBOOK, [probe]) == ["new\n"]
     assert "PULLED_WITH_THE_NOTEBOOKS" not in (ROOT / "utils" / "__init__.py").read_text()
+
+
+@pytest.mark.parametrize("config_file", ["jupyterhub_config.py", "local_hub_config.py"])
+def test_every_setting_is_an_option_jupyterhub_knows(config_file, monkeypatch, tmp_path):
+    """A misspelt option is silently ignored by JupyterHub: here it fails."""
+    from jupyterhub.app import JupyterHub
+    from jupyterhub.auth import Authenticator, DummyAuthenticator, LocalAuthenticator
+    from jupyterhub.proxy import ConfigurableHTTPProxy
+    from jupyterhub.spawner import SimpleLocalProcessSpawner, Spawner
+    from systemdspawner import SystemdSpawner
+
+    for name in ("PORT", "API_PORT", "PROXY_PORT", "TOKEN", "PASSWORD"):
+        monkeypatch.setenv(f"COURSE_HUB_{name}", "1")
+    monkeypatch.setenv("COURSE_HUB_DIR", str(tmp_path))
+    app = JupyterHub()
+    app.load_config_file(str(ROOT / "deploy" / config_file))
+    classes = {cls.__name__: cls for cls in (
+        JupyterHub, Spawner, SystemdSpawner, SimpleLocalProcessSpawner, Authenticator,
+        LocalAuthenticator, DummyAuthenticator, ConfigurableHTTPProxy)}
+    for section, settings in app.config.items():
+        for option in settings:
+            assert classes[section].class_traits().get(option), f"{section}.{option}"
+    expected = SystemdSpawner if config_file == "jupyterhub_config.py" else \
+        SimpleLocalProcessSpawner
+    assert app.spawner_class is expected
