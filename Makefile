@@ -96,9 +96,9 @@ links: $(READY)  ## nbgitpuller links for a class, one per notebook: make links 
 	@test -n "$(HUB)" || { echo "give the hub's address: make links HUB=https://hub.example.edu" >&2; exit 2; }
 	@$(BIN)/python tools/hub_links.py "$(HUB)"
 
-class: $(READY)  ## the hub admin's class table + class-progress.png: make class HOMES=/home
+class: $(READY)  ## the hub admin's class table + build/class-progress.png: make class HOMES=/home
 	@test -n "$(HOMES)" || { echo "give the folder of the students' homes: make class HOMES=/home" >&2; exit 2; }
-	$(BIN)/python tools/class_progress.py "$(HOMES)" --png class-progress.png
+	mkdir -p build && $(BIN)/python tools/class_progress.py "$(HOMES)" --png build/class-progress.png
 
 # `make hub` / `make test-hub`: JupyterHub and nbgitpuller in their own environment (.venv-hub),
 # so the course's own .venv is unchanged; the hub's proxy from npm in build/hub-proxy.
