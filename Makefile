@@ -25,8 +25,8 @@ LOWEST_PYTHON ?= python3.10
 LOWEST_VENV   := .venv-lowest
 LOWEST_READY  := $(LOWEST_VENV)/.installed
 
-.PHONY: help lab test test-lowest bench execute nav lint clean slides html test-browser \
-        links class hub test-hub bench-hub
+.PHONY: help lab test test-install test-lowest bench execute nav lint clean slides html \
+        test-browser links class hub test-hub bench-hub
 .DEFAULT_GOAL := help
 
 help:  ## list these commands (`make` alone does the same)
@@ -48,6 +48,9 @@ lab: $(READY)  ## open the course in JupyterLab
 
 test: $(READY)  ## unit tests + every notebook under nbval (strict: stored outputs compared)
 	$(BIN)/python -m pytest
+
+test-install: $(READY)  ## `pip install .` (not editable) in a fresh venv, then 05 run from a copy
+	COURSE_INSTALL_TEST=1 $(BIN)/python -m pytest -n 0 tests/test_install.py
 
 $(LOWEST_READY): pyproject.toml constraints/lowest.txt
 	@test -n "$(LOWEST_EXE)" || { echo "$(LOWEST_PYTHON) does not run here: \

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from feedback_asserts import assert_passes, assert_reads, right_forms
 
 from utils import checks, solutions
 from utils.checks.backward_pass import _dense_case, _dense_relu_case, _used_twice_case
@@ -67,7 +68,9 @@ def test_dense_backward_hints_say_what_the_learner_did():
 
 def test_dense_backward_other_wrong_values_say_which_gradient():
     feedback = checks.check_dense_backward(lambda x, W, b, g: (g @ W, g.T @ x + 1, g.sum(0)))
-    assert feedback.mistake == "wrong values" and "dL_dW" in feedback.message
+    assert feedback.mistake == "shifted" and "(dL_dW)" in feedback.message
+    feedback = checks.check_dense_backward(lambda x, W, b, g: (g @ W, g.T @ x, g.sum()))
+    assert feedback.mistake == "summed" and "(dL_db)" in feedback.message
 
 
 # ----- 05-relu-backward (a dense layer followed by ReLU) -----
@@ -204,7 +207,7 @@ def test_vjp_rule_stub_is_not_done(stub):
     ("copied tanh's rule", lambda g, ans, x: g * (1 - ans ** 2)),
     ("cos from the output", lambda g, ans, x: g * np.sqrt(1 - ans ** 2)),
     ("matrix product", lambda g, ans, x: g @ np.cos(x).T),
-    ("wrong shape", lambda g, ans, x: (g * np.cos(x)).sum(axis=0)),
+    ("summed over an axis", lambda g, ans, x: (g * np.cos(x)).sum(axis=0)),
 ])
 def test_vjp_rule_names_each_mistake(mistake, answer):
     feedback = checks.check_vjp_rule(answer)
@@ -308,3 +311,106 @@ def _softmax_rows(x):
 def test_logsumexp_checker_names_each_mistake(mistake, answer):
     feedback = checks.check_logsumexp_rule(answer)
     assert not feedback.passed and feedback.mistake == mistake, feedback.message
+
+
+# --- every 05 checker: the right answer in every form, other wrong answers read by the map ------
+
+def _dense_parts(k):
+    """linear_backward returning a list of its three gradients, each in the k-th right form."""
+    def learner(x, W, b, G):
+        return [right_forms(lambda part=part: part)[k]()
+                for part in solutions.linear_backward(x, W, b, G)]
+    return learner
+
+
+def _dense_part(k, change):
+    """linear_backward with its k-th gradient changed by change(gradient, x, W, b, G)."""
+    def learner(x, W, b, G):
+        parts = list(solutions.linear_backward(x, W, b, G))
+        parts[k] = change(parts[k], x, W, b, G)
+        return tuple(parts)
+    return learner
+
+
+@pytest.mark.parametrize("check, reference", [
+    (checks.check_relu_backward, solutions.dense_relu_backward),
+    (checks.check_used_twice, solutions.gram_vjp),
+    (checks.check_vjp_rule, solutions.sin_vjp),
+    (checks.check_mean_loss_grad, solutions.mean_squared_error_grad),
+    (checks.check_logsumexp_rule, solutions.logsumexp_vjp),
+], ids=lambda c: getattr(c, "__name__", ""))
+def test_05_checkers_accept_the_right_answer_in_every_form(check, reference):
+    for form in right_forms(reference):
+        assert_passes(check(form))
+
+
+@pytest.mark.parametrize("k", range(len(right_forms(None))))
+def test_dense_backward_accepts_each_gradient_in_every_form(k):
+    assert_passes(checks.check_dense_backward(_dense_parts(k)))
+
+
+@pytest.mark.parametrize("check, answer, name, words", [
+    (checks.check_dense_backward, _dense_part(1, lambda d, *_: 2 * d), "scaled",
+     ("(dL_dW)", "times 2")),
+    (checks.check_dense_backward, _dense_part(0, lambda d, *_: d.ravel()), "reshaped",
+     ("(dL_dx)", "a flat (15,) where (N, n_in) = (5, 3)")),
+    (checks.check_dense_backward, _dense_part(2, lambda d, *_: d[:, None]), "extra axis",
+     ("(dL_db)", "length 1")),
+    (checks.check_dense_backward, _dense_part(0, lambda d, *_: d + 0.3), "shifted",
+     ("(dL_dx)", "off by +0.3")),
+    (checks.check_dense_backward, _dense_part(2, lambda d, *_: -d), "sign flipped",
+     ("(dL_db)",)),
+    (checks.check_dense_backward, _dense_part(0, lambda d, *_: d.T), "transposed",
+     ("(dL_dx)", "transposed")),
+    (checks.check_relu_backward, lambda x, W, b, G: (G * (x @ W > 0)) @ W.T, "input left out",
+     ("built without b",)),  # the mask of x @ W, the bias forgotten
+    (checks.check_relu_backward, lambda x, W, b, G: 2 * solutions.dense_relu_backward(x, W, b, G),
+     "scaled", ("times 2",)),
+    (checks.check_relu_backward, lambda x, W, b, G: solutions.dense_relu_backward(x, W, b, G).T,
+     "transposed", ("transposed",)),
+    (checks.check_relu_backward,
+     lambda x, W, b, G: solutions.dense_relu_backward(x, W, b, G).sum(axis=0),
+     "summed over an axis", ("the axis N",)),
+    (checks.check_relu_backward,
+     lambda x, W, b, G: solutions.dense_relu_backward(x, W, b, G).ravel(), "reshaped",
+     ("a flat (12,)",)),
+    (checks.check_used_twice, lambda A, G: 0.5 * solutions.gram_vjp(A, G), "scaled",
+     ("times 0.5",)),
+    (checks.check_used_twice, lambda A, G: solutions.gram_vjp(A, G).T, "transposed",
+     ("transposed",)),
+    (checks.check_used_twice, lambda A, G: solutions.gram_vjp(A, G).ravel(), "reshaped",
+     ("a flat (15,) where (m, n) = (3, 5)",)),
+    (checks.check_used_twice, lambda A, G: solutions.gram_vjp(A, G) + 1, "shifted",
+     ("off by +1",)),
+    (checks.check_used_twice, lambda A, G: solutions.gram_vjp(A, G)[None], "extra axis",
+     ("length 1",)),
+    (checks.check_vjp_rule, lambda g, ans, x: 2 * g * np.cos(x), "scaled", ("times 2",)),
+    (checks.check_vjp_rule, lambda g, ans, x: x * np.cos(g), "operands swapped",
+     ("g and x swapped",)),
+    (checks.check_vjp_rule, lambda g, ans, x: (g * np.cos(x)).T, "transposed", ("transposed",)),
+    (checks.check_vjp_rule, lambda g, ans, x: (g * np.cos(x)).ravel(), "reshaped",
+     ("a flat (12,) where (N, n) = (3, 4)",)),
+    (checks.check_vjp_rule, lambda g, ans, x: np.sum(g * np.cos(x)), "summed", ("sum of all",)),
+    (checks.check_mean_loss_grad, lambda P, Y: (P - Y) / (len(P) - 1), "scaled",
+     ("times 1.333",)),  # 1/(N - 1), the sample variance's habit
+    (checks.check_mean_loss_grad, lambda P, Y: ((P - Y) / len(P)).T, "transposed",
+     ("transposed",)),
+    (checks.check_mean_loss_grad, lambda P, Y: ((P - Y) / len(P)).ravel(), "reshaped",
+     ("(N, n_out) = (4, 3)",)),
+    (checks.check_mean_loss_grad, lambda P, Y: (P - Y) / len(P) * np.arange(1.0, 4.0),
+     "factor wrong", ("axes 1 (n_out of (N, n_out))",)),
+    (checks.check_mean_loss_grad, lambda P, Y: (P - Y) / len(P) + 0.1, "shifted",
+     ("off by +0.1",)),
+    (checks.check_logsumexp_rule, lambda g, a, x: 2 * solutions.logsumexp_vjp(g, a, x),
+     "scaled", ("times 2",)),
+    (checks.check_logsumexp_rule, lambda g, a, x: solutions.logsumexp_vjp(g, a, x).T,
+     "transposed", ("transposed",)),
+    (checks.check_logsumexp_rule, lambda g, a, x: solutions.logsumexp_vjp(g, a, x).ravel(),
+     "reshaped", ("(N, k) = (3, 3)",)),
+    (checks.check_logsumexp_rule, lambda g, a, x: solutions.logsumexp_vjp(g, a, x).sum(axis=1),
+     "summed over an axis", ("the axis k",)),
+    (checks.check_logsumexp_rule, lambda g, a, x: -solutions.logsumexp_vjp(g, a, x),
+     "sign flipped", ("sign flipped",)),
+])
+def test_05_checkers_map_reads_other_wrong_answers(check, answer, name, words):
+    assert_reads(check(answer), name, *words)

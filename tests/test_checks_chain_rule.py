@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from feedback_asserts import assert_mistake, assert_passes, stub
+from feedback_asserts import (
+    assert_mistake,
+    assert_passes,
+    assert_reads,
+    changed,
+    right_forms,
+    stub,
+)
 
 from utils import solutions as ref
 from utils.checks import (
@@ -23,6 +30,27 @@ def chain_jacobian_by_sum(jacobian_f, g, jacobian_g, x):
 def test_chain_jacobian_accepts_correct_answers():
     assert_passes(check_chain_jacobian(ref.chain_jacobian))
     assert_passes(check_chain_jacobian(chain_jacobian_by_sum))
+
+
+@pytest.mark.parametrize("form", right_forms(ref.chain_jacobian), ids=lambda f: f.__name__)
+def test_chain_jacobian_accepts_the_right_answer_in_every_form(form):
+    assert_passes(check_chain_jacobian(form))
+
+
+@pytest.mark.parametrize("answer, name, words", [
+    (changed(ref.chain_jacobian, lambda J, *_: J.__setitem__((1, 2), J[1, 2] + 0.5)),
+     "one entry", ("in one entry, (1, 2)",)),
+    (changed(ref.chain_jacobian, lambda J, *_: J.__setitem__(0, -J[0])), "one row",
+     ("row 0", "minus")),
+    (changed(ref.chain_jacobian, lambda J, *_: J.__setitem__((slice(None), 1), 0.0)),
+     "one column", ("column 1", "zero")),
+    (lambda jf, g, jg, x: 2 * ref.chain_jacobian(jf, g, jg, x), "scaled", ("times 2",)),
+    (lambda jf, g, jg, x: ref.chain_jacobian(jf, g, jg, x).ravel(), "reshaped",
+     ("a flat (9,) where (p, n) = (3, 3)",)),
+    (lambda jf, g, jg, x: ref.chain_jacobian(jf, g, jg, x)[None], "extra axis", ("length 1",)),
+])
+def test_chain_jacobian_map_reads_other_wrong_answers(answer, name, words):
+    assert_reads(check_chain_jacobian(answer), name, *words)
 
 
 @pytest.mark.parametrize("answer", [..., None, stub])
@@ -102,6 +130,24 @@ def vjp_as_jvp(u, jacobians):
 ])
 def test_chain_vjp_mistakes(wrong, name):
     assert_mistake(check_chain_vjp(wrong), name)
+
+
+@pytest.mark.parametrize("form", right_forms(ref.chain_vjp), ids=lambda f: f.__name__)
+def test_chain_vjp_accepts_the_right_answer_in_every_form(form):
+    assert_passes(check_chain_vjp(form))
+
+
+@pytest.mark.parametrize("answer, name, words", [
+    (changed(ref.chain_vjp, lambda v, *_: v.__setitem__(2, v[2] + 1.0)), "one entry",
+     ("in one entry, (2,)",)),
+    (lambda u, js: 3 * ref.chain_vjp(u, js), "scaled", ("times 3",)),
+    (lambda u, js: -ref.chain_vjp(u, js), "sign flipped", ("sign flipped",)),
+    (lambda u, js: ref.chain_vjp(u, js).sum(), "summed", ("the sum of all the right entries",)),
+    (lambda u, js: ref.chain_vjp(u, js)[:, None], "extra axis", ("length 1",)),
+    (lambda u, js: ref.chain_vjp(u, js) + 0.5, "shifted", ("off by +0.5",)),
+])
+def test_chain_vjp_map_reads_other_wrong_answers(answer, name, words):
+    assert_reads(check_chain_vjp(answer), name, *words)
 
 
 def test_chain_vjp_full_product_first_gets_the_forward_route_hint():

@@ -40,7 +40,7 @@ def test_compare_accepts_the_expected_values_as_an_array_a_list_or_within_tolera
 
 def test_compare_tolerances_are_the_ones_given():
     nearly = EXPECTED + 1e-3
-    assert_mistake(compare("ex", nearly, EXPECTED), "wrong values")
+    assert_mistake(compare("ex", nearly, EXPECTED), "shifted")
     assert_passes(compare("ex", nearly, EXPECTED, rtol=0, atol=2e-3))
 
 
@@ -71,7 +71,7 @@ def test_the_first_matching_mistake_wins_and_unmatched_mistakes_are_ignored():
     mistakes = [Mistake("other", EXPECTED + 1, "no"), Mistake("first", zeros, "first hint"),
                 Mistake("second", zeros.copy(), "second hint")]
     assert_mistake(compare("ex", zeros, EXPECTED, mistakes), "first")
-    assert_mistake(compare("ex", EXPECTED + 5, EXPECTED, mistakes), "wrong values")
+    assert_mistake(compare("ex", EXPECTED + 5, EXPECTED, mistakes), "shifted")
 
 
 def test_a_correct_answer_passes_even_when_a_mistake_has_the_same_value():
@@ -79,9 +79,12 @@ def test_a_correct_answer_passes_even_when_a_mistake_has_the_same_value():
 
 
 def test_wrong_shape_names_both_shapes():
-    feedback = compare("ex", np.ones((3, 2)), EXPECTED)
+    feedback = compare("ex", np.ones((4, 2)), EXPECTED)
     assert_mistake(feedback, "wrong shape")
-    assert "expected shape (2, 3)" in feedback.message and "got (3, 2)" in feedback.message
+    assert "expected shape (2, 3)" in feedback.message and "got (4, 2)" in feedback.message
+    swapped = compare("ex", np.ones((3, 2)), EXPECTED, axes="m n")
+    assert_mistake(swapped, "wrong shape")
+    assert "your axes (n, m) are expected's (m, n) = (2, 3)" in swapped.message
 
 
 @pytest.mark.parametrize("index", [(0, 0), (1, 2), (0, 1)])
@@ -128,16 +131,13 @@ def test_not_numeric_answers_name_their_type(answer, kind):
 
 # --- compare(where=...) -------------------------------------------------------------------------
 
-def test_where_adds_the_test_input_and_a_side_by_side_table_for_wrong_values():
+def test_where_adds_the_test_input_and_a_matrix_gets_a_picture_instead_of_a_table():
     answer = EXPECTED.copy()
     answer[0, 2] = -3.0
     feedback = compare("ex", answer, EXPECTED, where="at x = [1, 2]")
-    assert_mistake(feedback, "wrong values")
-    first_line = feedback.message.splitlines()[0]
-    assert first_line.endswith("(checked at x = [1, 2])")
-    rows = table_rows(feedback.message, columns=3)
-    assert np.allclose([e for e, _ in rows], EXPECTED)
-    assert np.allclose([g for _, g in rows], answer)
+    assert_mistake(feedback, "one entry")
+    assert feedback.message.endswith("(checked at x = [1, 2])") and "\n" not in feedback.message
+    assert np.array_equal(feedback.picture.wrong, answer != EXPECTED)
 
 
 def test_where_shows_a_vector_as_one_row():
@@ -167,7 +167,8 @@ def test_where_adds_nothing_to_a_pass_or_to_not_done():
 def test_where_gives_feedback_for_a_small_wrong_tensor():
     expected = np.arange(18.0).reshape(3, 2, 3, 1)
     feedback = compare("ex", expected + 1, expected, where="with A of shape (3, 1)")
-    assert_mistake(feedback, "wrong values")
+    assert_mistake(feedback, "shifted")
+    assert "off by +1" in feedback.message and feedback.picture is not None
 
 
 # --- run_learner_function -----------------------------------------------------------------------

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from feedback_asserts import assert_mistake, assert_passes, stub
+from feedback_asserts import (
+    assert_mistake,
+    assert_passes,
+    assert_reads,
+    changed,
+    right_forms,
+    stub,
+)
 
 from utils import numerical_jacobian
 from utils import solutions as ref
@@ -29,6 +36,31 @@ def test_jacobian_shape_accepts_correct_answers():
     assert_passes(check_jacobian_shape(lambda x: numerical_jacobian(shape_exercise_g, x)))
 
 
+@pytest.mark.parametrize("form", right_forms(ref.jacobian_of_g), ids=lambda f: f.__name__)
+def test_jacobian_shape_accepts_the_right_answer_in_every_form(form):
+    assert_passes(check_jacobian_shape(form))
+
+
+def _set(index, value):  # a Jacobian with one entry replaced by value(x)
+    return changed(ref.jacobian_of_g, lambda J, x: J.__setitem__(index, value(x)))
+
+
+@pytest.mark.parametrize("answer, name, words", [
+    (_set((0, 0), lambda x: x[0]), "one entry", ("(0, 0)", "belongs in entry (0, 1)")),
+    (_set((0, 2), lambda x: x[2]), "one entry", ("(0, 2)", "factor 2 is missing")),  # x₂²'s 2
+    (_set((1, 0), lambda x: np.sin(x[0])), "one entry", ("(1, 0)", "expected 0.8776, got 0.4794")),
+    (changed(ref.jacobian_of_g, lambda J, x: J.__setitem__(1, -J[1])), "one row",
+     ("row 1", "minus")),
+    (lambda x: ref.jacobian_of_g(x).ravel(), "reshaped", ("a flat (6,)", ".reshape(2, 3)")),
+    (lambda x: ref.jacobian_of_g(x).ravel().reshape(2, 3, order="F"), "other order",
+     ("order='F'",)),
+    (lambda x: 3 * ref.jacobian_of_g(x), "scaled", ("times 3",)),
+    (lambda x: ref.jacobian_of_g(x)[:, :, None], "extra axis", ("length 1",)),
+])
+def test_jacobian_shape_map_reads_other_wrong_answers(answer, name, words):
+    assert_reads(check_jacobian_shape(answer), name, *words)
+
+
 @pytest.mark.parametrize("answer", [..., None, stub])
 def test_jacobian_shape_stub_is_not_done(answer):
     assert check_jacobian_shape(answer).mistake == "not done"
@@ -37,7 +69,7 @@ def test_jacobian_shape_stub_is_not_done(answer):
 def test_jacobian_shape_mistakes():
     assert_mistake(check_jacobian_shape(lambda x: ref.jacobian_of_g(x).T), "transposed")
     assert_mistake(check_jacobian_shape(lambda x: ref.jacobian_of_g(x)[0]), "one output only")
-    assert_mistake(check_jacobian_shape(lambda x: ref.jacobian_of_g(x) + 0.1), "wrong values")
+    assert_mistake(check_jacobian_shape(lambda x: ref.jacobian_of_g(x) + 0.1), "shifted")
     assert_mistake(check_jacobian_shape(lambda x: np.zeros(6)), "wrong shape")
     assert_mistake(check_jacobian_shape(lambda x: x[5]), "raised")
     assert_mistake(check_jacobian_shape(42), "not a function")
@@ -85,15 +117,34 @@ def test_softmax_diagonal_as_a_vector_hint_names_the_shapes():
     assert "4×4 matrix" in message and "shape (4,)" in message
 
 
+@pytest.mark.parametrize("form", right_forms(ref.softmax_jacobian), ids=lambda f: f.__name__)
+def test_softmax_jacobian_accepts_the_right_answer_in_every_form(form):
+    assert_passes(check_softmax_jacobian(form))
+
+
+@pytest.mark.parametrize("answer, name, words", [
+    (lambda z: np.diag(softmax(z)) - softmax(z) @ softmax(z), "inner for outer",
+     ("np.outer(u, v)",)),  # `s @ s` inside the formula
+    (lambda z: softmax(z) @ softmax(z), "scalar", ("a scalar where a matrix (k, k)",)),
+    (changed(ref.softmax_jacobian, lambda J, z: J.__setitem__(2, -J[2])), "one row",
+     ("row 2", "minus")),
+    (lambda z: ref.softmax_jacobian(z) + np.diag(np.diag(ref.softmax_jacobian(z))),
+     "diagonal", ("on the diagonal", "twice")),
+    (lambda z: ref.softmax_jacobian(z).ravel(), "reshaped", ("a flat (16,)",)),
+    (lambda z: ref.softmax_jacobian(z) + 0.1, "shifted", ("off by +0.1",)),
+    (lambda z: ref.softmax_jacobian(z)[None], "extra axis", ("length 1",)),
+])
+def test_softmax_jacobian_map_reads_other_wrong_answers(answer, name, words):
+    assert_reads(check_softmax_jacobian(answer), name, *words)
+
+
 def test_wrong_values_name_the_test_input_and_show_expected_against_got():
     feedback = check_softmax_jacobian(lambda z: np.diag(softmax(z)) - 0.5 * np.outer(
         softmax(z), softmax(z)))
     assert "at z = [1, -0.5, 2, 0.3]" in feedback.message
-    lines = feedback.message.splitlines()
-    assert "expected" in lines[1] and "got" in lines[1] and len(lines) == 2 + 4  # a 4×4 matrix
+    assert "\n" not in feedback.message and feedback.picture is not None  # a matrix: a picture
     feedback = check_jacobian_shape(lambda x: ref.jacobian_of_g(x) + 0.1)
-    assert "at x = [0.5, -1, 2]" in feedback.message
-    assert len(feedback.message.splitlines()) == 2 + 2
+    assert "at x = [0.5, -1, 2]" in feedback.message and "off by +0.1" in feedback.message
     recognised = check_jacobian_shape(lambda x: ref.jacobian_of_g(x).T)
     assert "at x = [0.5, -1, 2]" in recognised.message and "\n" not in recognised.message
 
@@ -158,7 +209,7 @@ def test_central_difference_stub_is_not_done(method, step):
     (lambda f, x, h: f(x), 1e-5, "does not use h"),
     (lambda f, x, h: (f(x + 1e-3) - f(x - 1e-3)) / 2e-3 + 0.1, 1e-5, "does not use h"),
     (lambda f, x, h: (f(x + h) - f(x - h)) / 2 * h, 1e-5, "precedence slip"),
-    (lambda f, x, h: (f(x + h) + f(x - h)) / (2 * h), 1e-5, "wrong values"),
+    (lambda f, x, h: (f(x + h) + f(x - h)) / (2 * h), 1e-5, "sum not difference"),
     (ref.central_difference, -1e-5, "bad step"),
     (ref.central_difference, "1e-5", "bad step"),
     (lambda f, x, h: np.array([1.0, 2.0]), 1e-5, "not a number"),
@@ -172,6 +223,30 @@ def test_central_difference_stub_is_not_done(method, step):
 ])
 def test_central_difference_mistakes(method, step, name):
     assert_mistake(check_central_difference(method, step), name)
+
+
+@pytest.mark.parametrize("form", [
+    lambda f, x, h: float(ref.central_difference(f, x, h)),
+    lambda f, x, h: np.float64(ref.central_difference(f, x, h)),
+    lambda f, x, h: np.array(ref.central_difference(f, x, h)),
+    lambda f, x, h: [ref.central_difference(f, x, h)],
+])
+@pytest.mark.parametrize("step", [1e-5, np.float32(1e-5), np.float64(6e-6)])
+def test_central_difference_accepts_the_right_estimate_in_every_form(form, step):
+    assert_passes(check_central_difference(form, step))
+
+
+@pytest.mark.parametrize("method, name, words", [
+    (lambda f, x, h: f(x + h) - f(x - h), "not divided by h", ("shrink in step with h",)),
+    (lambda f, x, h: (f(x + h) - f(x)) / (2 * h), "scaled", ("times 0.5",)),
+    (lambda f, x, h: -ref.central_difference(f, x, h), "sign flipped", ("times -1",)),
+    (lambda f, x, h: (f(x + h) - f(x - h)) / (2 * h) ** 2, "divided by h twice",
+     ("grow like 1/h",)),
+    (lambda f, x, h: 1.01 * ref.central_difference(f, x, h), "scaled", ("times 1.01",)),
+    (lambda f, x, h: (f(x + h) + f(x - h)) / (2 * h), "sum not difference", ("a +",)),
+])
+def test_central_difference_reads_other_wrong_estimates(method, name, words):
+    assert_reads(check_central_difference(method, 1e-5), name, *words)
 
 
 def test_central_difference_without_a_step_checks_the_method_first():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from feedback_asserts import stub
+from feedback_asserts import assert_passes, assert_reads, changed, right_forms, stub
 
 from utils import (
     chain_rule_via_tensor,
@@ -149,6 +149,64 @@ def test_tensor_checker_names_a_function_right_only_for_square_matrices():
     assert feedback.mistake in ("only square", "raised"), feedback.message
 
 
+@pytest.mark.parametrize("check, reference", [(checks.check_dC_dA, solutions.dC_dA_by_loops),
+                                              (checks.check_dC_dB, solutions.dC_dB_by_rule)])
+def test_tensor_checkers_accept_the_right_answer_in_every_form(check, reference):
+    for form in right_forms(reference):
+        assert_passes(check(form))
+
+
+def dC_dA_built_from_A(A, B):  # the student's slip: A[l, j] where the rule has B[l, j]
+    m, n = A.shape
+    tensor = np.zeros((m, B.shape[1], m, n))
+    for i in range(m):
+        for j in range(B.shape[1]):
+            for l in range(n):
+                tensor[i, j, i, l] = A[l, j]
+    return tensor
+
+
+def dC_dB_built_from_B(A, B):  # B[i, k] where the rule has A[i, k]
+    return np.einsum("ik,jl->ijkl", B[:A.shape[0], :A.shape[1]], np.eye(B.shape[1]))
+
+
+def _block_changed(reference):
+    return changed(reference, lambda T, *_: T.__setitem__((1, 1), T[1, 1] + 0.5))
+
+
+def _other_order(reference):
+    return lambda A, B: reference(A, B).reshape(-1).reshape(reference(A, B).shape, order="F")
+
+
+@pytest.mark.parametrize("check, answer, name, words", [
+    (checks.check_dC_dA, dC_dA_built_from_A, "other operand",
+     ("built from A where B belongs", "checked with square A and B")),
+    (checks.check_dC_dA, _block_changed(solutions.dC_dA_by_loops), "one block",
+     ("block (1, 1)", "off by +0.5")),
+    (checks.check_dC_dA, lambda A, B: solutions.dC_dA_by_loops(A, B).transpose(0, 1, 3, 2),
+     "axes swapped", ("your axes (m, p, n, m) are expected's (m, p, m, n)",)),
+    (checks.check_dC_dA, lambda A, B: 2 * solutions.dC_dA_by_loops(A, B), "scaled",
+     ("times 2",)),
+    (checks.check_dC_dA, _other_order(solutions.dC_dA_by_loops), "other order", ("order='F'",)),
+    (checks.check_dC_dA, lambda A, B: solutions.dC_dA_by_loops(A, B).ravel(), "reshaped",
+     ("a flat (48,) where (m, p, m, n) = (2, 4, 2, 3)",)),
+    (checks.check_dC_dB, dC_dB_built_from_B, "factor wrong", ("axes 0, 2 (m, n of",)),
+    (checks.check_dC_dB, _block_changed(solutions.dC_dB_by_rule), "one block",
+     ("block (1, 1)",)),
+    (checks.check_dC_dB, lambda A, B: solutions.dC_dB_by_rule(A, B).transpose(0, 1, 3, 2),
+     "axes swapped", ("your axes (m, p, p, n) are expected's (m, p, n, p)",)),
+    (checks.check_dC_dB, lambda A, B: 0.5 * solutions.dC_dB_by_rule(A, B), "scaled",
+     ("times 0.5",)),
+    (checks.check_dC_dB, _other_order(solutions.dC_dB_by_rule), "other order", ("order='F'",)),
+    (checks.check_dC_dB, lambda A, B: -solutions.dC_dB_by_rule(A, B), "sign flipped",
+     ("sign flipped",)),
+])
+def test_tensor_checkers_map_reads_other_wrong_answers(check, answer, name, words):
+    feedback = check(answer)
+    assert_reads(feedback, name, *words)
+    assert feedback.picture is not None or name in ("axes swapped", "reshaped")
+
+
 def test_tensor_checker_reports_an_error_instead_of_raising():
     def broken(A, B):
         return A @ A  # (2, 3) @ (2, 3): numpy refuses
@@ -160,7 +218,7 @@ def test_tensor_checker_reports_an_error_instead_of_raising():
 
 def test_tensor_checker_gives_the_difference_for_unrecognised_values():
     feedback = checks.check_dC_dA(lambda A, B: solutions.dC_dA_by_loops(A, B) + 1.0)
-    assert feedback.mistake == "wrong values" and "largest difference" in feedback.message
+    assert feedback.mistake == "shifted" and "off by +1" in feedback.message
 
 
 # --- 03-tensor-bytes ---------------------------------------------------------------------------
@@ -179,6 +237,26 @@ def test_tensor_checker_gives_the_difference_for_unrecognised_values():
 def test_tensor_bytes_checker_names_each_mistake(mistake, answer):
     feedback = checks.check_tensor_bytes(answer)
     assert feedback.mistake == mistake, feedback.message
+
+
+@pytest.mark.parametrize("form", [
+    lambda m, n, p: np.int64(m * p * m * n * 8), lambda m, n, p: float(m * p * m * n * 8),
+    lambda m, n, p: np.array(m * p * m * n * 8), lambda m, n, p: np.float32(m * p * m * n * 8),
+    lambda m, n, p: np.zeros((m, p, m, n)).nbytes])
+def test_tensor_bytes_accepts_the_right_number_in_every_form(form):
+    assert_passes(checks.check_tensor_bytes(form))
+
+
+@pytest.mark.parametrize("answer, name, words", [
+    (lambda m, n, p: m * p * m * n * 16, "scaled", ("2 times the expected",)),
+    (lambda m, n, p: m * m * n * 8, "scaled", ("1/7 of the expected",)),  # p forgotten
+    (lambda m, n, p: -m * p * m * n * 8, "sign flipped", ("sign is flipped",)),
+    (lambda m, n, p: m * p * m * n * 8 + 1, "wrong values", ("expected 2,520 bytes",)),
+    (lambda m, n, p: (m * p * m * n * 8,), "not a number", ("got tuple",)),
+    (lambda m, n, p: m * p * m * n * 8 / 16, "not whole", ("a number of bytes is whole",)),
+])
+def test_tensor_bytes_reads_other_wrong_numbers(answer, name, words):
+    assert_reads(checks.check_tensor_bytes(answer), name, *words)
 
 
 def test_tensor_bytes_checker_says_expected_against_got_in_plain_numbers():
@@ -244,12 +322,46 @@ def test_batch_jacobian_checker_accepts_the_reference_and_an_einsum():
     ("block transposed", lambda X, W: np.einsum("rs,ml->rmsl", np.eye(len(X)), W)
      * (1 - np.tanh(X @ W) ** 2)[:, :, None, None]),
     ("other layout", lambda X, W: solutions.batch_jacobian(X, W).transpose(2, 3, 0, 1)),
-    ("wrong values", lambda X, W: solutions.batch_jacobian(X, W) + 0.5),
+    ("shifted", lambda X, W: solutions.batch_jacobian(X, W) + 0.5),
     ("scaled", lambda X, W: 2 * solutions.batch_jacobian(X, W)),
 ])
 def test_batch_jacobian_checker_names_each_mistake(mistake, answer):
     feedback = checks.check_batch_jacobian(answer)
     assert not feedback.passed and feedback.mistake == mistake, feedback.message
+
+
+def batch_jacobian_tanh_at_the_input(X, W):  # tanh' taken at X instead of at X @ W
+    J = np.zeros((len(X), W.shape[1], len(X), X.shape[1]))
+    for r in range(len(X)):
+        J[r, :, r, :] = (1 - np.tanh(X[r]) ** 2)[:, None] * W.T
+    return J
+
+
+def batch_jacobian_tanh_squared_missing(X, W):  # 1 - H instead of 1 - H²
+    H = np.tanh(X @ W)
+    J = np.zeros((len(X), W.shape[1], len(X), X.shape[1]))
+    for r in range(len(X)):
+        J[r, :, r, :] = (1 - H[r])[:, None] * W.T
+    return J
+
+
+@pytest.mark.parametrize("form", right_forms(solutions.batch_jacobian), ids=lambda f: f.__name__)
+def test_batch_jacobian_accepts_the_right_answer_in_every_form(form):
+    assert_passes(checks.check_batch_jacobian(form))
+
+
+@pytest.mark.parametrize("answer, name, words", [
+    (batch_jacobian_tanh_at_the_input, "factor wrong", ("axes 0, 1 (N, p of (N, p, N, n))",)),
+    (batch_jacobian_tanh_squared_missing, "factor wrong", ("axes 0, 1 (N, p of",)),
+    (changed(solutions.batch_jacobian, lambda J, *_: J.__setitem__((0, 1), J[0, 1] + 0.5)),
+     "one block", ("block (0, 1)",)),
+    (lambda X, W: 2 * solutions.batch_jacobian(X, W), "scaled", ("times 2",)),
+    (lambda X, W: solutions.batch_jacobian(X, W).ravel(), "reshaped", ("a flat (81,)",)),
+    (lambda X, W: -solutions.batch_jacobian(X, W), "sign flipped", ("sign flipped",)),
+    (lambda X, W: solutions.batch_jacobian(W, X), "operands swapped", ("X and W swapped",)),
+])
+def test_batch_jacobian_map_reads_other_wrong_answers(answer, name, words):
+    assert_reads(checks.check_batch_jacobian(answer), name, *words)
 
 
 def test_tensor_bytes_checker_accepts_a_whole_float():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from feedback_asserts import assert_passes, assert_reads, changed, right_forms
 
 from utils import checks, solutions
 from utils.checks.through_time import _rnn_case
@@ -132,6 +133,48 @@ def test_clip_by_norm_messages_name_the_gradient_not_internal_shapes():
     # right for the long gradient, wrong for the short one: the message says which
     half = checks.check_clip_by_norm(lambda g, m: solutions.clip_by_norm(g, m) if
                                      np.linalg.norm(g) > m else g + 1)
-    assert half.mistake == "wrong values" and "short gradient" in half.message
+    assert half.mistake == "shifted" and "short gradient" in half.message
     assert "(2, 2, 3)" not in half.message
 
+
+
+# --- both 06 checkers: the right answer in every form, other wrong answers read by the map -----
+
+@pytest.mark.parametrize("check, reference", [
+    (checks.check_jacobian_through_time, solutions.jacobian_through_time),
+    (checks.check_clip_by_norm, solutions.clip_by_norm)], ids=["through time", "clip"])
+def test_06_checkers_accept_the_right_answer_in_every_form(check, reference):
+    for form in right_forms(reference):
+        assert_passes(check(form))
+
+
+J_T = solutions.jacobian_through_time
+CLIP = solutions.clip_by_norm
+
+
+@pytest.mark.parametrize("check, answer, name, words", [
+    (checks.check_jacobian_through_time, lambda W, hs, k: 2 * J_T(W, hs, k), "scaled",
+     ("times 2",)),
+    (checks.check_jacobian_through_time, lambda W, hs, k: J_T(W, hs, k).ravel(), "reshaped",
+     ("a flat (16,) where (n, n) = (4, 4)",)),
+    (checks.check_jacobian_through_time, lambda W, hs, k: J_T(W, hs, k) + 0.1, "shifted",
+     ("off by +0.1",)),
+    (checks.check_jacobian_through_time, changed(J_T, lambda J, *_: J.__setitem__(0, 0.0)),
+     "one row", ("row 0", "zero")),
+    (checks.check_jacobian_through_time, lambda W, hs, k: J_T(W, hs, k)[None], "extra axis",
+     ("length 1",)),
+    (checks.check_jacobian_through_time, lambda W, hs, k: np.trace(J_T(W, hs, k)), "scalar",
+     ("a scalar where a matrix (n, n)",)),
+    (checks.check_clip_by_norm, lambda g, m: 2 * CLIP(g, m), "scaled",
+     ("long gradient", "times 2")),
+    (checks.check_clip_by_norm, lambda g, m: CLIP(g, m).ravel(), "reshaped",
+     ("long gradient", "a flat (6,) where (rows, columns) = (2, 3)")),
+    (checks.check_clip_by_norm, lambda g, m: CLIP(g, m).T, "transposed", ("transposed",)),
+    (checks.check_clip_by_norm, lambda g, m: CLIP(g, m)[None], "extra axis", ("length 1",)),
+    (checks.check_clip_by_norm, lambda g, m: CLIP(g, m) + 0.1, "shifted", ("off by +0.1",)),
+    (checks.check_clip_by_norm,  # each column clipped to max_norm on its own
+     lambda g, m: g * m / np.linalg.norm(g, axis=0) if np.linalg.norm(g) > m else g,
+     "factor wrong", ("axes 1 (columns of (rows, columns))",)),
+])
+def test_06_checkers_map_reads_other_wrong_answers(check, answer, name, words):
+    assert_reads(check(answer), name, *words)

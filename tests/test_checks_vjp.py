@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from feedback_asserts import assert_passes, assert_reads, right_forms
 
 from utils import (
     checks,
@@ -72,7 +73,7 @@ def test_grad_checker_explains_a_shape_error_on_non_square_inputs():
 
 def test_grad_checker_reports_wrong_values_with_the_shapes_used():
     feedback = checks.check_grad_B(lambda G, A, B: A @ G + 1.0)
-    assert feedback.mistake == "wrong values" and "checked with dL/dC (3, 3)" in feedback.message
+    assert feedback.mistake == "shifted" and "checked with dL/dC (3, 3)" in feedback.message
 
 
 # --- 04-chain-rule -----------------------------------------------------------------------------
@@ -130,7 +131,7 @@ def test_new_04_checkers_accept_references_and_other_forms():
     ("elementwise", lambda G, A, B: G * B.T),
     ("jacobian-shaped", lambda G, A, B: np.einsum("ik,lj->ijkl", np.eye(len(A)), B)),
     ("scaled", lambda G, A, B: 2 * G @ B.T),
-    ("wrong values", lambda G, A, B: G @ B.T + 1.0),
+    ("shifted", lambda G, A, B: G @ B.T + 1.0),
     ("not finite", lambda G, A, B: G @ B.T * np.nan),
     ("not numeric", lambda G, A, B: "G @ B.T"),
 ])
@@ -149,3 +150,70 @@ def test_lecture_grad_A_checker_names_each_mistake(mistake, answer):
 def test_sandwich_checker_names_each_mistake(mistake, answer):
     feedback = checks.check_sandwich_grad(answer)
     assert not feedback.passed and feedback.mistake == mistake, feedback.message
+
+
+# --- every 04 checker: the right answer in every form, other wrong answers read by the map ------
+
+RIGHT = [(checks.check_lecture_grad_A, solutions.lecture_grad_A),
+         (checks.check_grad_A, solutions.grad_A), (checks.check_grad_B, solutions.grad_B),
+         (checks.check_chain_rule, solutions.chain_rule),
+         (checks.check_sandwich_grad, solutions.sandwich_grad)]
+
+
+@pytest.mark.parametrize("check, reference", RIGHT, ids=lambda c: getattr(c, "__name__", ""))
+def test_04_checkers_accept_the_right_answer_in_every_form(check, reference):
+    for form in right_forms(reference):
+        assert_passes(check(form))
+
+
+@pytest.mark.parametrize("check, answer, name, words", [
+    (checks.check_lecture_grad_A, lambda G, A, B: G @ A.T, "other operand",
+     ("built from A where B belongs",)),  # dC/dA's VJP built from A
+    (checks.check_lecture_grad_A, lambda G, A, B: G.T @ B.T, "input transposed",
+     ("built from dL_dCᵀ where dL_dC belongs",)),
+    (checks.check_lecture_grad_A, lambda G, A, B: 0.5 * G @ B.T, "scaled", ("times 0.5",)),
+    (checks.check_lecture_grad_A, lambda G, A, B: (G @ B.T).ravel(), "reshaped",
+     ("a flat (9,) where (m, n) = (3, 3)",)),
+    (checks.check_lecture_grad_A, lambda G, A, B: np.sum(G @ B.T), "summed",
+     ("the sum of all the right entries",)),
+    (checks.check_lecture_grad_A, lambda G, A, B: (G @ B.T)[None], "extra axis", ("length 1",)),
+    (checks.check_lecture_grad_A,
+     lambda G, A, B: G @ B.T * np.arange(1.0, len(G) + 1)[:, None], "factor wrong",
+     ("axes 0 (m of (m, n))",)),
+    (checks.check_grad_A, lambda G, A, B: A @ G.T, "other operand",
+     ("built from A where B belongs",)),
+    (checks.check_grad_A, lambda G, A, B: B.T @ G.T, "input transposed",
+     ("built from Bᵀ where B belongs",)),
+    (checks.check_grad_A, lambda G, A, B: 2 * B @ G.T, "scaled", ("times 2",)),
+    (checks.check_grad_A, lambda G, A, B: (B @ G.T).ravel(), "reshaped", ("(n, m) = (3, 3)",)),
+    (checks.check_grad_A, lambda G, A, B: (B @ G.T).sum(axis=0), "summed over an axis",
+     ("the axis n",)),
+    (checks.check_grad_B, lambda G, A, B: B @ G, "other operand",
+     ("built from B where A belongs",)),
+    (checks.check_grad_B, lambda G, A, B: A @ G.T, "input transposed", ("dL_dCᵀ",)),
+    (checks.check_grad_B, lambda G, A, B: (A @ G).ravel(), "reshaped", ("(n, p) = (3, 3)",)),
+    (checks.check_grad_B, lambda G, A, B: (A @ G)[:, :, None], "extra axis", ("length 1",)),
+    (checks.check_grad_B, lambda G, A, B: (A @ G).sum(), "summed", ("sum of all",)),
+    (checks.check_chain_rule, lambda G, T: 2 * solutions.chain_rule(G, T), "scaled",
+     ("times 2",)),
+    (checks.check_chain_rule, lambda G, T: solutions.chain_rule(G, T).ravel(), "reshaped",
+     ("a flat (6,) where (X's rows, X's columns) = (2, 3)",)),
+    (checks.check_chain_rule, lambda G, T: np.einsum("ij,ijkl->ikl", G, T), "sum missing",
+     (".sum(axis=0)",)),  # the sum over C's rows i left out
+    (checks.check_chain_rule, lambda G, T: solutions.chain_rule(G, T).T, "transposed",
+     ("transposed",)),
+    (checks.check_chain_rule, lambda G, T: solutions.chain_rule(G, T) + 1, "shifted",
+     ("off by +1",)),
+    (checks.check_sandwich_grad, lambda G, A, B: 0.5 * solutions.sandwich_grad(G, A, B),
+     "scaled", ("times 0.5",)),
+    (checks.check_sandwich_grad, lambda G, A, B: solutions.sandwich_grad(G, A, B).T,
+     "transposed", ("transposed",)),
+    (checks.check_sandwich_grad, lambda G, A, B: solutions.sandwich_grad(G, A, B).ravel(),
+     "reshaped", ("a flat (12,) where (m, n) = (3, 4)",)),
+    (checks.check_sandwich_grad, lambda G, A, B: solutions.sandwich_grad(G, A, B) + 0.2,
+     "shifted", ("off by +0.2",)),
+    (checks.check_sandwich_grad, lambda G, A, B: -solutions.sandwich_grad(G, A, B),
+     "sign flipped", ("sign flipped",)),
+])
+def test_04_checkers_map_reads_other_wrong_answers(check, answer, name, words):
+    assert_reads(check(answer), name, *words)

@@ -178,3 +178,72 @@ def test_make_nav_stops_with_the_notebook_and_cell_named(course):
     assert result.returncode == 1, result.stdout + result.stderr
     assert path.name in result.stderr and "cell 2 " in result.stderr, result.stderr
     assert path.read_bytes() == saved
+
+
+def _nav_with_file_size_limit(paths, limit):
+    import resource
+    import signal
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    try:
+        navigation.update(paths, check=False, refused=[])
+    except OSError:
+        pass
+
+
+def test_a_rewrite_cut_short_by_a_full_disk_leaves_every_notebook_whole(course):
+    """Every tool writes a temporary file and replaces: the file-size limit reached mid-write
+    (as `ulimit -f 64` did to 04) leaves each notebook as it was, never a truncated one."""
+    import multiprocessing
+    for path in course:  # navigation stale everywhere, so every notebook is rewritten
+        notebook = read(path)
+        for cell in notebook.cells:
+            if "navigation" in cell.metadata.get("tags", []):
+                cell.source = navigation.MARKER + "\nold links"
+                notebook_files.stamp(cell)
+        nbformat.write(notebook, path)
+    assert max(path.stat().st_size for path in course) > 65_536, "no notebook tests the limit"
+    before = {path: path.read_bytes() for path in course}
+    child = multiprocessing.get_context("fork").Process(
+        target=_nav_with_file_size_limit, args=(course, 65_536))
+    child.start()
+    child.join(120)
+    for path in course:
+        after = path.read_bytes()
+        nbformat.reads(after.decode(), as_version=4)  # every notebook still parses
+        assert after == before[path] or len(before[path]) < 65_536, path.name
+    assert not [p for p in course[0].parent.iterdir() if p.suffix == ".tmp"]
+
+
+@pytest.mark.parametrize("name, content", [
+    ("03-matrix-by-matrix-Copy1.ipynb", "copy"),      # JupyterLab's Duplicate
+    ("Untitled.ipynb", "empty"),                      # a student's own notebook
+    ("07-my-notes.ipynb", "untitled"),                # named like ours, with a title of its own
+    ("08-broken.ipynb", "broken"),                    # not even JSON
+])
+def test_a_notebook_the_course_did_not_make_is_left_alone_with_a_line(course, name, content):
+    folder = course[0].parent
+    path = folder / name
+    if content == "copy":
+        path.write_bytes(course[3].read_bytes())
+    elif content == "broken":
+        path.write_text('{"cells": [')
+    else:
+        notebook = nbformat.v4.new_notebook()
+        notebook.cells = [new_markdown_cell("# My notes" if content == "untitled" else NOTE)]
+        nbformat.write(notebook, path)
+    saved = path.read_bytes()
+    for tool in ("colab_setup.py", "navigation.py", "slide_metadata.py"):
+        result = subprocess.run([sys.executable, str(ROOT / "tools" / tool), "--check",
+                                 *map(str, course)], capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+    listed = notebook_files.notebook_paths(folder)
+    assert path not in listed and len(listed) == len(course)
+    result = subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, 'tools');"
+                             "import notebook_files as n, pathlib;"
+                             f"n.notebook_paths(pathlib.Path({str(folder)!r}))"],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    if content in ("untitled", "broken"):
+        assert f"left alone: {name}" in result.stderr, result.stderr
+    assert path.read_bytes() == saved

@@ -14,11 +14,10 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
 from nbclient import NotebookClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from notebook_files import NOTEBOOKS, notebook_paths  # noqa: E402
+from notebook_files import NOTEBOOKS, notebook_paths, read_notebook, write_notebook  # noqa: E402
 
 # stored outputs show what a new student sees: no exercise progress read or written
 os.environ["COURSE_PROGRESS_FILE"] = "off"
@@ -26,14 +25,14 @@ KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "nam
 
 
 def execute(path: Path) -> float:
-    notebook = nbformat.read(path, as_version=4)
+    notebook = read_notebook(path)
     notebook.metadata["kernelspec"] = KERNELSPEC
     start = time.perf_counter()
     NotebookClient(notebook, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
     for cell in notebook.cells:  # wall-clock stamps would make every run a diff
         cell.metadata.pop("execution", None)
-    nbformat.write(notebook, path)
+    write_notebook(notebook, path)
     return time.perf_counter() - start
 
 

@@ -26,6 +26,7 @@ from notebook_files import (  # noqa: E402
     command_line,
     is_pristine,
     notebook_paths,
+    read_notebook,
     refuse_edited,
     rewrite,
     stamp,
@@ -112,7 +113,7 @@ def update(paths: list[Path], check: bool, refused: list[str] | None = None) -> 
     """Navigation links need every notebook's title, so this always reads them all (all the
     notebooks in the folder of the first path given: the course's, or a copy of it)."""
     all_paths = notebook_paths(paths[0].parent if paths else NOTEBOOKS)
-    titles = [title_of(nbformat.read(path, as_version=4), number_of(path)) for path in all_paths]
+    titles = [title_of(read_notebook(path), number_of(path)) for path in all_paths]
     contents = contents_source(all_paths, titles)
     fresh = {navigation_source(k, all_paths, titles) for k in range(len(all_paths))} | {contents}
 

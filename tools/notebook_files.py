@@ -22,6 +22,9 @@ from pathlib import Path
 
 import nbformat
 
+from utils.checks._progress import COURSE_NOTEBOOK
+from utils.files import write_atomic
+
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 FINGERPRINT = "generated"  # cell metadata key: the fingerprint of the source a tool wrote
 
@@ -30,9 +33,57 @@ class StudentEdit(Exception):
     """A notebook holds text a tool would have to overwrite or drop: it is left as it is."""
 
 
+_said: set[str] = set()
+
+
 def notebook_paths(folder: Path = NOTEBOOKS) -> list[Path]:
-    """The course's notebooks, in teaching order (NN-topic.ipynb)."""
-    return sorted(Path(folder).glob("[0-9][0-9]*-*.ipynb"))
+    """The course's notebooks, in teaching order: named NN-topic.ipynb (a JupyterLab copy,
+    "03-...-Copy1.ipynb", or "Untitled.ipynb" is a student's, not the course's), readable as a
+    notebook, with a title "# NN ..." of the course. Any other notebook so named is left alone
+    with one line on stderr naming it and why, never a traceback."""
+    paths = []
+    for path in sorted(p for p in Path(folder).glob("*.ipynb") if COURSE_NOTEBOOK.match(p.name)):
+        reason = not_the_courses(path)
+        if reason is None:
+            paths.append(path)
+        elif reason not in _said:
+            _said.add(reason)
+            print(f"left alone: {reason}", file=sys.stderr)
+    return paths
+
+
+def read_notebook(path: Path):
+    """The notebook at `path`; StudentEdit naming it when it cannot be read as one."""
+    try:
+        return nbformat.read(path, as_version=4)
+    except Exception as error:  # noqa: BLE001  nbformat raises many kinds for a broken file
+        raise StudentEdit(f"{path.name} cannot be read as a notebook ({type(error).__name__}: "
+                          f"{str(error)[:120]}); it was left as it is") from None
+
+
+def not_the_courses(path: Path) -> str | None:
+    """Why a notebook named like the course's is not one of them, or None if it is: it must
+    parse and its first level-1 heading must begin with its number ("# 03 ...")."""
+    try:
+        notebook = read_notebook(path)
+    except StudentEdit as reason:
+        return str(reason)
+    number = path.name.split("-")[0]
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    if line[2:].lstrip().startswith(number):
+                        return None
+                    return (f"{path.name} is not one of the course's notebooks (its title "
+                            f"{line[:50]!r} does not begin with {number}); it was left as it is")
+    return f"{path.name} has no '# {number} ...' title, so it is not one of the course's notebooks"
+
+
+def write_notebook(notebook, path: Path) -> None:
+    """Write a notebook through a temporary file and an atomic replace: a full disk or a
+    crash mid-write leaves the old file whole (utils/files.py)."""
+    write_atomic(path, nbformat.writes(notebook) + "\n")
 
 
 def fingerprint(source: str) -> str:
@@ -92,7 +143,13 @@ def rewrite(paths: list[Path], edit: Callable, check: bool, owned: Callable = la
     """
     stale = []
     for path in paths:
-        notebook = nbformat.read(path, as_version=4)
+        try:
+            notebook = read_notebook(path)
+        except StudentEdit as reason:
+            if refused is None:
+                raise
+            refused.append(str(reason))
+            continue
         before, kept = nbformat.writes(notebook), _kept(notebook, owned)
         try:
             edit(path, notebook)
@@ -107,7 +164,7 @@ def rewrite(paths: list[Path], edit: Callable, check: bool, owned: Callable = la
         if nbformat.writes(notebook) != before:
             stale.append(path.name)
             if not check:
-                nbformat.write(notebook, path)
+                write_notebook(notebook, path)
     return stale
 
 

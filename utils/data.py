@@ -1,8 +1,14 @@
-"""The small real data sets shipped in data/: read from disk, checked, never downloaded."""
+"""The small real data sets shipped in data/: read from disk, checked, never downloaded.
+
+data/ is installed as the package `utils.data_files` (pyproject.toml), so the files are found
+with importlib.resources in any install, editable or not; a source checkout put on sys.path
+without installing (Colab's setup cell) reads them from data/ beside the package.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import importlib.resources
 import os
 from pathlib import Path
 
@@ -10,10 +16,19 @@ import numpy as np
 
 from .validation import as_float_array, check_count, check_number, describe
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+SOURCE_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DIGITS_FILE = "digits.csv.gz"
 DIGITS_SHA256 = "09f66e6debdee2cd2b5ae59e0d6abbb73fc2b0e0185d2e1957e9ebb51e23aa22"
 DIGITS_SHAPE = (1797, 64)
+
+
+def data_dir() -> Path:
+    """The folder holding the shipped data files."""
+    try:
+        folder = Path(str(importlib.resources.files("utils.data_files")))
+    except ModuleNotFoundError:  # not installed: a checkout on sys.path
+        return SOURCE_DATA_DIR
+    return folder if (folder / DIGITS_FILE).is_file() else SOURCE_DATA_DIR
 
 
 def sha256(path: Path) -> str:
@@ -29,7 +44,7 @@ def load_digits(path=None) -> tuple[np.ndarray, np.ndarray]:
     if path is not None and not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a file path (a str or a Path) or None for the shipped "
                         f"file; got {describe(path)}")
-    path = DATA_DIR / DIGITS_FILE if path is None else Path(path)
+    path = data_dir() / DIGITS_FILE if path is None else Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"the digits data should be at {path}; it ships with the course "
                                 f"in data/ (see data/README.md)")

@@ -10,13 +10,16 @@ Reference solutions live in `utils.solutions`; `solution("01-softmax-jacobian")`
 
 from __future__ import annotations
 
+import base64
 import inspect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .. import solutions
+from ._mistake_map import MistakePicture, read_scalar, read_values
 from ._running import TimedOut, body_is_stub, call_with_limit
+from ._shape_map import LARGEST_READ, read_shape
 from ._slips import generic_slip
 
 PASS, FAIL, TODO = "✅", "❌", "⏳"
@@ -24,14 +27,25 @@ PASS, FAIL, TODO = "✅", "❌", "⏳"
 
 @dataclass(frozen=True)
 class Feedback:
-    """What a checker says: passed or not, the mistake recognised (if any), the message."""
+    """What a checker says: passed or not, the mistake recognised (if any), the message.
+
+    A wrong matrix or 4-D tensor of the right shape also carries the mistake map's `picture`,
+    shown under the message in a notebook; `repr()` (and nbval's text) stay the message.
+    """
 
     passed: bool
     message: str
     mistake: str | None = None
+    picture: MistakePicture | None = field(default=None, repr=False, compare=False)
 
     def __repr__(self) -> str:  # a checker call ending a cell shows just the message
         return self.message
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        bundle = {"text/plain": self.message}
+        if self.picture is not None and not self.passed:
+            bundle["image/png"] = base64.b64encode(self.picture.png()).decode("ascii")
+        return bundle
 
 
 @dataclass(frozen=True)
@@ -53,33 +67,42 @@ def not_done(exercise: str) -> Feedback:
                            f"and run the cell again.", "not done")
 
 
-def _describe_difference(answer: np.ndarray, expected: np.ndarray) -> str:
-    where = np.unravel_index(np.argmax(np.abs(answer - expected)), expected.shape)
-    index = tuple(int(k) for k in where)
-    return (f"largest difference at index {index}: expected {expected[where]:.6g}, "
-            f"got {answer[where]:.6g}")
-
-
 def compare(exercise: str, answer, expected, mistakes=(), rtol=1e-6, atol=1e-8,
-            what: str = "your answer", where: str | None = None) -> Feedback:
+            what: str = "your answer", where: str | None = None, axes=None,
+            reference=None) -> Feedback:
     """Check an array answer against `expected`, recognising the listed mistakes.
 
-    `where` names the test input (e.g. "at x = [1, 2]"); a failing Feedback then says it was
-    "checked at x = [1, 2]" and, for a small answer with wrong values, shows the expected and
-    the given arrays side by side.
+    What no listed mistake explains, the mistake map reads (`_mistake_map`, `_shape_map`):
+    where the answer is wrong and the pattern of the error. `axes` names expected's axes in the
+    exercise's letters ("m p m n"); `reference` = (function, inputs) computed `expected`, so the
+    map can try it on swapped or transposed inputs. `where` names the test input (e.g.
+    "at x = [1, 2]"); a failing Feedback then says it was "checked at x = [1, 2]" and, for a
+    small vector with wrong values, shows the expected and the given ones side by side.
     """
-    feedback = _compare(exercise, answer, expected, mistakes, rtol, atol, what)
+    letters = axes.split() if isinstance(axes, str) else axes
+    if letters is not None and (not isinstance(letters, (list, tuple))
+                                or not all(isinstance(k, str) for k in letters)):
+        raise TypeError(f"compare: axes should be letters such as 'm p m n' or a list of "
+                        f"strings; got {axes!r}")
+    if reference is not None and not (isinstance(reference, tuple) and len(reference) == 2
+                                      and callable(reference[0])
+                                      and isinstance(reference[1], (tuple, list))):
+        raise TypeError(f"compare: reference should be (function, its inputs); got "
+                        f"{type(reference).__name__}")
+    feedback = _compare(exercise, answer, expected, mistakes, rtol, atol, what, letters,
+                        reference)
     if where is None or feedback.passed or feedback.mistake == "not done":
         return feedback
     message = f"{feedback.message} (checked {where})"
-    if feedback.mistake == "wrong values" and np.size(expected) <= 36 and np.ndim(expected) <= 2:
+    if feedback.picture is None and np.shape(answer) == np.shape(expected) \
+            and np.ndim(expected) == 1 and np.size(expected) <= 36 \
+            and feedback.mistake not in ("not finite", "complex", "None entries", "not numeric"):
         message += "\n" + side_by_side(expected, answer)
-    return Feedback(False, message, feedback.mistake)
+    return Feedback(False, message, feedback.mistake, feedback.picture)
 
 
-def _compare(exercise, answer, expected, mistakes, rtol, atol, what) -> Feedback:
-    if is_stub(answer):
-        return not_done(exercise)
+def _refused(exercise, answer, what) -> Feedback | None:
+    """Feedback for an answer numpy cannot read as real numbers, else None."""
     try:  # complex numbers and None entries get their own message (not a ComplexWarning)
         raw = np.asarray(answer)
     except Exception:  # noqa: BLE001 (an answer's own __array__ may raise anything)
@@ -90,6 +113,20 @@ def _compare(exercise, answer, expected, mistakes, rtol, atol, what) -> Feedback
     if raw is not None and raw.dtype == object and any(v is None for v in raw.flat):
         return Feedback(False, f"{FAIL} {exercise}: {what} has None entries; fill in every "
                                f"entry with a number.", "None entries")
+    return None
+
+
+def _compare(exercise, answer, expected, mistakes, rtol, atol, what, letters, reference):
+    if is_stub(answer):
+        return not_done(exercise)
+    expected = np.asarray(expected, dtype=float)
+    if isinstance(answer, np.ndarray) and answer.shape != expected.shape \
+            and answer.size > LARGEST_READ:  # described by its shape alone, never copied
+        reading = read_shape(answer, expected, rtol, atol, letters)
+        return Feedback(False, f"{FAIL} {exercise}: {reading.text}", reading.name)
+    refused = _refused(exercise, answer, what)
+    if refused is not None:
+        return refused
     try:
         answer = np.asarray(answer, dtype=float)
     except Exception as error:  # noqa: BLE001 (an answer's own __array__ may raise anything)
@@ -97,22 +134,26 @@ def _compare(exercise, answer, expected, mistakes, rtol, atol, what) -> Feedback
             f" (turning it into an array raised {type(error).__name__}: {error})")
         return Feedback(False, f"{FAIL} {exercise}: {what} should be a numeric array; got "
                                f"{type(answer).__name__}{reason}.", "not numeric")
-    expected = np.asarray(expected, dtype=float)
     if answer.shape == expected.shape and np.allclose(answer, expected, rtol=rtol, atol=atol):
         return Feedback(True, f"{PASS} {exercise}: correct.")
+    picture = MistakePicture.of(answer, expected, rtol, atol)
     for mistake in mistakes:
         value = np.asarray(mistake.value, dtype=float)
         if value.shape == answer.shape and np.allclose(answer, value, rtol=rtol, atol=atol):
-            return Feedback(False, f"{FAIL} {exercise}: {mistake.hint}", mistake.name)
+            return Feedback(False, f"{FAIL} {exercise}: {mistake.hint}", mistake.name, picture)
+    if answer.shape != expected.shape and answer.size > LARGEST_READ:
+        reading = read_shape(answer, expected, rtol, atol, letters)
+        return Feedback(False, f"{FAIL} {exercise}: {reading.text}", reading.name)
     slip = generic_slip(answer, expected, rtol, atol)  # NaN, sign, transpose, a constant factor
     if slip is not None:
-        return Feedback(False, f"{FAIL} {exercise}: {slip[1]}", slip[0])
+        return Feedback(False, f"{FAIL} {exercise}: {slip[1]}", slip[0], picture)
     if answer.shape != expected.shape:
-        return Feedback(False, f"{FAIL} {exercise}: expected shape {expected.shape}, got "
-                               f"{answer.shape}.", "wrong shape")
-    return Feedback(False, f"{FAIL} {exercise}: the shape {answer.shape} is right but the "
-                           f"values are not; {_describe_difference(answer, expected)}.",
-                    "wrong values")
+        reading = read_shape(answer, expected, rtol, atol, letters)
+    elif expected.ndim == 0:
+        reading = read_scalar(answer, expected)
+    else:
+        reading = read_values(answer, expected, rtol, atol, letters, reference, what)
+    return Feedback(False, f"{FAIL} {exercise}: {reading.text}", reading.name, picture)
 
 
 def run_learner_function(exercise: str, function, *args):

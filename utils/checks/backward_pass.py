@@ -3,6 +3,8 @@ and a new VJP rule in the small autodiff."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from .. import autodiff as ad
@@ -32,12 +34,12 @@ def check_dense_backward(linear_backward) -> Feedback:
                         "not three gradients")
     dL_dx, dL_dW, dL_db = solutions.linear_backward(x, W, b, G)
     parts = [
-        ("dL_dx", answer[0], dL_dx, [
+        ("dL_dx", answer[0], dL_dx, "N n_in", [
             Mistake("dx averaged", dL_dx / len(x),
                     "you divided dL/dx by the batch size. Each example's input gradient is just "
                     "its row of grad_output @ W: the loss already carries the 1/batch."),
         ]),
-        ("dL_dW", answer[1], dL_dW, [
+        ("dL_dW", answer[1], dL_dW, "n_out n_in", [
             Mistake("dW transposed", dL_dW.T,
                     "you returned x.T @ grad_output, of shape (n_in, n_out) = (3, 4): the "
                     "gradient for W stored as (n_in, n_out). Here W is (n_out, n_in) = (4, 3), "
@@ -47,7 +49,7 @@ def check_dense_backward(linear_backward) -> Feedback:
                     "(its gradient is divided by the batch); the layer just sums the examples' "
                     "contributions: grad_output.T @ x."),
         ]),
-        ("dL_db", answer[2], dL_db, [
+        ("dL_db", answer[2], dL_db, "n_out", [
             Mistake("bias not summed", G,
                     "your dL/db has shape (batch, n_out) = (5, 4), but b has shape (4,): a "
                     "gradient always has the shape of what it is for. b is added to every row "
@@ -64,13 +66,16 @@ def check_dense_backward(linear_backward) -> Feedback:
                     "has one entry per output: sum over the batch, axis=0."),
         ]),
     ]
-    for what, part, expected, mistakes in parts:
-        feedback = compare(exercise, part, expected, mistakes=mistakes, what=what)
+    for k, (what, part, expected, axes, mistakes) in enumerate(parts):
+        def reference(x, W, b, grad_output, k=k):  # one of the three: the map varies its inputs
+            return solutions.linear_backward(x, W, b, grad_output)[k]
+
+        feedback = compare(exercise, part, expected, mistakes=mistakes, what=what, axes=axes,
+                           reference=(reference, (x, W, b, G)))
         if not feedback.passed:
-            if feedback.mistake in ("wrong shape", "wrong values", "not numeric"):
-                return Feedback(False, feedback.message.replace(f"{exercise}:",
-                                                                f"{exercise} ({what}):"),
-                                feedback.mistake)
+            if feedback.mistake not in {mistake.name for mistake in mistakes}:  # say which one
+                return replace(feedback, message=feedback.message.replace(
+                    f"{exercise}:", f"{exercise} ({what}):"))
             return feedback
     return correct(exercise, "dL_dx = G @ W, dL_dW = G.T @ x and "
                              "dL_db = G summed over the batch; each has its variable's shape.")
@@ -114,7 +119,7 @@ def check_relu_backward(dense_relu_backward) -> Feedback:
         Mistake("dW instead of dx", x.T @ (G * (a > 0)),
                 "that is dL/dW, shape (3, 5). The exercise asks for dL/dx, shaped like x "
                 "(4, 3): (grad_output * (a > 0)) @ W.T."),
-    ], what="dL/dx")
+    ], what="dL/dx", axes="N n_in", reference=(solutions.dense_relu_backward, (x, W, b, G)))
 
 
 def _used_twice_case():
@@ -143,7 +148,7 @@ def check_used_twice(gram_vjp) -> Feedback:
         Mistake("assumed symmetric", 2 * G.T @ A,
                 "2 Gᵀ A would be right only if G were symmetric; the two uses give G @ A and "
                 "G.T @ A, which differ for a general G."),
-    ], what="dL/dA")
+    ], what="dL/dA", axes="m n", reference=(solutions.gram_vjp, (A, G)))
 
 
 def _sin_case():
@@ -183,7 +188,7 @@ def check_vjp_rule(sin_vjp) -> Feedback:
         Mistake("matrix product", g @ np.cos(x).T,
                 "sin acts entry by entry, so its Jacobian is diagonal and the VJP is an "
                 "elementwise product, g * cos(x), not a matrix product."),
-    ], what="the rule's output")
+    ], what="the rule's output", axes="N n", reference=(solutions.sin_vjp, (g, ans, x)))
     if not feedback.passed:
         return feedback
     # registered on a private primitive, the rule must give the gradient of a real loss
@@ -238,7 +243,8 @@ def check_mean_loss_grad(mse_grad) -> Feedback:
                 "keeps its own gradient, (P_r - Y_r) / N."),
     ]
     feedback = compare(exercise, answer, solutions.mean_squared_error_grad(P, Y), mistakes,
-                       what="dL/dP", where="with P and Y of shape (4, 3)")
+                       what="dL/dP", where="with P and Y of shape (4, 3)", axes="N n_out",
+                       reference=(solutions.mean_squared_error_grad, (P, Y)))
     if not feedback.passed:
         return feedback
     return correct(exercise, "dL/dP = (P - Y) / N: the mean over the batch puts 1/N in every "
@@ -272,7 +278,8 @@ def check_logsumexp_rule(logsumexp_vjp) -> Feedback:
         Mistake("broadcast only", np.broadcast_to(g[:, None], x.shape), "copying g across the "
                 "row is the rule of a plain sum; the log and exp weight each entry by its "
                 "softmax: g[:, None] * softmax(x)."),
-    ], what="the rule's output", where="with x (3, 3), ans and g (3,)")
+    ], what="the rule's output", where="with x (3, 3), ans and g (3,)", axes="N k",
+        reference=(solutions.logsumexp_vjp, (g, ans, x)))
     if not feedback.passed:
         return feedback
     lse = ad.Primitive("logsumexp (checker)", _logsumexp)

@@ -80,7 +80,9 @@ def check_chain_jacobian(chain_jacobian) -> Feedback:
                         "matrix product: use `@`."),
             ]
         where = f"with {_MAPS[case]}, at x = {compact(x)}"
-        feedback = compare(exercise, answer, expected, mistakes, what="J^F", where=where)
+        feedback = compare(exercise, answer, expected, mistakes, what="J^F", where=where,
+                           axes="p n", reference=(solutions.chain_jacobian,
+                                                  (jacobian_f, g, jacobian_g, x)))
         if not feedback.passed:
             return feedback
     return correct(exercise, "J^F = J^f(g(x)) · J^g(x), (p×m)·(m×n) = p×n.")
@@ -182,7 +184,7 @@ def check_chain_vjp(chain_vjp) -> Feedback:
                         "u·J_3·J_2·J_1."),
             ]
         feedback = compare(exercise, answer, expected, mistakes, what="the VJP",
-                           where=f"with {_WIDTHS[case]}, u = {compact(u)}")
+                           where=f"with {_WIDTHS[case]}, u = {compact(u)}", axes="n")
         if not feedback.passed:
             return feedback
         if products:

@@ -40,7 +40,8 @@ def check_jacobian_shape(jacobian_of_g) -> Feedback:
             Mistake("one output only", expected[0],
                     "that is only the gradient of the first output g(x)[0] (one row of the "
                     "Jacobian). Stack the gradients of both outputs as rows: shape (2, 3)."),
-        ], what="the Jacobian", where=f"at x = {compact(x)}")
+        ], what="the Jacobian", where=f"at x = {compact(x)}", axes="outputs inputs",
+            reference=(solutions.jacobian_of_g, (x,)))
         if not feedback.passed:
             return feedback
     return correct(exercise, "a 2×3 Jacobian, one row per output, "
@@ -90,7 +91,8 @@ def check_softmax_jacobian(softmax_jacobian) -> Feedback:
             Mistake("unnormalised exp(z)", np.diag(e) - np.outer(e, e), not_normalised),
             Mistake("unnormalised exp(z)", np.diag(e_shifted) - np.outer(e_shifted, e_shifted),
                     not_normalised),
-        ], what="the softmax Jacobian", where=f"at z = {compact(z)}")
+        ], what="the softmax Jacobian", where=f"at z = {compact(z)}", axes="k k",
+            reference=(solutions.softmax_jacobian, (z,)))
         if not feedback.passed:
             return feedback
     return correct(exercise, "J = diag(s) - s sᵀ (its rows and "
@@ -119,6 +121,27 @@ def _not_a_number(exercise: str, value, where: str) -> Feedback:
     return Feedback(False, f"{FAIL} {exercise}: central_difference should return one real "
                            f"number, the estimate of f'(x); with {where} it returned a "
                            f"{type(value).__name__}{shape}: {value!r:.60}.", "not a number")
+
+
+def _estimate_pattern(estimates, steps, exact):
+    """(name, words) when both estimates are the derivative times a constant, times h, or / h."""
+    for power, name, words in (
+            (0, "scaled", "both are the derivative times {c:.3g}: {why}"),
+            (1, "not divided by h", "they shrink in step with h: the difference of f is not "
+                                    "divided by 2h"),
+            (-1, "divided by h twice", "they grow like 1/h: the difference is divided by h "
+                                       "once too often, e.g. / (2*h)**2")):
+        factors = [estimate / (exact * h**power) for estimate, h in zip(estimates, steps,
+                                                                         strict=True)]
+        if abs(factors[0] - factors[1]) <= 0.02 * abs(factors[1]) and not (
+                power == 0 and abs(factors[1] - 1) < 1e-3):
+            why = {-1: "a sign is flipped, f(x - h) - f(x + h)?",
+                   0.5: "a one-sided difference divided by 2h, or a ½ too many?",
+                   2: "the 2 of 2h is missing?"}.get(round(factors[1] * 4) / 4,
+                                                     "a constant factor is wrong")
+            return name if power or round(factors[1]) != -1 else "sign flipped", \
+                words.format(c=factors[1], why=why)
+    return None
 
 
 def check_central_difference(central_difference, good_step) -> Feedback:
@@ -159,6 +182,14 @@ def check_central_difference(central_difference, good_step) -> Feedback:
                                f"{estimates[1]:.6f}, twice sin'(1) = cos(1) = {exact:.6f}: the "
                                f"points x - h and x + h are 2h apart, so divide the difference by "
                                f"2h.", "missing factor 2")
+    pattern = _estimate_pattern(estimates, steps, exact)
+    if all(abs(e * 2 * h - 2 * np.sin(1.0)) < 1e-3 for e, h in zip(estimates, steps, strict=True)):
+        pattern = ("sum not difference", "that is (f(x + h) + f(x - h)) / 2h ≈ f(x)/h: a + "
+                                          "where the difference needs a -.")
+    if errors[1] >= 1e-3 and pattern is not None:
+        return Feedback(False, f"{FAIL} {exercise}: {at} with h = 1e-2 and 1e-3 you got "
+                               f"{estimates[0]:.6g} and {estimates[1]:.6g} (expected about "
+                               f"cos(1) = {exact:.6f}): {pattern[1]}", pattern[0])
     if errors[1] >= 1e-3:
         return Feedback(False, f"{FAIL} {exercise}: {at} expected about cos(1) = {exact:.6f}; got "
                                f"{estimates[0]:.6g} with h = 1e-2 and {estimates[1]:.6g} with "

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from .. import solutions
 from ..plotting._matrices import block_layout
 from ._feedback import FAIL, Feedback, Mistake, compare, correct, run_learner_function
+
+_AXES = {"A": "m p m n", "B": "m p n p"}  # dC/dX's axes in the exercise's letters
 
 
 def matmul_exercise_inputs(m: int = 2, n: int = 3, p: int = 4, seed: int = 3):
@@ -15,8 +19,12 @@ def matmul_exercise_inputs(m: int = 2, n: int = 3, p: int = 4, seed: int = 3):
     return rng.standard_normal((m, n)), rng.standard_normal((n, p)), rng.standard_normal((m, p))
 
 
+def _reference(wrt: str):
+    return solutions.dC_dA_by_loops if wrt == "A" else solutions.dC_dB_by_rule
+
+
 def _expected_tensor(wrt: str, A, B) -> np.ndarray:
-    return (solutions.dC_dA_by_loops if wrt == "A" else solutions.dC_dB_by_rule)(A, B)
+    return _reference(wrt)(A, B)
 
 
 def _tensor_mistakes(tensor, other, wrt: str, A, B):
@@ -100,7 +108,8 @@ def _diagnose_on_square(exercise: str, function, wrt: str, raised: Feedback) -> 
         return raised
     expected = _expected_tensor(wrt, A, B)
     swapped = _swapped_index_mistake(wrt, A, B, raised)
-    feedback = compare(exercise, answer, expected, [swapped], what=f"dC/d{wrt}")
+    feedback = compare(exercise, answer, expected, [swapped], what=f"dC/d{wrt}",
+                       axes=_AXES[wrt], reference=(_reference(wrt), (A, B)))
     if feedback.passed:
         sizes = "m, p, m, n" if wrt == "A" else "m, p, n, p"
         return Feedback(False, f"{FAIL} {exercise}: your function is right for square "
@@ -109,9 +118,12 @@ def _diagnose_on_square(exercise: str, function, wrt: str, raised: Feedback) -> 
                                f"B (n, p), and each index must run over its own axis.",
                         "only square")
     if feedback.mistake == swapped.name:
-        return Feedback(False, f"{feedback.message} (checked with square A and B, 3 × 3)",
-                        feedback.mistake)
-    return raised
+        return replace(feedback, message=f"{feedback.message} (checked with square A and B, "
+                                         f"3 × 3)")
+    if feedback.mistake == "wrong values" or np.shape(answer) != expected.shape:
+        return raised
+    return replace(feedback, message=f"{feedback.message} (checked with square A and B, 3 × 3; "
+                                     f"with A (2, 3) and B (3, 4) {_quote(raised)})")
 
 
 _RULES = {"A": "δ_ik b_lj", "B": "a_ik δ_jl"}  # dC/dX[i, j, k, l] for C = A @ B
@@ -139,7 +151,8 @@ def _check_matmul_tensor(exercise: str, function, wrt: str) -> Feedback:
         other = _expected_tensor("B" if wrt == "A" else "A", A, B)
         feedback = compare(exercise, answer, expected,
                            _tensor_mistakes(expected, other, wrt, A, B), what=f"dC/d{wrt}",
-                           where=f"with A of shape {A.shape}, B of shape {B.shape}")
+                           where=f"with A of shape {A.shape}, B of shape {B.shape}",
+                           axes=_AXES[wrt], reference=(_reference(wrt), (A, B)))
         if not feedback.passed:
             return feedback
     return correct(exercise, f"dC/d{wrt}[i, j, k, l] = {_RULES[wrt]}, shape C.shape + "
@@ -193,8 +206,8 @@ def check_tensor_bytes(tensor_bytes) -> Feedback:
         if feedback.mistake in ("wrong values", "wrong shape"):  # a plain number: say it plainly
             return Feedback(False, f"{FAIL} {exercise}: expected {expected:,} bytes for "
                                    f"m, n, p = {m}, {n}, {p}; got {answer!r}.", "wrong values")
-        return Feedback(False, f"{feedback.message} (checked with m, n, p = {m}, {n}, {p}: "
-                               f"expected {expected:,} bytes, got {answer!r})", feedback.mistake)
+        return replace(feedback, message=f"{feedback.message} (checked with m, n, p = {m}, {n}, "
+                                         f"{p}: expected {expected:,} bytes, got {answer!r})")
     thousand = solutions.tensor_bytes(1000, 1000, 1000)
     return correct(exercise, f"m·p·m·n entries × 8 bytes; for m = n = p = 1000 that is "
                              f"{thousand:,} bytes, 8 TB.")
@@ -234,7 +247,8 @@ def check_batch_jacobian(batch_jacobian) -> Feedback:
                 "your blocks use W where Wᵀ belongs: H_ri = tanh(Σ_l X_rl w_li), so "
                 "∂H_ri/∂X_rl = (1 - H_ri²) w_li, entry (i, l) of diag(1 - H_r²) · Wᵀ."))
         where = f"with X {X.shape}, W {W.shape}"
-        feedback = compare(exercise, answer, expected, mistakes, what="dH/dX", where=where)
+        feedback = compare(exercise, answer, expected, mistakes, what="dH/dX", where=where,
+                           axes="N p N n", reference=(solutions.batch_jacobian, (X, W)))
         if not feedback.passed:
             return feedback
     return correct(exercise, "block (r, r) is diag(1 - H_r²) · Wᵀ and every other block is "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from .. import solutions
@@ -72,7 +74,7 @@ def check_jacobian_through_time(my_jacobian_through_time) -> Feedback:
         Mistake("nonlinearity ignored", np.linalg.matrix_power(W, T - k),
                 "that is W^(T-k), the Jacobian of a linear RNN. Each tanh step scales the rows "
                 "of W by 1 - h_t²: J_t = diag(1 - h_t²) W."),
-    ], what="dh_T/dh_k")
+    ], what="dh_T/dh_k", axes="n n", reference=(solutions.jacobian_through_time, (W, hs, k)))
 
 
 def _clip_case():
@@ -102,10 +104,11 @@ def check_clip_by_norm(my_clip_by_norm) -> Feedback:
         except (TypeError, ValueError):
             return Feedback(False, f"{FAIL} {exercise}: for {what} the result should be a "
                                    f"numeric array; got {type(answer).__name__}.", "not numeric")
-        if answer.shape != gradient.shape:
-            return Feedback(False, f"{FAIL} {exercise}: for {what} the clipped gradient must "
-                                   f"keep the gradient's shape {gradient.shape}; got "
-                                   f"{answer.shape}.", "wrong shape")
+        if answer.shape != gradient.shape:  # the map reads it; the message names the case
+            feedback = compare(exercise, answer, solutions.clip_by_norm(gradient, max_norm),
+                               what="the clipped gradient", axes="rows columns")
+            return replace(feedback, message=feedback.message.replace(
+                f"{exercise}:", f"{exercise} ({what}):"))
         answers.append(answer)
 
     def rows_clipped(g):
@@ -143,10 +146,9 @@ def check_clip_by_norm(my_clip_by_norm) -> Feedback:
                 return Feedback(False, f"{FAIL} {exercise}: {mistake.hint}", mistake.name)
     for answer, (what, gradient) in zip(answers, cases, strict=True):
         feedback = compare(exercise, answer, solutions.clip_by_norm(gradient, max_norm),
-                           what=what)
+                           what="the clipped gradient", axes="rows columns")
         if not feedback.passed:
-            return Feedback(False, feedback.message.replace(f"{exercise}:",
-                                                            f"{exercise} ({what}):"),
-                            feedback.mistake)
+            return replace(feedback, message=feedback.message.replace(
+                f"{exercise}:", f"{exercise} ({what}):"))
     return correct(exercise, f"the long gradient is scaled to length {max_norm:g} in its own "
                              f"direction, the short one passes unchanged.")

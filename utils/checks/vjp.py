@@ -95,7 +95,9 @@ def _check_matmul_gradient(exercise: str, function, wrt: str) -> Feedback:
             return jacobian_shaped
         mistakes = _gradient_mistakes(wrt, dL_dC, A, B) if m == n == p else []
         feedback = compare(exercise, answer, reference(dL_dC, A, B), mistakes,
-                           what=f"dL/d{wrt}", where=f"with {shapes}")
+                           what=f"dL/d{wrt}", where=f"with {shapes}",
+                           axes="n m" if wrt == "A" else "n p",
+                           reference=(reference, (dL_dC, A, B)))
         if not feedback.passed:
             return feedback
     return correct(exercise, f"for C = Aᵀ B, dL/d{wrt} = {_FORMULAS[wrt]}, one matrix product "
@@ -149,7 +151,8 @@ def check_chain_rule(chain_rule) -> Feedback:
                 "or np.einsum('ij,ijkl->kl', ...)). Here C and X have the same shape, so the "
                 "wrong contraction ran without complaint."))
         feedback = compare(exercise, answer, expected, mistakes, what="dL/dX",
-                           where=f"with dL/dC {dL_dC.shape}, dC/dX {dC_dX.shape}")
+                           where=f"with dL/dC {dL_dC.shape}, dC/dX {dC_dX.shape}",
+                           axes=[f"X's {k}" for k in ("rows", "columns")])
         if not feedback.passed:
             return feedback
     return correct(exercise, "dL/dX = Σ_ij dL/dc_ij · ∂c_ij/∂X, a weighted sum of the tensor's "
@@ -195,7 +198,8 @@ def check_lecture_grad_A(grad) -> Feedback:
             return shaped
         feedback = compare(exercise, answer, solutions.lecture_grad_A(G, A, B),
                            _lecture_mistakes(G, A, B) if m == n == p else [], what="dL/dA",
-                           where=f"with dL/dC {G.shape}, A {A.shape}, B {B.shape}")
+                           where=f"with dL/dC {G.shape}, A {A.shape}, B {B.shape}",
+                           axes="m n", reference=(solutions.lecture_grad_A, (G, A, B)))
         if not feedback.passed:
             return feedback
     return correct(exercise, "dL/dA = dL/dC · Bᵀ, (m, p)·(p, n): A's shape, no tensor.")
@@ -221,7 +225,8 @@ def check_sandwich_grad(grad) -> Feedback:
                 "transposes of B sit on the wrong terms: G A Bᵀ + Gᵀ A B."),
     ]
     feedback = compare(exercise, answer, solutions.sandwich_grad(G, A, B), mistakes,
-                       what="dL/dA", where="with dL/dC (3, 3), A (3, 4), B (4, 4)")
+                       what="dL/dA", where="with dL/dC (3, 3), A (3, 4), B (4, 4)",
+                       axes="m n", reference=(solutions.sandwich_grad, (G, A, B)))
     if not feedback.passed:
         return feedback
     return correct(exercise, "dL/dA = G A Bᵀ + Gᵀ A B: one VJP per use of A, added.")
