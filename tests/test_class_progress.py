@@ -128,4 +128,4 @@ def test_any_json_in_a_progress_file_reads_without_error(tmp_path_factory, conte
     for data in (content, {"format": 2, "exercises": content}):
         path.write_text(json.dumps(data))
         for name, got in class_progress.read_progress(path).items():
-            assert isinstance(name, str) and got["verdict"] in class_progress.VERDICTS
+            assert isinstance(name, str) and got["verdict"] in ("passed", "failed", "not done")

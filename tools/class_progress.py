@@ -16,7 +16,6 @@ a student who has run no checker yet is "not started" everywhere.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -25,38 +24,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from course_repo import CHECKOUT_NAME  # noqa: E402
 
-PROGRESS_IN_HOME = f"{CHECKOUT_NAME}/notebooks/.course-progress.json"
-VERDICTS = ("passed", "failed", "not done")
+from utils.checks._progress import FILE_NAME, read_progress  # noqa: E402  (either format)
+
+PROGRESS_IN_HOME = f"{CHECKOUT_NAME}/notebooks/{FILE_NAME}"
 UNNAMED = "(no name recorded)"  # a failed verdict from a file that kept no mistake
-
-
-def read_progress(path) -> dict[str, dict]:
-    """{exercise: {"verdict", "mistake", "when"}} from a progress file of either format; {} if none.
-
-    Format 2 is {"format": 2, "exercises": {name: {"verdict", "mistake", "when"}}}; the first
-    format was a flat {name: verdict}. A missing or unreadable file is no progress, never an error.
-    """
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    if data.get("format") == 2:
-        entries = data.get("exercises")
-        entries = entries if isinstance(entries, dict) else {}
-    else:
-        entries = {name: {"verdict": verdict} for name, verdict in data.items()}
-    progress = {}
-    for name, entry in entries.items():
-        if not (isinstance(name, str) and isinstance(entry, dict)
-                and entry.get("verdict") in VERDICTS):
-            continue
-        mistake, when = entry.get("mistake"), entry.get("when")
-        progress[name] = {"verdict": entry["verdict"],
-                          "mistake": mistake if isinstance(mistake, str) else None,
-                          "when": when if isinstance(when, str) else None}
-    return progress
 
 
 def gather(homes, progress_in_home: str = PROGRESS_IN_HOME) -> dict[str, dict]:

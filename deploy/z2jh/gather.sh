@@ -3,7 +3,7 @@
 # copy each RUNNING student's progress file out of their pod into gathered/<user>/..., the
 # layout tools/class_progress.py reads. Students whose servers are stopped are not reached
 # (their volumes are only mounted while they run): gather at the end of a lab session.
-#   deploy/z2jh/gather.sh course gathered && python tools/class_progress.py gathered
+#   deploy/z2jh/gather.sh course gathered && make class HOMES=gathered
 set -euo pipefail
 namespace=${1:?namespace of the hub}
 out=${2:-gathered}
