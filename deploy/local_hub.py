@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -243,8 +244,7 @@ def running_hub(workdir: Path, port: int | None = None, timeout: float = 120):
 
 def main() -> int:
     workdir = ROOT / "build" / "hub"
-    if workdir.exists():
-        subprocess.run(["rm", "-rf", str(workdir)], check=True)
+    shutil.rmtree(workdir, ignore_errors=True)  # a fresh hub: no users, no database
     workdir.mkdir(parents=True)
     repo = bare_course_repository(workdir / "course.git")
     with running_hub(workdir) as hub:
@@ -255,7 +255,7 @@ def main() -> int:
               f"students' homes: {hub.homes}\n"
               f"\nnbgitpuller link (the course from {repo}):\n"
               f"  {hub_links.pull_link(hub.url, '00-start-here.ipynb', repo=repo)}\n"
-              f"\nthe class table: .venv-hub/bin/python tools/class_progress.py {hub.homes}\n"
+              f"\nthe class table: make class HOMES={hub.homes}\n"
               f"Ctrl-C stops the hub and every student's server.", flush=True)
         try:
             while hub.process.poll() is None:
