@@ -24,7 +24,9 @@ from utils import (
     chain,
     costs,
     data,
+    forward,
     gradcheck,
+    hessian,
     jacobian,
     layers,
     maps,
@@ -96,9 +98,12 @@ def _trained_model():
 
 
 def _defvjp_then_forget(primitive, argnum, rule):
-    """defvjp, leaving the shared rule table as it was (other tests check it)."""
+    """defvjp on the given primitive: its rules are its own, so no other primitive changes."""
     autodiff.defvjp(primitive, argnum, rule)
-    del autodiff.VJP_RULES[primitive.name, argnum]
+
+
+def _SQUARES(x):
+    return autodiff.sum(x * x)
 
 
 def _loss_forward(logits, labels):
@@ -204,6 +209,24 @@ CASES = [
     Case("PlaneMap.jacobian", lambda point: maps.PLANE_MAPS["smooth warp"].jacobian(point),
          dict(point=np.ones(2)), dict(point="array")),
     Case("Node", autodiff.Node, dict(value=np.ones(2)), dict(value="array")),
+    Case("defjvp", autodiff.defjvp,
+         dict(primitive=autodiff.Primitive("test", np.sin), argnum=0, rule=lambda t, a, x: t),
+         dict(primitive="callable", argnum="seed", rule="callable")),
+    Case("jvp", forward.jvp, dict(f=autodiff.sum, x=np.ones(2), v=np.ones(2)),
+         dict(f="callable", x="array", v="array")),
+    Case("jacobian_forward", forward.jacobian_forward, dict(f=autodiff.tanh, x=np.ones(2)),
+         dict(f="callable", x="array")),
+    *[Case(name, function, dict(f=_SQUARES, x=np.ones(2), v=np.ones(2)),
+           dict(f="callable", x="array", v="array"))
+      for name, function in [*hessian.HVP_ROUTES.items(), ("hvp", hessian.hvp)]],
+    Case("hessian", hessian.hessian, dict(f=_SQUARES, x=np.ones(2)),
+         dict(f="callable", x="array")),
+    Case("hvp_finite_difference", hessian.hvp_finite_difference,
+         dict(f=_SQUARES, x=np.ones(2), v=np.ones(2), step=1e-5),
+         dict(f="callable", x="array", v="array", step="positive")),
+    Case("small_network", hessian.small_network,
+         dict(inputs=2, hidden=2, classes=2, batch=3, seed=0),
+         dict(inputs="count", hidden="count", classes="count", batch="count")),
     Case("defvjp", _defvjp_then_forget,
          dict(primitive=autodiff.Primitive("test", np.sin), argnum=0, rule=lambda g, a, x: g),
          dict(primitive="callable", argnum="seed", rule="callable")),

@@ -180,10 +180,11 @@ def test_vjp_rule_accepts_correct_answers(answer):
 def test_vjp_rule_leaves_the_rule_table_as_it_was():
     from utils import autodiff as ad
 
-    before = dict(ad.VJP_RULES)
+    primitives = [v for v in vars(ad).values() if isinstance(v, ad.Primitive)]
+    before = {p.name: (dict(p.vjps), dict(p.jvps)) for p in primitives}
     checks.check_vjp_rule(solutions.sin_vjp)
     checks.check_vjp_rule(lambda g, ans, x: g * ans)
-    assert ad.VJP_RULES == before
+    assert {p.name: (dict(p.vjps), dict(p.jvps)) for p in primitives} == before
 
 
 def test_vjp_rule_that_only_works_on_the_checkers_shape_is_caught_in_the_graph():

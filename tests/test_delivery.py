@@ -276,3 +276,21 @@ def test_on_slides_long_plotting_code_gives_way_to_its_picture(tmp_path):
              for kind, suffix in (("slides", ".slides.html"), ("html", ".html"))}
     assert "curve_19" not in pages[".slides.html"] and "iVBORw0KGgo=" in pages[".slides.html"]
     assert "curve_19" in pages[".html"], "the page keeps the code"
+
+
+def test_a_note_stays_closed_on_the_page_and_links_reach_the_notation_page():
+    """The page's markdown renderer would end <details> at the first blank line and show the
+    note open below it; every link to a notebook, 00a and its anchors too, points at a page."""
+    notebook = new_notebook(cells=[new_markdown_cell(
+        "Main line, see the [glossary](00a-notation.ipynb#Glossary) and [01](01-jacobians.ipynb)."
+        "\n\n<details><summary>An aside</summary>\n\nIts $x^2$ text.\n\n```python\na = 1\n\nb = 2\n"
+        "```\n</details>\n\nAfter the note.")])
+    build_site.link_pages(notebook, ".html")
+    build_site.collapse_notes(notebook)
+    source = notebook.cells[0].source
+    note = source[source.index("<details>"):source.index("</details>")]
+    assert "Its $x^2$ text." in note and "b" in note and "\n\n" not in note, note
+    assert source.endswith("</details>\n\nAfter the note.")
+    assert "(00a-notation.html#Glossary)" in source and "(01-jacobians.html)" in source
+    build_site.drop_notes(notebook)  # on slides: asides are not projected
+    assert "<details>" not in notebook.cells[0].source and "After the note." in source

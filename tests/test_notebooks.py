@@ -67,11 +67,39 @@ def test_one_navigation_cell_at_each_end(path):
     assert where == [1, len(cells) - 1], f"{path.name}: navigation cells at {where}"
 
 
+def test_the_path_goes_from_00_to_01_and_every_page_links_the_notation():
+    """00a is a reference, not a stop on the path: no previous/next link leads to it."""
+    for path in NOTEBOOKS:
+        links = nbformat.read(path, as_version=4).cells[1].source.splitlines()[1].split(" | ")
+        path_links = [link for link in links if link.startswith("[<") or link.endswith(">)")
+                      and " >]" in link]
+        assert not any("00a-notation.ipynb" in link for link in path_links), (path.name, links)
+        if path.name != "00a-notation.ipynb":
+            assert "[Notation](00a-notation.ipynb)" in links, (path.name, links)
+    first = nbformat.read(NOTEBOOKS[0], as_version=4).cells[1].source
+    assert first.rstrip().endswith("(01-jacobians.ipynb)"), first
+
+
 def test_every_notebook_keeps_the_reading_budget():
-    """At most 2,200 words of prose outside collapsible notes, code cells of median <= 6 lines."""
+    """At most 1,800 words of prose outside collapsible notes per notebook, 11,000 on the main
+    path (00-06 and 00a), code cells of median <= 6 lines."""
     result = subprocess.run([sys.executable, str(ROOT / "tools" / "notebook_stats.py"), "--check"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_words_in_a_collapsed_note_are_counted_apart(tmp_path):
+    """The main line is what a student reads without opening a note: <details> words are apart."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import notebook_stats
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_markdown_cell(
+        "one two three $x^2$\n\n<details><summary>four five</summary>\n\nsix seven\n</details>"),
+        nbformat.v4.new_markdown_cell("<details>\n\neight\n</details> nine")]
+    path = tmp_path / "00-test.ipynb"
+    nbformat.write(notebook, path)
+    assert notebook_stats.stats(path)[:2] == (4, 5)  # one two three nine; four ... eight
 
 
 def test_the_progress_table_is_not_compared_by_nbval():

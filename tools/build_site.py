@@ -24,6 +24,7 @@ from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter, SlidesExporter
+from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from traitlets.config import Config
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -149,7 +150,33 @@ def link_pages(notebook, suffix: str) -> None:
     """Point links between notebooks (the navigation cells) at the built pages instead."""
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
-            cell.source = re.sub(r"\]\((\d\d-[^)\s]+)\.ipynb\)", rf"](\1{suffix})", cell.source)
+            cell.source = re.sub(r"\]\((\d\d[a-z]?-[^)\s#]+)\.ipynb(#[^)\s]*)?\)",
+                                 rf"](\1{suffix}\2)", cell.source)
+
+
+NOTE = re.compile(r"<details>\s*<summary>(.*?)</summary>(.*?)</details>", flags=re.S)
+
+
+def collapse_notes(notebook) -> None:
+    """A note (<details>) stays closed on the page until opened, as in JupyterLab and on GitHub.
+    The page's markdown renderer ends an HTML block at the first blank line, which would leave
+    an empty <details> above the note's text, shown open; so the note's markdown is rendered
+    here into one block with no blank line (a blank line in code keeps its place as a comment)."""
+    def closed(match) -> str:
+        body = markdown2html_mistune(match.group(2).strip())
+        body = re.sub(r"\n[ \t]*(?=\n)", "\n<!-- -->", body)
+        return f"<details><summary>{match.group(1).strip()}</summary>\n{body}</details>"
+
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = NOTE.sub(closed, cell.source)
+
+
+def drop_notes(notebook) -> None:
+    """On slides, notes are left out: asides a reader opens on purpose are not projected."""
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = NOTE.sub("", cell.source)
 
 
 def title_of(notebook, fallback: str) -> str:
@@ -213,6 +240,8 @@ def render(exporter, notebook, path: Path, suffix: str) -> str:
     link_pages(notebook, suffix)
     if suffix == ".slides.html":
         pictures_only(notebook)
+        drop_notes(notebook)
+    collapse_notes(notebook)
     for cell in notebook.cells:  # nbval's markers speak to the test runner, not to readers
         if cell.cell_type == "code":
             cell.source = re.sub(r"^# NBVAL_\w+[^\n]*\n?", "", cell.source, flags=re.M)

@@ -2,7 +2,9 @@
 
 Every notebook gets one markdown cell tagged `navigation` (previous | contents | notation | next)
 right after its title cell and one at its end; 00-start-here.ipynb gets a cell tagged `contents`
-listing every notebook in order.
+listing every notebook in order. The path (previous | next) runs through the lessons and skips
+the notation page, 00a: a newcomer goes from 00 straight to 01, and 00a is a reference that
+every page links to (its own navigation leads back to the contents and on to 01).
 Titles come from each notebook's first heading, so renaming a notebook needs no hand edits.
 Only cells this tool wrote and nobody edited are replaced (see notebook_files.py): a student's
 cell is kept even if it begins like a navigation cell, and a navigation or contents cell
@@ -75,22 +77,33 @@ def title_of(notebook, number: str = "") -> str:
 
 
 def navigation_source(index: int, paths: list[Path], titles: list[str]) -> str:
-    parts = []
-    if index > 0:
-        parts.append(f"[< {titles[index - 1]}]({paths[index - 1].name})")
+    """previous | contents | notation | next, along the path (every notebook but the notation
+    page, which is a reference: its own cell shows the contents and the first lesson)."""
+    path = [k for k, p in enumerate(paths) if p.name != NOTATION]
+    here = paths[index].name
+    if here == NOTATION:
+        before, after = None, next((k for k in path if paths[k].name != CONTENTS), None)
+    else:
+        at = path.index(index)
+        before = path[at - 1] if at > 0 else None
+        after = path[at + 1] if at + 1 < len(path) else None
+    parts = [f"[< {titles[before]}]({paths[before].name})"] if before is not None else []
     parts.append(f"[Contents]({CONTENTS})")
-    if paths[index].name != NOTATION and any(p.name == NOTATION for p in paths):
+    if here != NOTATION and any(p.name == NOTATION for p in paths):
         parts.append(f"[Notation]({NOTATION})")
-    if index + 1 < len(paths):
-        parts.append(f"[{titles[index + 1]} >]({paths[index + 1].name})")
+    if after is not None:
+        parts.append(f"[{titles[after]} >]({paths[after].name})")
     return MARKER + "\n" + " | ".join(parts)
 
 
 def contents_source(paths: list[Path], titles: list[str]) -> str:
     lines = [MARKER,
              "## The notebooks, in order", ""]
-    lines += [f"- [{title}]({path.name})" for path, title
-              in zip(paths, titles, strict=True) if path.name != CONTENTS]
+    lines += [f"- [{title}]({path.name})" for path, title in zip(paths, titles, strict=True)
+              if path.name not in (CONTENTS, NOTATION)]
+    lines += [f"\nAnd a page to keep open beside them, linked from every notebook: "
+              f"[{title}]({path.name}) (symbols, layouts, glossary, the VJP rules)."
+              for path, title in zip(paths, titles, strict=True) if path.name == NOTATION]
     return "\n".join(lines)
 
 

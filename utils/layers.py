@@ -147,11 +147,11 @@ class SoftmaxCrossEntropy(Layer):
         return -self.log_probs[rows, self.labels].mean()
 
     def backward(self, grad_output=1.0):
-        g = self._check_grad_output(grad_output)
+        G = self._check_grad_output(grad_output)          # dL/dL: 1 for the loss itself
         batch = len(self.labels)
         dL_dlogits = np.exp(self.log_probs)                 # softmax(logits)
         dL_dlogits[np.arange(batch), self.labels] -= 1.0    # minus the one-hot labels
-        return g * dL_dlogits / batch                       # the mean spreads 1/batch to each row
+        return G * dL_dlogits / batch                       # the mean spreads 1/batch to each row
 
 
 class Sequential(Layer):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np  # noqa: F401  (the solutions below use it)
 
+from . import autodiff as ad
+
 # name -> function; each section registers its references at its end.
 REFERENCES: dict = {}
 
@@ -63,7 +65,7 @@ def chain_jacobian(jacobian_f, g, jacobian_g, x):
 
 
 def chain_vjp(u, jacobians):
-    """u · J_L ··· J_2 · J_1 for jacobians = [J_1, ..., J_L]: one row-vector product per step."""
+    """u · J_D ··· J_2 · J_1 for jacobians = [J_1, ..., J_D]: one row-vector product per step."""
     for jacobian in reversed(jacobians):  # start at the loss side
         u = u @ jacobian                  # (n_k,) @ (n_k, n_{k-1}) -> (n_{k-1},)
     return u
@@ -104,7 +106,7 @@ def batch_jacobian(X, W):
     N, n = X.shape
     J = np.zeros((N, W.shape[1], N, n))
     for r in range(N):  # row r of H depends on row r of X only: the other blocks stay zero
-        J[r, :, r, :] = (1 - H[r] ** 2)[:, None] * W.T  # diag(1 - h_r²) · Wᵀ, (m, n)
+        J[r, :, r, :] = (1 - H[r] ** 2)[:, None] * W.T  # diag(1 - H_r²) · Wᵀ, (p, n)
     return J
 
 
@@ -149,6 +151,36 @@ REFERENCES["04-grad-B"] = grad_B
 REFERENCES["04-chain-rule"] = chain_rule
 REFERENCES["04-challenge-ABAT"] = sandwich_grad
 # (end of 04 The efficient VJP)
+
+
+# === 04a The derivative as a linear map ===
+
+def inverse_differential(A, dA):
+    """d(A⁻¹) = -A⁻¹ dA A⁻¹: differentiate A A⁻¹ = I, dA A⁻¹ + A d(A⁻¹) = 0, solve for d(A⁻¹)."""
+    A_inv = np.linalg.inv(A)
+    return -A_inv @ dA @ A_inv
+
+
+def middle_factor_grad(dL_dC, A, M, B):
+    """dL/dM for C = A M B: dL = ⟨G, A dM B⟩ = ⟨Aᵀ G Bᵀ, dM⟩, so Aᵀ G Bᵀ, shaped like M."""
+    return A.T @ dL_dC @ B.T
+
+
+def inverse_vjp(dL_dC, A):
+    """dL/dA for C = A⁻¹: dL = ⟨G, -A⁻¹ dA A⁻¹⟩ = ⟨-A⁻ᵀ G A⁻ᵀ, dA⟩."""
+    A_inv_T = np.linalg.inv(A).T
+    return -A_inv_T @ dL_dC @ A_inv_T
+
+
+def kron_jacobian(A, B):
+    """d vec(C) / d vec(A) for C = A @ B, row-major vec: I_m ⊗ Bᵀ, shape (m·p, m·n)."""
+    return np.kron(np.eye(A.shape[0]), B.T)
+
+
+REFERENCES["04a-inverse-differential"] = inverse_differential
+REFERENCES["04a-trace-trick"] = middle_factor_grad
+REFERENCES["04a-inverse-vjp"] = inverse_vjp
+REFERENCES["04a-kron-jacobian"] = kron_jacobian
 
 
 # === 05 The backward pass ===
@@ -222,3 +254,14 @@ def clip_by_norm(gradient, max_norm):
 REFERENCES["06-jacobian-through-time"] = jacobian_through_time
 REFERENCES["06-clip-by-norm"] = clip_by_norm
 # (end of 06 Jacobians through time)
+
+
+# === 07 Second order ===
+
+def network_hvp(loss, W1, v):
+    """H·v for the Hessian of loss at W1, never forming H: the JVP of the gradient along v."""
+    return ad.jvp(ad.grad(loss), W1, v)[1]   # forward-over-reverse: about 3 gradients' cost
+
+
+REFERENCES["07-network-hvp"] = network_hvp
+# (end of 07 Second order)

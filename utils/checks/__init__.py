@@ -38,6 +38,12 @@ from .jacobians import (
     check_softmax_jacobian,
     shape_exercise_g,
 )
+from .linear_maps import (
+    check_inverse_differential,
+    check_inverse_vjp,
+    check_kron_jacobian,
+    check_trace_trick,
+)
 from .matrix_by_matrix import (
     check_batch_jacobian,
     check_dC_dA,
@@ -45,6 +51,7 @@ from .matrix_by_matrix import (
     check_tensor_bytes,
     matmul_exercise_inputs,
 )
+from .second_order import check_network_hvp
 from .start_here import check_warmup_shape
 from .through_time import check_clip_by_norm, check_jacobian_through_time
 from .vjp import (
@@ -95,6 +102,10 @@ __all__ = [
     "check_grad_B",
     "chain_rule_exercise_inputs",
     "check_chain_rule",
+    "check_inverse_differential",
+    "check_trace_trick",
+    "check_inverse_vjp",
+    "check_kron_jacobian",
     "check_dense_backward",
     "check_mean_loss_grad",
     "check_logsumexp_rule",
@@ -103,4 +114,5 @@ __all__ = [
     "check_vjp_rule",
     "check_jacobian_through_time",
     "check_clip_by_norm",
+    "check_network_hvp",
 ]

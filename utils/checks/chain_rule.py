@@ -69,7 +69,7 @@ def check_chain_jacobian(chain_jacobian) -> Feedback:
             mistakes += [
                 Mistake("wrong order", jacobian_g(x) @ jacobian_f(g(x)),
                         "you multiplied in the wrong order, J^g · J^f. In "
-                        "∂h_i/∂x_j = Σ_l ∂f_i/∂g_l · ∂g_l/∂x_j the sum runs over g's outputs l, "
+                        "∂F_i/∂x_j = Σ_l ∂f_i/∂g_l · ∂g_l/∂x_j the sum runs over g's outputs l, "
                         "the columns of J^f and the rows of J^g: J^F = J^f · J^g (the function "
                         "applied last stands on the left, as in f(g(x)))."),
                 Mistake("J^f at x", jacobian_f(x) @ jacobian_g(x),

@@ -12,13 +12,16 @@ from ._matrices import (
 )
 from .backward_pass import digit_grid
 from .chain_rule import ORDER_COLOURS, ChainCostBars
+from .graph import draw_graph
 from .jacobians import E1_COLOUR, E2_COLOUR, WarpPicture, plot_step_errors
+from .linear_maps import plot_kron_beside_tensor, plot_kron_cost
 from .matrix_by_matrix import (
     HIGHLIGHT_COLOUR,
     TensorPicture,
     matrix_of_matrices,
     plot_tensor_memory,
 )
+from .second_order import plot_hessian_and_hvp, plot_hvp_costs
 from .vjp import plot_block_combination, plot_route_scaling
 
 __all__ = [
@@ -38,7 +41,12 @@ __all__ = [
     "TensorPicture",
     "matrix_of_matrices",
     "plot_tensor_memory",
+    "plot_kron_beside_tensor",
+    "plot_kron_cost",
     "plot_route_scaling",
     "plot_block_combination",
     "digit_grid",
+    "draw_graph",
+    "plot_hessian_and_hvp",
+    "plot_hvp_costs",
 ]

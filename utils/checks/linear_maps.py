@@ -1,0 +1,162 @@
+"""Checkers of 04a-linear-maps: a differential, the trace trick, the VJP of the inverse, and the
+flattened dC/dA as a Kronecker product."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import solutions
+from ._feedback import Feedback, Mistake, compare, correct, run_learner_function
+
+
+def linear_map_inputs(n: int = 3, seed: int = 11):
+    """A well-conditioned A (n, n) (its inverse is tame) and a change dA (n, n)."""
+    rng = np.random.default_rng(seed)
+    A = rng.standard_normal((n, n)) + n * np.eye(n)
+    return A, rng.standard_normal((n, n))
+
+
+def check_inverse_differential(d_inverse) -> Feedback:
+    """04a-inverse-differential: the learner's d_inverse(A, dA) = d(A⁻¹) = -A⁻¹ dA A⁻¹."""
+    exercise = "04a-inverse-differential"
+    A, dA = linear_map_inputs()
+    answer, feedback = run_learner_function(exercise, d_inverse, A, dA)
+    if feedback is not None:
+        return feedback
+    inv = np.linalg.inv(A)
+    mistakes = [
+        Mistake("scalar rule", -inv @ inv @ dA,
+                "you wrote -A⁻² dA, the scalar rule d(1/a) = -da/a². Matrices do not commute: "
+                "differentiate A A⁻¹ = I with the product rule, dA A⁻¹ + A d(A⁻¹) = 0, and keep "
+                "each factor where it stands."),
+        Mistake("scalar rule, other side", -dA @ inv @ inv,
+                "you wrote -dA A⁻², the scalar rule with dA on the left. In d(A⁻¹) the change "
+                "dA sits between two inverses: -A⁻¹ dA A⁻¹."),
+        Mistake("sign", inv @ dA @ inv,
+                "the sign: from dA A⁻¹ + A d(A⁻¹) = 0 you get A d(A⁻¹) = -dA A⁻¹."),
+        Mistake("transposed inverses", -inv.T @ dA @ inv.T,
+                "you used A⁻ᵀ: that belongs to the VJP rule (the adjoint, applied to a gradient "
+                "G), not to the differential, which applies the map to dA itself."),
+        Mistake("finite change", np.linalg.inv(A + dA) - inv,
+                "you computed (A + dA)⁻¹ - A⁻¹, a finite change. The differential is the part "
+                "of that change that is linear in dA: -A⁻¹ dA A⁻¹."),
+        Mistake("inverse of dA", -inv @ np.linalg.inv(dA) @ inv,
+                "d(A⁻¹) is linear in dA: dA itself appears once, not inverted."),
+    ]
+    feedback = compare(exercise, answer, solutions.inverse_differential(A, dA), mistakes,
+                       what="d(A⁻¹)", where=f"for A and dA of shape {A.shape}", axes="n n",
+                       reference=(solutions.inverse_differential, (A, dA)))
+    if not feedback.passed:
+        return feedback
+    return correct(exercise, "d(A⁻¹) = -A⁻¹ dA A⁻¹, the product rule applied to A A⁻¹ = I.")
+
+
+def middle_factor_inputs(seed: int = 12):
+    """dL/dC (m, p), A (m, n), M (n, r), B (r, p) with m, n, r, p all different."""
+    rng = np.random.default_rng(seed)
+    m, n, r, p = 2, 3, 4, 5
+    return tuple(rng.standard_normal(s) for s in ((m, p), (m, n), (n, r), (r, p)))
+
+
+def check_trace_trick(middle_factor_grad) -> Feedback:
+    """04a-trace-trick: the learner's middle_factor_grad(dL_dC, A, M, B) = dL/dM for C = A M B."""
+    exercise = "04a-trace-trick"
+    for square in (True, False):
+        if square:
+            rng = np.random.default_rng(13)
+            G, A, X, B = (rng.standard_normal((3, 3)) for _ in range(4))
+        else:
+            G, A, X, B = middle_factor_inputs()
+        answer, feedback = run_learner_function(exercise, middle_factor_grad, G, A, X, B)
+        if feedback is not None:
+            return feedback
+        mistakes = [] if not square else [
+            Mistake("no transposes", A @ G @ B,
+                    "you wrote A G B: moving A and B across ⟨·,·⟩ transposes them. ⟨G, A dM B⟩ "
+                    "= ⟨Aᵀ G, dM B⟩ = ⟨Aᵀ G Bᵀ, dM⟩."),
+            Mistake("left transpose only", A.T @ G @ B,
+                    "B moved across too: ⟨Y, dM B⟩ = ⟨Y Bᵀ, dM⟩, so B comes over as Bᵀ."),
+            Mistake("right transpose only", A @ G @ B.T,
+                    "A moved across too: ⟨G, A Y⟩ = ⟨Aᵀ G, Y⟩, so A comes over as Aᵀ."),
+            Mistake("result transposed", B @ G.T @ A,
+                    "that is (Aᵀ G Bᵀ)ᵀ: dL/dM has M's shape, so no final transpose."),
+            Mistake("sides swapped", B.T @ G @ A.T,
+                    "the factors changed sides: A stays on the left of dM and B on its right, "
+                    "so Aᵀ goes left of G and Bᵀ right: Aᵀ G Bᵀ."),
+        ]
+        feedback = compare(exercise, answer, solutions.middle_factor_grad(G, A, X, B), mistakes,
+                           what="dL/dM", where=f"with A {A.shape}, M {X.shape}, B {B.shape}",
+                           axes="n r", reference=(solutions.middle_factor_grad, (G, A, X, B)))
+        if not feedback.passed:
+            return feedback
+    return correct(exercise, "dL = ⟨G, A dM B⟩ = ⟨Aᵀ G Bᵀ, dM⟩, so dL/dM = Aᵀ G Bᵀ.")
+
+
+def check_inverse_vjp(inverse_vjp) -> Feedback:
+    """04a-inverse-vjp: the learner's inverse_vjp(dL_dC, A) = dL/dA for C = A⁻¹."""
+    exercise = "04a-inverse-vjp"
+    A, G = linear_map_inputs(seed=14)
+    answer, feedback = run_learner_function(exercise, inverse_vjp, G, A)
+    if feedback is not None:
+        return feedback
+    inv = np.linalg.inv(A)
+    mistakes = [
+        Mistake("differential, not its adjoint", -inv @ G @ inv,
+                "you applied the differential's map to G: -A⁻¹ G A⁻¹. The gradient comes from "
+                "moving A⁻¹ across the inner product, ⟨G, -A⁻¹ dA A⁻¹⟩ = ⟨-A⁻ᵀ G A⁻ᵀ, dA⟩, "
+                "which transposes both inverses."),
+        Mistake("sign", inv.T @ G @ inv.T,
+                "the sign: d(A⁻¹) = -A⁻¹ dA A⁻¹ carries a minus, and so does its adjoint."),
+        Mistake("G transposed", -inv.T @ G.T @ inv.T,
+                "G enters as it is: ⟨G, -A⁻¹ dA A⁻¹⟩ = ⟨-A⁻ᵀ G A⁻ᵀ, dA⟩, no Gᵀ."),
+        Mistake("one side only", -inv.T @ G,
+                "both inverses move across: A⁻¹ on the left of dA becomes A⁻ᵀ on the left of G, "
+                "A⁻¹ on the right becomes A⁻ᵀ on the right."),
+        Mistake("scalar rule", -G / A**2,
+                "-G / A² entry by entry is the scalar rule d(1/a) = -da/a². A matrix inverse "
+                "mixes all entries: -A⁻ᵀ G A⁻ᵀ."),
+    ]
+    feedback = compare(exercise, answer, solutions.inverse_vjp(G, A), mistakes, what="dL/dA",
+                       where=f"with A and dL/dC of shape {A.shape}", axes="n n",
+                       reference=(solutions.inverse_vjp, (G, A)))
+    if not feedback.passed:
+        return feedback
+    return correct(exercise, "dL/dA = -A⁻ᵀ G A⁻ᵀ, the adjoint of dA ↦ -A⁻¹ dA A⁻¹.")
+
+
+def check_kron_jacobian(kron_jacobian) -> Feedback:
+    """04a-kron-jacobian: the learner's kron_jacobian(A, B) = d vec(C)/d vec(A) for C = A @ B,
+    row-major vec (numpy's reshape): I_m ⊗ Bᵀ, shape (m·p, m·n)."""
+    exercise = "04a-kron-jacobian"
+    rng = np.random.default_rng(15)
+    for m, n, p in ((3, 3, 3), (2, 3, 4)):
+        A, B = rng.standard_normal((m, n)), rng.standard_normal((n, p))
+        answer, feedback = run_learner_function(exercise, kron_jacobian, A, B)
+        if feedback is not None:
+            return feedback
+        mistakes = [
+            Mistake("column-major order", np.kron(B.T, np.eye(m)),
+                    "Bᵀ ⊗ I is the column-major (Fortran, MATLAB) Jacobian. numpy's reshape "
+                    "reads row after row, and in that order vec(I_m A B) = (I_m ⊗ Bᵀ) vec(A)."),
+            Mistake("B not transposed", np.kron(np.eye(m), B),
+                    "row i of C is (row i of A) B, so its block is the map a ↦ Bᵀ a on row "
+                    "vectors written as columns: I_m ⊗ Bᵀ."),
+            Mistake("by B instead", np.kron(A, np.eye(p)),
+                    "A ⊗ I_p is d vec(C)/d vec(B), the Jacobian by the other operand."),
+            Mistake("the 4-D tensor's layout", np.kron(np.eye(m), B.T).reshape(m, p, m, n)
+                    .transpose(0, 2, 1, 3).reshape(m * p, m * n),
+                    "those are the tensor's blocks laid out as a matrix of matrices (rows i, k). "
+                    "The flattened Jacobian's rows are vec(C), (i, j), and its columns vec(A), "
+                    "(k, l): reshape dC/dA to (m·p, m·n) without moving axes."),
+            Mistake("column-major, B not transposed", np.kron(B, np.eye(m)),
+                    "B ⊗ I mixes two slips: the column-major order (Bᵀ ⊗ I there) and B not "
+                    "transposed. Row-major, as numpy reshapes: I_m ⊗ Bᵀ."),
+        ] if (m, n, p) == (3, 3, 3) else []
+        expected = solutions.kron_jacobian(A, B)
+        feedback = compare(exercise, answer, expected, mistakes, what="d vec(C)/d vec(A)",
+                           where=f"with A {A.shape}, B {B.shape}", axes=["m·p", "m·n"],
+                           reference=(solutions.kron_jacobian, (A, B)))
+        if not feedback.passed:
+            return feedback
+    return correct(exercise, "in row-major vec, C = I_m A B gives d vec(C)/d vec(A) = I_m ⊗ Bᵀ, "
+                             "the tensor of 03 reshaped.")
