@@ -25,7 +25,8 @@ LOWEST_PYTHON ?= python3.10
 LOWEST_VENV   := .venv-lowest
 LOWEST_READY  := $(LOWEST_VENV)/.installed
 
-.PHONY: help lab test test-install test-lowest bench execute nav lint clean slides html test-browser
+.PHONY: help lab test test-install test-lowest bench execute nav lint clean slides html \
+        test-browser links class hub test-hub bench-hub
 .DEFAULT_GOAL := help
 
 help:  ## list these commands (`make` alone does the same)
@@ -94,6 +95,43 @@ html: $(DELIVERY)  ## every notebook with its stored outputs in build/html/, vie
 
 test-browser: slides html  ## JupyterLab, Voila, the decks and the site in Chromium (needs $(CHROMIUM))
 	COURSE_BROWSER_TESTS=1 CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n 0 -s tests/browser
+
+links: $(READY)  ## nbgitpuller links for a class, one per notebook: make links HUB=https://hub...
+	@test -n "$(HUB)" || { echo "give the hub's address: make links HUB=https://hub.example.edu" >&2; exit 2; }
+	@$(BIN)/python tools/hub_links.py "$(HUB)"
+
+class: $(READY)  ## the hub admin's class table + build/class-progress.png: make class HOMES=/home
+	@test -n "$(HOMES)" || { echo "give the folder of the students' homes: make class HOMES=/home" >&2; exit 2; }
+	mkdir -p build && $(BIN)/python tools/class_progress.py "$(HOMES)" --png build/class-progress.png
+
+# `make hub` / `make test-hub`: JupyterHub and nbgitpuller in their own environment (.venv-hub),
+# so the course's own .venv is unchanged; the hub's proxy from npm in build/hub-proxy.
+HUB_VENV  := .venv-hub
+HUB_READY := $(HUB_VENV)/.installed
+HUB_PROXY := build/hub-proxy/node_modules/.bin/configurable-http-proxy
+
+$(HUB_READY): pyproject.toml
+	@test -n "$(PYTHON_EXE)" || { echo "$(PYTHON) does not run here" >&2; exit 1; }
+	test -x $(HUB_VENV)/bin/python || $(PYTHON_EXE) -m venv $(HUB_VENV)
+	$(HUB_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(HUB_VENV)/bin/python -m pip install --quiet -e ".[test,hub]"
+	touch $(HUB_READY)
+
+$(HUB_PROXY): deploy/package.json
+	@command -v npm >/dev/null || { echo "the hub's proxy needs Node.js and npm \
+	  (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+	mkdir -p build/hub-proxy && cp deploy/package.json build/hub-proxy/
+	cd build/hub-proxy && npm install --no-audit --no-fund --loglevel=error
+	touch $(HUB_PROXY)
+
+hub: $(HUB_READY) $(HUB_PROXY)  ## a JupyterHub with the course's config on 127.0.0.1 (any name logs in)
+	$(HUB_VENV)/bin/python deploy/local_hub.py
+
+bench-hub: $(READY)  ## how many students a hub holds: N kernels run 04 at once (N=20, or N=5 ...)
+	$(BIN)/python benchmarks/bench_hub_sizing.py --students $(or $(N),20)
+
+test-hub: $(HUB_READY) $(HUB_PROXY)  ## three students on a local hub: nbgitpuller, kernels, class table
+	COURSE_HUB_TESTS=1 $(HUB_VENV)/bin/python -m pytest -n 0 -s tests/test_hub.py
 
 lint: $(READY)  ## ruff over the package, tests, tools and notebooks
 	$(BIN)/ruff check .
