@@ -25,12 +25,12 @@ def compact_backward(c):
     d.H_bn = d.H * (1 - np.tanh(c.H_bn) ** 2)
     d.gamma, d.beta = (d.H_bn * c.Hn).sum(0), d.H_bn.sum(0)
     d.Hn = d.H_bn * c.gamma
-    d.r = (d.Hn * c.D).sum(0)
-    d.var = -0.5 * c.r ** 3 * d.r
-    d.D = d.Hn * c.r + 2 * c.D * d.var / c.N
-    d.mu = -d.D.sum(0)
+    d.inv_std = (d.Hn * c.Hc).sum(0)
+    d.var = -0.5 * c.inv_std ** 3 * d.inv_std
+    d.Hc = d.Hn * c.inv_std + 2 * c.Hc * d.var / c.N
+    d.mu = -d.Hc.sum(0)
     # the whole of batch norm in one line (biased variance):
-    d.H_pre = c.r / c.N * (c.N * d.Hn - d.Hn.sum(0) - c.Hn * (d.Hn * c.Hn).sum(0))
+    d.H_pre = c.inv_std / c.N * (c.N * d.Hn - d.Hn.sum(0) - c.Hn * (d.Hn * c.Hn).sum(0))
     d.W1, d.b1 = c.X.T @ d.H_pre, d.H_pre.sum(0)
     return d
 

@@ -6,8 +6,8 @@ network with any backward that returns the parameters' gradients (as in Karpathy
 backprop ninja"). The lines, for X (N, n_in) and one-hot targets Y (N, n_out):
 
     H_pre = X W1 + b1                  mu  = mean of H_pre over the batch      (n_hidden,)
-    D     = H_pre - mu                 var = mean of D² over the batch         (n_hidden,)
-    r     = 1 / sqrt(var + eps)        Hn  = D * r          H_bn = gamma * Hn + beta
+    Hc    = H_pre - mu                 var = mean of Hc² over the batch        (n_hidden,)
+    inv_std = 1 / sqrt(var + eps)      Hn  = Hc * inv_std   H_bn = gamma * Hn + beta
     H     = tanh(H_bn)                 Z   = H W2 + b2      logS = Z - logsumexp(Z), per row
     L     = -(1/N) Σ Y * logS
 """
@@ -24,7 +24,7 @@ from .validation import as_float_array, check_count, check_labels, check_number,
 EPS = 1e-5  # keeps 1/sqrt(var + eps) finite for a feature that is constant over the batch
 PARAMS = ("W1", "b1", "gamma", "beta", "W2", "b2")
 # every line's result, in the order a backward pass meets them (the loss side first)
-LINES = ("logS", "Z", "W2", "b2", "H", "H_bn", "gamma", "beta", "Hn", "r", "var", "D", "mu",
+LINES = ("logS", "Z", "W2", "b2", "H", "H_bn", "gamma", "beta", "Hn", "inv_std", "var", "Hc", "mu",
          "H_pre", "W1", "b1")
 
 
@@ -73,10 +73,10 @@ def forward(params, X, labels, eps: float = EPS) -> SimpleNamespace:
     c.Y = np.eye(p["W2"].shape[1])[labels]             # one-hot targets (N, n_out)
     c.H_pre = X @ p["W1"] + p["b1"]                    # (N, n_hidden)
     c.mu = c.H_pre.mean(axis=0)                        # (n_hidden,) mean over the batch
-    c.D = c.H_pre - c.mu                               # (N, n_hidden) deviations
-    c.var = (c.D ** 2).mean(axis=0)                    # (n_hidden,) biased: 1/N, not 1/(N-1)
-    c.r = 1.0 / np.sqrt(c.var + eps)                   # (n_hidden,) inverse standard deviation
-    c.Hn = c.D * c.r                                   # (N, n_hidden) mean 0, variance ~1
+    c.Hc = c.H_pre - c.mu                              # (N, n_hidden) centred
+    c.var = (c.Hc ** 2).mean(axis=0)                    # (n_hidden,) biased: 1/N, not 1/(N-1)
+    c.inv_std = 1.0 / np.sqrt(c.var + eps)             # (n_hidden,) 1 / standard deviation
+    c.Hn = c.Hc * c.inv_std                            # (N, n_hidden) mean 0, variance ~1
     c.H_bn = p["gamma"] * c.Hn + p["beta"]             # (N, n_hidden) learned scale and shift
     c.H = np.tanh(c.H_bn)                              # (N, n_hidden)
     c.Z = c.H @ p["W2"] + p["b2"]                      # (N, n_out) logits
@@ -96,10 +96,10 @@ def traced_gradients(params, X, labels, eps: float = EPS) -> dict:
     Y, N = np.eye(p["W2"].shape[1])[labels], len(X)
     n["H_pre"] = X @ n["W1"] + n["b1"]
     n["mu"] = ad.mean(n["H_pre"], axis=0)
-    n["D"] = n["H_pre"] - n["mu"]
-    n["var"] = ad.mean(n["D"] * n["D"], axis=0)
-    n["r"] = ad.exp(-0.5 * ad.log(n["var"] + eps))     # (var + eps)^(-1/2) from exp and log
-    n["Hn"] = n["D"] * n["r"]
+    n["Hc"] = n["H_pre"] - n["mu"]
+    n["var"] = ad.mean(n["Hc"] * n["Hc"], axis=0)
+    n["inv_std"] = ad.exp(-0.5 * ad.log(n["var"] + eps))     # (var + eps)^(-1/2) from exp and log
+    n["Hn"] = n["Hc"] * n["inv_std"]
     n["H_bn"] = n["gamma"] * n["Hn"] + n["beta"]
     n["H"] = ad.tanh(n["H_bn"])
     n["Z"] = n["H"] @ n["W2"] + n["b2"]

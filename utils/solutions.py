@@ -214,11 +214,11 @@ def backward_by_hand(c):
     d.gamma = (d.H_bn * c.Hn).sum(axis=0)                # gamma scales every row
     d.beta = d.H_bn.sum(axis=0)
     d.Hn = d.H_bn * c.gamma
-    d.r = (d.Hn * c.D).sum(axis=0)                       # r multiplies every row of D
-    d.var = -0.5 * (c.var + c.eps) ** -1.5 * d.r         # r = (var + eps)^(-1/2)
-    d.D = d.Hn * c.r + 2 * c.D / c.N * d.var             # D is used twice: in Hn and in var
-    d.mu = -d.D.sum(axis=0)                              # D = H_pre - mu, mu in every row
-    d.H_pre = d.D + d.mu / c.N                           # H_pre is used twice: in D and in mu
+    d.inv_std = (d.Hn * c.Hc).sum(axis=0)               # inv_std multiplies every row
+    d.var = -0.5 * (c.var + c.eps) ** -1.5 * d.inv_std  # inv_std = (var + eps)^(-1/2)
+    d.Hc = d.Hn * c.inv_std + 2 * c.Hc / c.N * d.var     # Hc is used twice: in Hn and var
+    d.mu = -d.Hc.sum(axis=0)                             # Hc = H_pre - mu, mu in every row
+    d.H_pre = d.Hc + d.mu / c.N                          # H_pre is used twice: in Hc, mu
     d.W1 = c.X.T @ d.H_pre
     d.b1 = d.H_pre.sum(axis=0)                           # ~0: the mean cancels b1
     return d

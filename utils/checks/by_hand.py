@@ -84,36 +84,36 @@ def line_mistakes(c, d) -> dict:
             Mistake("averaged", d.H_bn.mean(axis=0), "sum over the batch, not mean."),
         ],
         "Hn": [Mistake("gamma forgotten", d.H_bn, "H_bn = gamma * Hn + beta: times gamma.")],
-        "r": [
-            Mistake("not summed over the batch", d.Hn * c.D, summed.format("r") + "."),
-            Mistake("Hn in place of D", (d.Hn * c.Hn).sum(axis=0), "Hn = D * r: the factor "
-                    "next to r is D."),
+        "inv_std": [
+            Mistake("not summed over the batch", d.Hn * c.Hc, summed.format("inv_std") + "."),
+            Mistake("Hn in place of Hc", (d.Hn * c.Hn).sum(axis=0), "Hn = Hc * inv_std: "
+                    "the factor next to inv_std is Hc."),
         ],
         "var": [
-            Mistake("power rule", -0.5 * (c.var + c.eps) ** -0.5 * d.r, "d/dv (v + eps)^(-1/2) "
-                    "= -1/2 (v + eps)^(-3/2): the power drops by one."),
+            Mistake("power rule", -0.5 * (c.var + c.eps) ** -0.5 * d.inv_std, "d/dv (v + eps)"
+                    "^(-1/2) = -1/2 (v + eps)^(-3/2): the power drops by one."),
             Mistake("incoming gradient forgotten", -0.5 * (c.var + c.eps) ** -1.5,
                     "times the incoming dL/dr."),
         ],
-        "D": [
-            Mistake("variance term dropped", d.Hn * c.r, "D is used twice, in Hn = D * r and "
-                    "in var = mean(D²): add the variance's path, 2 D / N * dvar."),
-            Mistake("variance path only", 2 * c.D / N * d.var, "D is used twice; add both "
-                    "paths (= overwrote the first): dHn * r + 2 D / N * dvar."),
-            Mistake("variance's 1/N missing", d.Hn * c.r + 2 * c.D * d.var, "var is a mean "
-                    "over the batch: its path carries 1/N, 2 D / N * dvar."),
-            Mistake("factor 2 missing", d.Hn * c.r + c.D / N * d.var, "d(D²)/dD = 2 D."),
+        "Hc": [
+            Mistake("variance term dropped", d.Hn * c.inv_std, "Hc is used twice, in Hn = Hc * "
+                    "inv_std and in var = mean(Hc²): add the variance's path, 2 Hc / N * dvar."),
+            Mistake("variance path only", 2 * c.Hc / N * d.var, "Hc is used twice; add both "
+                    "paths (= overwrote the first): dHn * inv_std + 2 Hc / N * dvar."),
+            Mistake("variance's 1/N missing", d.Hn * c.inv_std + 2 * c.Hc * d.var, "var is a mean "
+                    "over the batch: its path carries 1/N, 2 Hc / N * dvar."),
+            Mistake("factor 2 missing", d.Hn * c.inv_std + c.Hc / N * d.var, "d(Hc²)/dHc = 2 Hc."),
         ],
         "mu": [
-            Mistake("not summed over the batch", -d.D, "mu is subtracted from every row: sum "
+            Mistake("not summed over the batch", -d.Hc, "mu is subtracted from every row: sum "
                     "over the batch, -dD.sum(axis=0)."),
-            Mistake("averaged", -d.D.mean(axis=0), "sum here; the mean's 1/N comes in the next "
+            Mistake("averaged", -d.Hc.mean(axis=0), "sum here; the mean's 1/N comes in the next "
                     "line, from mu = mean(H_pre)."),
         ],
         "H_pre": [
-            Mistake("the mean's 1/N forgotten", d.D + d.mu, "mu = mean over N rows: each row "
+            Mistake("the mean's 1/N forgotten", d.Hc + d.mu, "mu = mean over N rows: each row "
                     "gets dmu / N."),
-            Mistake("path through the mean dropped", d.D, "H_pre is used twice, in D and in "
+            Mistake("path through the mean dropped", d.Hc, "H_pre is used twice, in Hc and in "
                     "mu: add dmu / N to every row."),
         ],
         "W1": [
