@@ -64,6 +64,15 @@ def test_every_line_agrees_with_autograd_and_finite_differences(seed):
     assert set(tails(c)) == set(by_hand.LINES)
 
 
+def test_autodiff_backward_reads_the_cache():
+    params, X, labels = small_case()
+    c = by_hand.forward(params, X, labels)
+    for name, value in by_hand.autodiff_backward(c).items():
+        assert np.array_equal(value, by_hand.traced_gradients(params, X, labels)[name])
+    with pytest.raises(TypeError, match="needs what forward"):
+        by_hand.autodiff_backward({"X": X})
+
+
 def test_b1_gets_no_gradient_through_batch_norm():
     """The mean subtracts whatever b1 adds: dL/db1 is zero up to rounding, by every route."""
     params, X, labels = small_case()

@@ -111,6 +111,14 @@ def traced_gradients(params, X, labels, eps: float = EPS) -> dict:
     return {name: n[name].grad for name in LINES}
 
 
+def autodiff_backward(c) -> dict:
+    """traced_gradients for the batch and parameters a forward cache c holds: a backward pass
+    that train() can use, written by the framework instead of by hand."""
+    if not all(hasattr(c, name) for name in (*PARAMS, "X", "labels", "eps")):
+        raise TypeError(f"autodiff_backward needs what forward() returns; got {describe(c)}")
+    return traced_gradients({name: getattr(c, name) for name in PARAMS}, c.X, c.labels, c.eps)
+
+
 def gradient_of(grads, name: str):
     """grads[name] for a dict, grads.name for a namespace (what a backward returns)."""
     if isinstance(grads, dict):
