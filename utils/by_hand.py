@@ -74,7 +74,7 @@ def forward(params, X, labels, eps: float = EPS) -> SimpleNamespace:
     c.H_pre = X @ p["W1"] + p["b1"]                    # (N, n_hidden)
     c.mu = c.H_pre.mean(axis=0)                        # (n_hidden,) mean over the batch
     c.Hc = c.H_pre - c.mu                              # (N, n_hidden) centred
-    c.var = (c.Hc ** 2).mean(axis=0)                    # (n_hidden,) biased: 1/N, not 1/(N-1)
+    c.var = (c.Hc ** 2).mean(axis=0)                   # (n_hidden,) biased: 1/N, not 1/(N-1)
     c.inv_std = 1.0 / np.sqrt(c.var + eps)             # (n_hidden,) 1 / standard deviation
     c.Hn = c.Hc * c.inv_std                            # (N, n_hidden) mean 0, variance ~1
     c.H_bn = p["gamma"] * c.Hn + p["beta"]             # (N, n_hidden) learned scale and shift
