@@ -142,3 +142,17 @@ def test_the_learner_cannot_change_the_next_check():
         return solutions.backward_by_hand(c)
     check(vandal, record=False)
     assert_passes(check(solutions.backward_by_hand, record=False))
+
+
+def test_the_notebook_stub_has_every_line_and_the_reference_name():
+    """Pasting solution("05a-backward-by-hand") replaces the stub; the stub asks for each line."""
+    from pathlib import Path
+
+    import nbformat
+
+    path = Path(__file__).resolve().parent.parent / "notebooks" / "05a-backward-by-hand.ipynb"
+    [stub] = [cell.source for cell in nbformat.read(path, as_version=4).cells
+              if cell.cell_type == "code" and "check_backward_by_hand(" in cell.source]
+    assert stub.startswith(f"def {solutions.backward_by_hand.__name__}(c):")
+    for name in by_hand.LINES[1:]:
+        assert f"    d.{name} = ...\n" in stub, name
