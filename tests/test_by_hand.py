@@ -155,3 +155,20 @@ def test_bad_input_gets_a_clear_error(call, error, words):
     with pytest.raises(error, match=None) as raised:
         call(params, X, labels)
     assert words in str(raised.value), str(raised.value)
+
+
+def test_layout_never_changes_a_result():
+    """Fortran order, read-only arrays and strided views give the C-order float64 answers (to
+    the last bits: a BLAS may sum a product of Fortran-ordered matrices in another order)."""
+    params, X, labels = small_case(N=8)
+    plain = by_hand.traced_gradients(params, X, labels)
+    fortran = {k: np.asfortranarray(v) for k, v in params.items()}
+    frozen_X = np.repeat(X, 2, axis=0)[::2]                      # a strided view
+    frozen_X.flags.writeable = False
+    for name, value in by_hand.traced_gradients(fortran, frozen_X, labels).items():
+        assert np.allclose(value, plain[name], rtol=1e-12, atol=1e-15), name
+    c, c_other = by_hand.forward(params, X, labels), by_hand.forward(fortran, frozen_X, labels)
+    assert np.isclose(c.L, c_other.L, rtol=1e-12) and np.allclose(c.Z, c_other.Z, rtol=1e-12)
+    mu, var = by_hand.batch_norm_statistics(params, X)
+    assert np.array_equal(by_hand.predict(fortran, frozen_X, mu, var),
+                          by_hand.predict(params, X, mu, var))
