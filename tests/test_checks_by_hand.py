@@ -135,6 +135,13 @@ def test_broken_answers_get_feedback_not_a_traceback(answer, mistake):
     assert_mistake(check(answer, record=False), mistake)
 
 
+def test_a_line_that_raises_when_read_is_feedback():
+    class Grads:
+        logS = property(lambda self: 1 / 0)
+
+    assert_mistake(check(lambda c: Grads(), record=False), "not numeric")
+
+
 def test_the_learner_cannot_change_the_next_check():
     def vandal(c):
         c.X[:] = 0.0
