@@ -111,6 +111,7 @@ def test_every_named_mistake_is_named(line, name):
     ("Hn", lambda c, d: np.full_like(d.Hn, np.inf), "not finite"),
     ("H", lambda c, d: d.H + 1e-3, "wrong values"),
     ("var", lambda c, d: "text", "not numeric"),
+    ("b2", lambda c, d: d.b2 + 1e-3j, "complex"),
 ])
 def test_other_slips_are_reported_at_their_line(line, value, mistake):
     assert_mistake(check(with_line(line, value), record=False), mistake)

@@ -136,6 +136,8 @@ def _row(name, value, expected) -> tuple[str, bool | None]:
     if is_stub(value):
         return f"  {name:7s} {str(expected.shape):10s} {'—':6s} {'—':6s} not done yet", None
     try:
+        if np.iscomplexobj(value):
+            raise TypeError("complex")      # dtype=float would silently drop the imaginary part
         value = np.asarray(value, dtype=float)
     except Exception:  # noqa: BLE001 (an answer's own __array__ may raise anything)
         return f"  {name:7s} {'?':10s} {'no':6s} {'no':6s} not numeric", False
