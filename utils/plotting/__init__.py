@@ -11,6 +11,7 @@ from ._matrices import (
     symmetric_limit,
 )
 from .backward_pass import digit_grid
+from .by_hand import plot_losses
 from .chain_rule import ORDER_COLOURS, ChainCostBars
 from .jacobians import E1_COLOUR, E2_COLOUR, WarpPicture, plot_step_errors
 from .matrix_by_matrix import (
@@ -22,6 +23,7 @@ from .matrix_by_matrix import (
 from .vjp import plot_block_combination, plot_route_scaling
 
 __all__ = [
+    "plot_losses",
     "E1_COLOUR",
     "E2_COLOUR",
     "SIGNED_CMAP",
