@@ -109,12 +109,17 @@ def test_every_named_mistake_is_named(line, name):
     ("W1", lambda c, d: 3 * d.W1, "scaled"),
     ("gamma", lambda c, d: np.zeros(5), "wrong shape"),
     ("Hn", lambda c, d: np.full_like(d.Hn, np.inf), "not finite"),
-    ("H", lambda c, d: d.H + 1e-3, "wrong values"),
     ("var", lambda c, d: "text", "not numeric"),
     ("b2", lambda c, d: d.b2 + 1e-3j, "complex"),
 ])
 def test_other_slips_are_reported_at_their_line(line, value, mistake):
     assert_mistake(check(with_line(line, value), record=False), mistake)
+
+
+def test_a_wrong_line_no_mistake_explains_is_still_reported_at_its_line():
+    feedback = check(with_line("H", lambda c, d: d.H + 1e-3), record=False)
+    assert not feedback.passed and feedback.mistake not in (None, "not done")
+    assert feedback.message.startswith("❌") and "line dH:" in feedback.message
 
 
 def test_the_first_wrong_line_is_the_one_named():
