@@ -231,6 +231,35 @@ REFERENCES["05-challenge-logsumexp"] = logsumexp_vjp
 # (end of 05 The backward pass)
 
 
+# === 05a A whole backward pass by hand ===
+
+def backward_by_hand(c):
+    """dL/d(every line) of utils.by_hand.forward, the loss side first; c holds every line."""
+    from types import SimpleNamespace
+    d = SimpleNamespace()
+    d.logS = -c.Y / c.N                                  # L = -(1/N) Σ Y * logS
+    d.Z = d.logS - c.S * d.logS.sum(axis=1, keepdims=True)   # = (S - Y) / N
+    d.W2 = c.H.T @ d.Z                                   # G |--> Hᵀ G
+    d.b2 = d.Z.sum(axis=0)                               # b2 was added to every row
+    d.H = d.Z @ c.W2.T                                   # G |--> G W2ᵀ
+    d.H_bn = d.H * (1 - c.H ** 2)                        # tanh' = 1 - tanh², from the output
+    d.gamma = (d.H_bn * c.Hn).sum(axis=0)                # gamma scales every row
+    d.beta = d.H_bn.sum(axis=0)
+    d.Hn = d.H_bn * c.gamma
+    d.inv_std = (d.Hn * c.Hc).sum(axis=0)               # inv_std multiplies every row
+    d.var = -0.5 * (c.var + c.eps) ** -1.5 * d.inv_std  # inv_std = (var + eps)^(-1/2)
+    d.Hc = d.Hn * c.inv_std + 2 * c.Hc / c.N * d.var     # Hc is used twice: in Hn and var
+    d.mu = -d.Hc.sum(axis=0)                             # Hc = H_pre - mu, mu in every row
+    d.H_pre = d.Hc + d.mu / c.N                          # H_pre is used twice: in Hc, mu
+    d.W1 = c.X.T @ d.H_pre
+    d.b1 = d.H_pre.sum(axis=0)                           # ~0: the mean cancels b1
+    return d
+
+
+REFERENCES["05a-backward-by-hand"] = backward_by_hand
+# (end of 05a A whole backward pass by hand)
+
+
 # === 06 Jacobians through time ===
 
 def jacobian_through_time(W, hs, k):

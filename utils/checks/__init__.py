@@ -26,6 +26,7 @@ from .backward_pass import (
     check_used_twice,
     check_vjp_rule,
 )
+from .by_hand import check_backward_by_hand
 from .chain_rule import (
     chain_exercise_jacobians,
     chain_exercise_maps,
@@ -112,6 +113,7 @@ __all__ = [
     "check_relu_backward",
     "check_used_twice",
     "check_vjp_rule",
+    "check_backward_by_hand",
     "check_jacobian_through_time",
     "check_clip_by_norm",
     "check_network_hvp",

@@ -11,6 +11,7 @@ from ._matrices import (
     symmetric_limit,
 )
 from .backward_pass import digit_grid
+from .by_hand import plot_losses
 from .chain_rule import ORDER_COLOURS, ChainCostBars
 from .graph import draw_graph
 from .jacobians import E1_COLOUR, E2_COLOUR, WarpPicture, plot_step_errors
@@ -25,6 +26,7 @@ from .second_order import plot_hessian_and_hvp, plot_hvp_costs
 from .vjp import plot_block_combination, plot_route_scaling
 
 __all__ = [
+    "plot_losses",
     "E1_COLOUR",
     "E2_COLOUR",
     "SIGNED_CMAP",
