@@ -21,7 +21,7 @@ def test_the_three_panels_show_h_v_and_hv():
     np.testing.assert_array_equal(shown[0], H)
     np.testing.assert_array_equal(shown[1].ravel(), v)
     np.testing.assert_array_equal(shown[2].ravel(), H @ v)
-    assert [ax.get_title() for ax in axes] == [r"$\nabla^2 L$ (5 × 5), symmetric", "v",
+    assert [ax.get_title() for ax in axes] == [r"$\nabla^2 L$ (5 × 5), symmetric", "$v$",
                                                 r"$\nabla^2 L\,v$"]
 
 
@@ -43,7 +43,7 @@ def test_each_route_is_a_line_with_its_fitted_slope():
     plot_hvp_costs(ax, fabricated_costs())
     labels = [line.get_label() for line in ax.get_lines()]
     assert len(labels) == 5
-    assert r"$\nabla^2 L$ formed, then times v: slope 1.0" in labels
+    assert r"$\nabla^2 L$ formed, then times $v$: slope 1.0" in labels
     assert r"$\nabla^2 L\,v$ forward-over-reverse: slope 0.0" in labels
 
 

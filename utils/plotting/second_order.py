@@ -14,7 +14,7 @@ ROUTE_STYLES = {"gradient": ("k", "o", "one gradient"),
                 "reverse-over-reverse": ("tab:orange", "^", HVP + " reverse-over-reverse"),
                 "reverse-over-forward": ("tab:green", "v", HVP + " reverse-over-forward"),
                 "forming the Hessian": ("tab:red", "D",
-                                        HESSIAN + " formed, then times v")}
+                                        HESSIAN + r" formed, then times $v$")}
 
 
 def plot_hessian_and_hvp(figure, hessian, v, hvp):
@@ -29,7 +29,7 @@ def plot_hessian_and_hvp(figure, hessian, v, hvp):
     axes = figure.subplots(1, 3, gridspec_kw=dict(width_ratios=[n, 2, 2]))
     heatmap(axes[0], hessian, f"{HESSIAN} ({n} × {n}), symmetric", "j", "i")
     axes[0].set_xlabel(f"j    (max |·| {symmetric_limit(hessian):.2g})")
-    heatmap(axes[1], v.reshape(n, 1), "v")
+    heatmap(axes[1], v.reshape(n, 1), "$v$")
     heatmap(axes[2], hvp.reshape(n, 1), HVP)
     for ax, column in zip(axes[1:], (v, hvp), strict=True):
         ax.set_xticks([])
@@ -47,7 +47,7 @@ def plot_hvp_costs(ax, costs: dict):
         seconds = np.asarray(costs[name])
         slope = round(float(np.polyfit(np.log(n), np.log(seconds), 1)[0]), 1) + 0.0  # no -0.0
         ax.loglog(n, seconds, marker=marker, color=colour, label=f"{label}: slope {slope:.1f}")
-    ax.set_xlabel("n, the number of weights (entries of W1)")
+    ax.set_xlabel("$n$, the number of weights (entries of $W_1$)")
     ax.set_ylabel("seconds per call (best of 5)")
     ax.set_title("What second order costs")
     ax.grid(True, which="major", alpha=0.3)
