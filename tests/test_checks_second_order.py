@@ -3,6 +3,8 @@ pass, stubs are not done, and each common wrong answer is named."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from feedback_asserts import assert_mistake, assert_passes, stub
@@ -55,7 +57,7 @@ WRONG = {
     "gradient times v": lambda loss, W1, v: ad.grad(loss)(W1) * v,
     "huge step": lambda loss, W1, v: (ad.grad(loss)(W1 + v) - ad.grad(loss)(W1 - v)) / 2,
     "wrong sign": lambda loss, W1, v: -solutions.network_hvp(loss, W1, v),
-    "formed H": lambda loss, W1, v: np.tensordot(hessian.hessian(loss, W1), v, 2),
+    "formed the hessian": lambda loss, W1, v: np.tensordot(hessian.hessian(loss, W1), v, 2),
     "directional derivative": lambda loss, W1, v: ad.jvp(loss, W1, v)[1],
 }
 
@@ -73,7 +75,7 @@ def test_forming_h_by_hand_column_by_column_is_caught_too():
         return (H @ v.ravel()).reshape(W1.shape)
 
     feedback = checks.check_network_hvp(columns)
-    assert_mistake(feedback, "formed H")
+    assert_mistake(feedback, "formed the hessian")
     assert "12 times" in feedback.message
 
 
@@ -89,3 +91,17 @@ def test_raising_forgetting_return_and_wrong_shapes_are_feedback():
     assert_mistake(checks.check_network_hvp(lambda loss, W1, v: np.ones(5)), "wrong shape")
     assert_mistake(checks.check_network_hvp(lambda loss, W1, v: np.cos(W1) + v),
                    "wrong values")
+
+
+# 00a's H is a layer's outputs (03, 05) and α an entry of an incoming gradient (04): 07 writes the
+# Hessian ∇²L and never names a step α. A bare H or an α in any feedback a learner can get breaks
+# the course's "one symbol, one meaning".
+STRAY_SYMBOL = re.compile(r"(?<![\w`'\"])H(?![\w`'\"])|α|H·v|Hv\b")
+
+
+@pytest.mark.parametrize("answer", [*WRONG.values(), solutions.network_hvp, None, ...,
+                                    lambda loss, W1, v: np.ones(5)],
+                         ids=[*WRONG, "right", "none", "stub", "wrong shape"])
+def test_no_feedback_writes_the_hessian_as_h(answer):
+    message = checks.check_network_hvp(answer).message
+    assert not STRAY_SYMBOL.search(message), message

@@ -1,9 +1,10 @@
-"""Second derivatives: the Hessian H of a scalar f, and H·v without forming H, three ways.
+"""Second derivatives: the Hessian ∇²f of a scalar f, and the Hessian-vector product ∇²f v
+without forming ∇²f, three ways.
 
-H·v is the derivative of the gradient along v, so any pair of modes gives it: differentiate the
+∇²f v is the derivative of the gradient along v, so any pair of modes gives it: differentiate the
 gradient forward (forward-over-reverse), take the gradient of ⟨∇f, v⟩ (reverse-over-reverse) or
 the gradient of the directional derivative ∇f·v (reverse-over-forward). Each costs a small
-constant times one gradient; forming H costs one such pass per entry of x.
+constant times one gradient; forming ∇²f costs one such pass per entry of x.
 """
 
 from __future__ import annotations
@@ -31,19 +32,19 @@ def check_point_and_direction(f, x, v):
 
 
 def hvp_forward_over_reverse(f, x, v) -> np.ndarray:
-    """H·v as the JVP of the gradient: push v forward through the backward pass."""
+    """∇²f v as the JVP of the gradient: push v forward through the backward pass."""
     x, v = check_point_and_direction(f, x, v)
     return np.asarray(jvp(grad(f), x, v)[1])
 
 
 def hvp_reverse_over_reverse(f, x, v) -> np.ndarray:
-    """H·v as the gradient of ⟨∇f(x), v⟩ (H is symmetric, so vᵀH = (Hv)ᵀ)."""
+    """∇²f v as the gradient of ⟨∇f(x), v⟩ (∇²f is symmetric, so vᵀ∇²f = (∇²f v)ᵀ)."""
     x, v = check_point_and_direction(f, x, v)
     return grad(lambda x: sum(grad(f)(x) * v))(x)
 
 
 def hvp_reverse_over_forward(f, x, v) -> np.ndarray:
-    """H·v as the gradient of the directional derivative ∇f(x)·v, itself a forward pass."""
+    """∇²f v as the gradient of the directional derivative ∇f(x)·v, itself a forward pass."""
     x, v = check_point_and_direction(f, x, v)
     return grad(lambda x: jvp(f, x, v)[1])(x)
 
@@ -56,14 +57,14 @@ HVP_ROUTES = {
 
 
 def hvp(f, x, v, route: str = "forward-over-reverse") -> np.ndarray:
-    """H·v for the Hessian H of scalar f at x, shaped like x, by one of HVP_ROUTES."""
+    """∇²f v, the Hessian-vector product of scalar f at x, shaped like x, by one of HVP_ROUTES."""
     if route not in HVP_ROUTES:
         raise ValueError(f"route must be one of {', '.join(HVP_ROUTES)}; got {route!r:.60}")
     return HVP_ROUTES[route](f, x, v)
 
 
 def hessian(f, x) -> np.ndarray:
-    """The whole Hessian, shape x.shape + x.shape: one H·e_i per entry of x (n passes)."""
+    """The whole Hessian, shape x.shape + x.shape: one ∇²f e_i per entry of x (n passes)."""
     x = np.asarray(as_float_array(x, "x"), dtype=float)
     x, _ = check_point_and_direction(f, x, np.zeros(x.shape))
     columns = []
@@ -105,14 +106,15 @@ def timed_calls(loss, W1, v) -> dict:
     """What hvp_costs times, each a call with no arguments."""
     return {"gradient": lambda: grad(loss)(W1),
             **{route: (lambda f=f: f(loss, W1, v)) for route, f in HVP_ROUTES.items()},
-            "forming H": lambda: np.tensordot(hessian(loss, W1), v, v.ndim)}
+            "forming the Hessian": lambda: np.tensordot(hessian(loss, W1), v, v.ndim)}
 
 
 def hvp_costs(sizes=((2, 2), (4, 4), (8, 8), (16, 16)), repeats: int = 5) -> dict:
-    """Seconds per call (best of `repeats`) of a gradient, each H·v route and forming H then
+    """Seconds per call (best of `repeats`) of a gradient, each ∇²f v route and forming ∇²f then
     multiplying, for small_network with each (inputs, hidden) size; n = inputs × hidden."""
     repeats = check_count(repeats, "repeats", maximum=100)
-    costs = {"n": [], "gradient": [], **{route: [] for route in HVP_ROUTES}, "forming H": []}
+    costs = {"n": [], "gradient": [], **{route: [] for route in HVP_ROUTES},
+             "forming the Hessian": []}
     for inputs, hidden in sizes:
         loss, W1 = small_network(inputs=inputs, hidden=hidden, classes=4, batch=32)
         v = np.random.default_rng(1).normal(size=W1.shape)

@@ -288,7 +288,8 @@ REFERENCES["06-clip-by-norm"] = clip_by_norm
 # === 07 Second order ===
 
 def network_hvp(loss, W1, v):
-    """H·v for the Hessian of loss at W1, never forming H: the JVP of the gradient along v."""
+    """∇²L v, the Hessian-vector product of loss at W1, never forming ∇²L: the JVP of the
+    gradient along v."""
     return ad.jvp(ad.grad(loss), W1, v)[1]   # forward-over-reverse: about 3 gradients' cost
 
 

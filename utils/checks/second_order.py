@@ -1,4 +1,5 @@
-"""Checkers of 07-second-order: H·v for a small network's loss, without forming H."""
+"""Checkers of 07-second-order: the Hessian-vector product ∇²L v for a small network's loss,
+without forming the Hessian ∇²L."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from .. import autodiff as ad
 from .. import hessian, solutions
 from ._feedback import FAIL, Feedback, Mistake, compare, correct, run_learner_function
 
-# An H·v by any route runs the loss a few times (finite differences: twice); forming H runs it
-# once per entry of W1 (12 here). More than this many runs means H was built column by column.
+# A ∇²L v by any route runs the loss a few times (finite differences: twice); forming ∇²L runs
+# it once per entry of W1 (12 here). More runs than this mean ∇²L was built column by column.
 MOST_LOSS_RUNS = 4
 
 
@@ -21,7 +22,8 @@ def network_case():
 
 
 def check_network_hvp(network_hvp) -> Feedback:
-    """07-network-hvp: network_hvp(loss, W1, v) -> H·v, shaped like W1 (4, 3), H never formed."""
+    """07-network-hvp: network_hvp(loss, W1, v) -> ∇²L v, shaped like W1 (4, 3), ∇²L never
+    formed."""
     exercise = "07-network-hvp"
     loss, W1, v = network_case()
     runs = []
@@ -35,7 +37,7 @@ def check_network_hvp(network_hvp) -> Feedback:
         return feedback
     if np.ndim(answer) == 0 and not isinstance(answer, ad.Box):
         return Feedback(False, f"{FAIL} {exercise}: you returned one number, like ∇L·v (the "
-                               f"directional derivative, what ad.jvp(loss, W1, v) gives). H·v "
+                               f"directional derivative, what ad.jvp(loss, W1, v) gives). ∇²L v "
                                f"is the derivative of the whole gradient along v, shaped like "
                                f"W1 {W1.shape}: differentiate it once more (its gradient), "
                                f"or push v through the gradient instead.",
@@ -45,33 +47,33 @@ def check_network_hvp(network_hvp) -> Feedback:
     ones = np.ones_like(v)
     feedback = compare(exercise, answer, expected, mistakes=[
         Mistake("the gradient", gradient,
-                "that is the gradient ∇L itself, a first derivative. H·v differentiates the "
+                "that is the gradient ∇L itself, a first derivative. ∇²L v differentiates the "
                 "gradient once more, along v: a JVP of the function ad.grad(loss)."),
         Mistake("v ignored", hessian.hvp(loss, W1, ones),
-                "that is H·1, the Hessian times a matrix of ones: v went missing. Pass v as "
+                "that is ∇²L times a matrix of ones instead of v: v went missing. Pass v as "
                 "the direction (the tangent of ad.jvp, or the weights of the sum)."),
         Mistake("gradient times v", gradient * v,
                 "that is ∇L ⊙ v, the gradient times v entry by entry: no second derivative "
-                "appears in it. H·v is the change of the gradient along v."),
+                "appears in it. ∇²L v is the change of the gradient along v."),
         Mistake("huge step", hessian.hvp_finite_difference(loss, W1, v, step=1.0),
-                "that is the finite-difference H·v with a step of 1: far too big, the "
+                "that is the finite-difference ∇²L v with a step of 1: far too big, the "
                 "curvature changes over it. Differentiate exactly instead (or use a step "
                 "near 1e-5)."),
         Mistake("huge step", hessian.hvp_finite_difference(loss, W1, v, step=0.1),
-                "that is the finite-difference H·v with a step of 0.1: too big, its error is "
+                "that is the finite-difference ∇²L v with a step of 0.1: too big, its error is "
                 "about step² times the third derivative. Differentiate exactly instead."),
         Mistake("wrong sign", -expected,
-                "the sign is flipped: H·v of the loss, not of minus the loss (in a "
+                "the sign is flipped: ∇²L v of the loss, not of minus the loss (in a "
                 "finite difference, ∇L(W1 + h v) comes first)."),
-    ], what="H·v", where=f"for the {W1.shape} weights W1 of the lesson's network")
+    ], what="∇²L v", where=f"for the {W1.shape} weights W1 of the lesson's network")
     if not feedback.passed:
         return feedback
     if len(runs) > MOST_LOSS_RUNS:
         return Feedback(False, f"{FAIL} {exercise}: the numbers are right, but your function "
                                f"ran the loss {len(runs)} times, once per entry of W1 "
-                               f"({W1.size}): it formed H column by column. H·v needs one "
+                               f"({W1.size}): it formed ∇²L column by column. ∇²L v needs one "
                                f"pass through the gradient, about 3 gradients' cost whatever "
                                f"the size of W1: differentiate ad.grad(loss) along v.",
-                        "formed H")
-    return correct(exercise, f"H·v in {len(runs)} run(s) of the loss, never forming the "
+                        "formed the hessian")
+    return correct(exercise, f"∇²L v in {len(runs)} run(s) of the loss, never forming the "
                              f"{W1.size}×{W1.size} Hessian.")
