@@ -147,6 +147,38 @@ def voila(course_copy, tmp_path_factory):
     server.stop()
 
 
+# Live slides: Voila runs every cell of a deck and presents it with reveal.js (the course's
+# `course_present` template). Only the widget manager's extensions are loaded: the other
+# labextensions in the environment are built for JupyterLab and fail in Voila's older core.
+PRESENT_EXTENSIONS = ["@voila-dashboards/widgets-manager8", "@jupyter-widgets/jupyterlab-manager"]
+
+
+def voila_command(port: int, template: str, root: Path) -> list[str]:
+    command = [sys.executable, "-m", "voila", "--no-browser", f"--port={port}",
+               f"--template={template}", "--Voila.ip=127.0.0.1",
+               "--VoilaConfiguration.show_tracebacks=True"]
+    if template == "course_present":
+        command.append(f"--VoilaConfiguration.extension_allowlist={json.dumps(PRESENT_EXTENSIONS)}")
+    return [*command, str(root)]
+
+
+@pytest.fixture(scope="session")
+def voila_present(course_copy, tmp_path_factory):
+    """Base URL of a Voila presenting the copied notebooks as live slides, loopback only."""
+    home = tmp_path_factory.mktemp("present")
+    port = free_port()
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "MPLBACKEND": "Agg",
+           "JUPYTER_PATH": os.pathsep.join(filter(None, [str(ROOT / "share" / "jupyter"),
+                                                         os.environ.get("JUPYTER_PATH")]))}
+    server = Server("voila (live slides)", voila_command(port, "course_present",
+                                                         course_copy / "notebooks"),
+                    f"http://127.0.0.1:{port}", home / "present.log", env=env,
+                    cwd=course_copy / "notebooks")
+    server.wait_ready("/")
+    yield server.url
+    server.stop()
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
