@@ -122,7 +122,8 @@ def snapshot(model_id: str, state: dict) -> str:
         buffers = {tuple(b["path"]): b["data"] for b in model.get("buffers", [])}
         data = buffers.get(("value",), "")
         fmt = attrs.get("format", "png")
-        return f'<img alt="figure" style="max-width:100%" src="data:image/{fmt};base64,{data}">'
+        return (f'<img alt="figure" class="course-snapshot-figure" style="max-width:100%" '
+                f'src="data:image/{fmt};base64,{data}">')
     if name in ("HTMLModel", "HTMLMathModel", "LabelModel"):
         value = attrs.get("value", "")
         return f"<div>{value if name != 'LabelModel' else html.escape(value)}</div>"
@@ -130,10 +131,13 @@ def snapshot(model_id: str, state: dict) -> str:
                                                 "RadioButtonsModel", "CheckboxModel",
                                                 "BoundedIntTextModel", "BoundedFloatTextModel",
                                                 "IntTextModel", "FloatTextModel"):
-        value = attrs.get("value")
+        value = str(attrs.get("value"))
         if "_options_labels" in attrs and isinstance(attrs.get("index"), int):
             value = attrs["_options_labels"][attrs["index"]]
-        return f"<span><b>{description}</b> {html.escape(str(value))}</span>"
+        words = description.split()
+        if words and value.startswith(html.unescape(words[-1])):  # "size ×" and "× 1": one ×
+            value = value[len(html.unescape(words[-1])):].strip()
+        return f"<span><b>{description}</b> {html.escape(value)}</span>"
     return "".join(children)
 
 

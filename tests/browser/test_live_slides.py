@@ -142,5 +142,5 @@ def test_a_session_deck_presents_live_with_moving_explorers(deck, voila_present,
     assert len(moved) == explorers, f"{deck}: {explorers} explorers, {len(moved)} found on slides"
     assert all(ok for _, _, ok in moved), f"{deck}: a picture did not change: {moved}"
     assert not broken, f"{deck}: widget or comm errors in the console: {broken[:5]}"
-    assert not small, f"{deck}: text under {MIN_TEXT_PX} px: {small[:6]}"
+    assert not small, f"{deck}: text under {MIN_TEXT_PX} px: {sorted(set(small), key=lambda s: float(s.rsplit(' ', 2)[-2]))[:6]}"
     assert not cut, f"{deck}: pictures cut by the slide: {cut[:4]}"
