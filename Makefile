@@ -105,8 +105,8 @@ PRESENT_PORT ?= 8866
 DECK ?= lecture-deck
 PRESENT_EXTENSIONS := ["@voila-dashboards/widgets-manager8", "@jupyter-widgets/jupyterlab-manager"]
 present: slides  ## present a session deck live (DECK=lecture-deck|backward-pass-deck|through-time-deck) at http://$(HOST):$(PRESENT_PORT)
-	@printf '\nLive slides (Ctrl-C stops): http://$(HOST):$(PRESENT_PORT)/voila/render/$(DECK).ipynb\n\n'
-	cd notebooks/lecture && JUPYTER_PATH=$(CURDIR)/share/jupyter ../../$(BIN)/voila --no-browser \
+	@printf '\nLive slides (Ctrl-C stops): http://$(HOST):$(PRESENT_PORT)/voila/render/lecture/$(DECK).ipynb\n\n'
+	cd notebooks && JUPYTER_PATH=$(CURDIR)/share/jupyter ../$(BIN)/voila --no-browser \
 	  --template=course_present --Voila.ip=$(HOST) --port=$(PRESENT_PORT) \
 	  --VoilaConfiguration.extension_allowlist='$(PRESENT_EXTENSIONS)' .
 
