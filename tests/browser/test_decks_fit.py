@@ -55,8 +55,10 @@ MEASURE = """(tolerance) => {
       problems.push(`${name(el)} scrolls ${el.scrollHeight - el.clientHeight} px`);
   }
   const note = slide.querySelector('.course-continued');
-  const next = note && note.nextElementSibling && note.nextElementSibling.querySelector('h1, h2, h3, h4');
-  if (note && next && note.innerText.replace(/\s*\(continued\)\s*$/, '').trim() === next.innerText.trim())
+  const after = note && note.nextElementSibling;
+  const next = after && after.querySelector('h1, h2, h3, h4');
+  const title = note && note.innerText.replace(/\\s*\\(continued\\)\\s*$/, '').trim();
+  if (next && title === next.innerText.trim())
     problems.push(`"${note.innerText.trim()}" right above the same heading`);
   const words = (slide.innerText || '').split(/\\s+/).filter(w => /\\w/.test(w)).length;
   const zooms = [...slide.querySelectorAll('[style*="zoom"]')].map(el => parseFloat(el.style.zoom));

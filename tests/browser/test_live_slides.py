@@ -24,8 +24,8 @@ MIN_TEXT_PX = 20  # outputs and prose under live slides, read from the back of a
 # bundles JupyterLab core 4.2.5, so the widget extension's shared @jupyterlab/* modules warn that
 # they are older than built against; those load and work, and are counted, not failed on.)
 BROKEN = re.compile(r"comm|Could not create|No version of module|Failed to create module"
-                    r"|Unsatisfied version[^\n]*@jupyter-widgets|Error rendering|Class \w+ not found",
-                    re.I)
+                    r"|Unsatisfied version[^\n]*@jupyter-widgets|Error rendering"
+                    r"|Class \w+ not found", re.I)
 
 PRESENT = "() => document.querySelector('.reveal .slides section.present:not(.stack)')"
 # For the slide on show: the size text and outputs are drawn at (computed size times reveal's
@@ -41,9 +41,12 @@ MEASURE = """() => {
     .filter(el => visible(el) && el.innerText && el.innerText.trim())
     .map(el => ({px: parseFloat(getComputedStyle(el).fontSize) * scale,
                  text: el.innerText.trim().slice(0, 30)}));
-  const cut = [...slide.querySelectorAll('img')].filter(visible).map(img => img.getBoundingClientRect())
-    .filter(r => r.bottom > Math.min(box.bottom, innerHeight) + 2 || r.right > Math.min(box.right, innerWidth) + 2)
-    .map(r => `${Math.round(r.width)}×${Math.round(r.height)} at (${Math.round(r.left)}, ${Math.round(r.top)})`);
+  const bottom = Math.min(box.bottom, innerHeight) + 2, right = Math.min(box.right, innerWidth) + 2;
+  const cut = [...slide.querySelectorAll('img')].filter(visible)
+    .map(img => img.getBoundingClientRect())
+    .filter(r => r.bottom > bottom || r.right > right)
+    .map(r => `${Math.round(r.width)}×${Math.round(r.height)} at `
+              + `(${Math.round(r.left)}, ${Math.round(r.top)})`);
   return {title: (slide.querySelector('h1, h2, h3') || {innerText: '?'}).innerText.trim(),
           texts: texts, cut: cut,
           explorer: !!slide.querySelector('.jupyter-widgets img, .widget-image')};
@@ -142,5 +145,6 @@ def test_a_session_deck_presents_live_with_moving_explorers(deck, voila_present,
     assert len(moved) == explorers, f"{deck}: {explorers} explorers, {len(moved)} found on slides"
     assert all(ok for _, _, ok in moved), f"{deck}: a picture did not change: {moved}"
     assert not broken, f"{deck}: widget or comm errors in the console: {broken[:5]}"
-    assert not small, f"{deck}: text under {MIN_TEXT_PX} px: {sorted(set(small), key=lambda s: float(s.rsplit(' ', 2)[-2]))[:6]}"
+    smallest = sorted(set(small), key=lambda s: float(s.rsplit(" ", 2)[-2]))
+    assert not small, f"{deck}: text under {MIN_TEXT_PX} px: {smallest[:6]}"
     assert not cut, f"{deck}: pictures cut by the slide: {cut[:4]}"
