@@ -119,6 +119,11 @@ def test_a_session_deck_presents_live_with_moving_explorers(deck, voila_present,
                 page.wait_for_timeout(100)
             changed = explorer_picture(page).screenshot() != before
             latencies.append(time.perf_counter() - t0)
+            # the screenshot records the picture at rest: wait until two looks agree (5 s at most)
+            settled, last, now = time.monotonic() + 5, None, explorer_picture(page).screenshot()
+            while time.monotonic() < settled and now != last:
+                page.wait_for_timeout(300)
+                last, now = now, explorer_picture(page).screenshot()
             moved.append((m["title"], how, changed))
             page.screenshot(path=str(screenshots / f"live-{deck}-{len(moved)}.png"))
             page.evaluate("document.activeElement && document.activeElement.blur()")
