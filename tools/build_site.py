@@ -5,7 +5,7 @@
 
 Slides are built for the session decks only (notebooks/lecture/, in SESSION_DECKS order): a
 lesson notebook is a handout, read as the static site, not presented. `slides` also puts
-reveal.js and MathJax into the live-slides Voila template's static/ folder (PRESENT_STATIC), so
+reveal.js's styles into the live-slides Voila template's static/ folder (PRESENT_STATIC), so
 `make present` needs no network either.
 
 Both work with no network at view time: reveal.js and MathJax are copied beside the pages from
@@ -269,9 +269,10 @@ def course_pages() -> list[Path]:
 
 
 def install_present_assets() -> Path:
-    """reveal.js and MathJax for the live slides, in the Voila template's git-ignored static/."""
+    """reveal.js's styles for the live slides, in the Voila template's git-ignored static/
+    (Voila brings reveal.js's code and MathJax itself)."""
     # "revealjs": a folder named reveal.js would hide Voila's own static file of that name
-    copy_assets(PRESENT_STATIC.parent, ("reveal.js", "mathjax"), static="static",
+    copy_assets(PRESENT_STATIC.parent, ("reveal.js",), static="static",
                 renamed={"reveal.js": "revealjs"})
     return PRESENT_STATIC
 

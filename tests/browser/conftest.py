@@ -165,7 +165,9 @@ def voila_present(course_copy, tmp_path_factory):
     """Base URL of a Voila presenting the copied notebooks as live slides, loopback only."""
     home = tmp_path_factory.mktemp("present")
     port = free_port()
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "MPLBACKEND": "Agg",
+    # matplotlib's inline backend, as `make present` has it: pictures are outputs on the slides
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+           "MPLBACKEND": "module://matplotlib_inline.backend_inline",
            "JUPYTER_PATH": os.pathsep.join(filter(None, [str(ROOT / "share" / "jupyter"),
                                                          os.environ.get("JUPYTER_PATH")]))}
     server = Server("voila (live slides)", voila_command(port, "course_present",

@@ -93,9 +93,13 @@ def test_a_session_deck_presents_live_with_moving_explorers(deck, voila_present,
     page.wait_for_function("() => document.querySelector('.reveal.ready')", timeout=240_000)
     source = (ROOT / "notebooks" / "lecture" / f"{deck}.ipynb").read_text()
     explorers = len(re.findall(r"\w+_explorer\(", source))
+    expected_pictures = source.count('"image/png"')  # the stored outputs' pictures
     page.wait_for_function(f"() => document.querySelectorAll('.jupyter-widgets img').length >= "
                            f"{explorers}", timeout=120_000, polling=250)
     ready = time.perf_counter() - start
+    count_pictures = "document.querySelectorAll('.jp-RenderedImage img').length"
+    page.wait_for_function(f"() => {count_pictures} >= {expected_pictures}", timeout=60_000)
+    pictures = page.evaluate(count_pictures)
     page.locator("body").click(position={"x": 5, "y": 5})  # keys go to reveal.js from here
 
     slides, small, cut, moved, latencies = [], [], [], [], []
@@ -128,9 +132,9 @@ def test_a_session_deck_presents_live_with_moving_explorers(deck, voila_present,
             page.screenshot(path=str(screenshots / f"live-{deck}-{len(moved)}.png"))
             page.evaluate("document.activeElement && document.activeElement.blur()")
             page.locator("body").click(position={"x": 5, "y": 5})
-        if m["explorer"] is False and where != seen and not moved and len(slides) > 1 \
-                and page.locator("section.present:not(.stack) img").count():
-            page.screenshot(path=str(screenshots / f"live-{deck}-picture.png"))
+        if not explorers and where != seen and page.locator(
+                "section.present:not(.stack) img").count():
+            page.screenshot(path=str(screenshots / f"live-{deck}-picture-{len(slides)}.png"))
         seen = where
         page.keyboard.press("Space")
         page.wait_for_timeout(100)
@@ -148,6 +152,8 @@ def test_a_session_deck_presents_live_with_moving_explorers(deck, voila_present,
           f"{version_warnings} federation warnings (Voila's core 4.2.5), blocked "
           f"{sorted(set(browser_page.left_machine))}")
     assert len(moved) == explorers, f"{deck}: {explorers} explorers, {len(moved)} found on slides"
+    assert pictures == expected_pictures, \
+        f"{deck}: {pictures} pictures on the slides, {expected_pictures} in the notebook"
     assert all(ok for _, _, ok in moved), f"{deck}: a picture did not change: {moved}"
     assert not broken, f"{deck}: widget or comm errors in the console: {broken[:5]}"
     smallest = sorted(set(small), key=lambda s: float(s.rsplit(" ", 2)[-2]))
