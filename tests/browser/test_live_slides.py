@@ -29,7 +29,7 @@ BROKEN = re.compile(r"comm|Could not create|No version of module|Failed to creat
 
 PRESENT = "() => document.querySelector('.reveal .slides section.present:not(.stack)')"
 # For the slide on show: the size text and outputs are drawn at (computed size times reveal's
-# scale), pictures cut by the slide box, and explorers (an image inside a widget box).
+# scale), pictures and text cut by the slide box, and explorers (an image inside a widget box).
 MEASURE = """() => {
   const slide = document.querySelector('.reveal .slides section.present:not(.stack)');
   const slides = document.querySelector('.reveal .slides');
@@ -42,13 +42,17 @@ MEASURE = """() => {
     .map(el => ({px: parseFloat(getComputedStyle(el).fontSize) * scale,
                  text: el.innerText.trim().slice(0, 30)}));
   const bottom = Math.min(box.bottom, innerHeight) + 2, right = Math.min(box.right, innerWidth) + 2;
-  const cut = [...slide.querySelectorAll('img')].filter(visible)
-    .map(img => img.getBoundingClientRect())
+  // text below the slide's edge counts as cut unless the slide scrolls to it; a picture never
+  const scrolls = slide.scrollHeight > slide.clientHeight + 2
+    && ['auto', 'scroll'].includes(getComputedStyle(slide).overflowY);
+  const cut = [...slide.querySelectorAll('img, p, li, pre, table, .widget-html-content')]
+    .filter(el => visible(el) && (el.tagName === 'IMG' || !scrolls))
+    .map(el => el.getBoundingClientRect())
     .filter(r => r.bottom > bottom || r.right > right)
     .map(r => `${Math.round(r.width)}×${Math.round(r.height)} at `
               + `(${Math.round(r.left)}, ${Math.round(r.top)})`);
   return {title: (slide.querySelector('h1, h2, h3') || {innerText: '?'}).innerText.trim(),
-          texts: texts, cut: cut,
+          texts: texts, cut: cut, scrolls: scrolls,
           explorer: !!slide.querySelector('.jupyter-widgets img, .widget-image')};
 }"""
 
@@ -102,7 +106,7 @@ def test_a_session_deck_presents_live_with_moving_explorers(deck, voila_present,
     pictures = page.evaluate(count_pictures)
     page.locator("body").click(position={"x": 5, "y": 5})  # keys go to reveal.js from here
 
-    slides, small, cut, moved, latencies = [], [], [], [], []
+    slides, small, cut, moved, latencies, scrolling = [], [], [], [], [], []
     seen = None
     for _ in range(80):  # every slide and fragment, in order (space = next)
         page.wait_for_timeout(150)
@@ -113,6 +117,8 @@ def test_a_session_deck_presents_live_with_moving_explorers(deck, voila_present,
         small += [f"{m['title']}: {t['text']!r} {t['px']:.1f} px" for t in m["texts"]
                   if t["px"] < MIN_TEXT_PX - 0.05]
         cut += [f"{m['title']}: {c}" for c in m["cut"]]
+        if m["scrolls"] and where != seen:
+            scrolling.append(m["title"])
         if m["explorer"] and where != seen:
             picture = explorer_picture(page)
             before = picture.screenshot()
@@ -149,7 +155,8 @@ def test_a_session_deck_presents_live_with_moving_explorers(deck, voila_present,
           f"{[(t, how, ok) for t, how, ok in moved]}, picture changed within "
           f"{[f'{s:.2f} s' for s in latencies]}, smallest text "
           f"{min((float(x.rsplit(' ', 2)[-2]) for x in small), default=MIN_TEXT_PX):.1f} px, "
-          f"{version_warnings} federation warnings (Voila's core 4.2.5), blocked "
+          f"{version_warnings} federation warnings (Voila's core 4.2.5), slides that scroll: "
+          f"{scrolling}, blocked "
           f"{sorted(set(browser_page.left_machine))}")
     assert len(moved) == explorers, f"{deck}: {explorers} explorers, {len(moved)} found on slides"
     assert pictures == expected_pictures, \
@@ -158,4 +165,4 @@ def test_a_session_deck_presents_live_with_moving_explorers(deck, voila_present,
     assert not broken, f"{deck}: widget or comm errors in the console: {broken[:5]}"
     smallest = sorted(set(small), key=lambda s: float(s.rsplit(" ", 2)[-2]))
     assert not small, f"{deck}: text under {MIN_TEXT_PX} px: {smallest[:6]}"
-    assert not cut, f"{deck}: pictures cut by the slide: {cut[:4]}"
+    assert not cut, f"{deck}: pictures or text cut by the slide: {cut[:4]}"
