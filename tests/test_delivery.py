@@ -298,30 +298,3 @@ def test_on_slides_long_plotting_code_gives_way_to_its_picture(tmp_path):
     assert "curve_19" not in pages[".slides.html"] and "iVBORw0KGgo=" in pages[".slides.html"]
     assert "curve_19" in pages[".html"], "the page keeps the code"
 
-
-@pytest.mark.skipif(sys.platform == "win32", reason="make lab runs under a POSIX shell")
-def test_make_lab_ends_by_printing_its_address_with_the_token():
-    import signal
-    import socket
-    import time
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    venv = ([f"VENV={os.path.relpath(sys.prefix, ROOT)}"]
-            if (Path(sys.prefix) / ".installed").is_file() else [])
-    server = subprocess.Popen(["make", "--no-print-directory", "lab", f"PORT={port}", *venv],
-                              cwd=ROOT, env={**os.environ, "JUPYTER_TOKEN": "", "BROWSER": "true"},
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                              start_new_session=True)
-    try:
-        deadline, seen, wanted = time.monotonic() + 90, "", "/00-start-here.ipynb?token="
-        while time.monotonic() < deadline and wanted not in seen and server.poll() is None:
-            seen += server.stdout.readline()
-        address = next((line.strip() for line in seen.splitlines() if wanted in line), "")
-        assert address.startswith(f"http://127.0.0.1:{port}/lab/tree/00-start-here.ipynb?token="), \
-            f"make lab printed no address with a token:\n{seen[-2000:]}"
-        assert len(address.rsplit("=", 1)[1]) >= 32, "the generated token is too short"
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
