@@ -26,12 +26,13 @@ LOWEST_VENV   := .venv-lowest
 LOWEST_READY  := $(LOWEST_VENV)/.installed
 
 .PHONY: help lab test test-install test-lowest bench execute nav lint clean slides html \
-        test-browser links class hub test-hub bench-hub
+        present test-browser links class hub test-hub bench-hub
 .DEFAULT_GOAL := help
 
 help:  ## list these commands (`make` alone does the same)
 	@awk -F ':[^#]*## ' '/^[a-z-]+:.*## / { printf "  make %-13s %s\n", $$1, $$2 }' \
-	  $(MAKEFILE_LIST)
+	  $(MAKEFILE_LIST) | sed -e 's|$$(CHROMIUM)|$(CHROMIUM)|g' -e 's|$$(HOST)|$(HOST)|g' \
+	  -e 's|$$(PORT)|$(PORT)|g' -e 's|$$(PRESENT_PORT)|$(PRESENT_PORT)|g' 
 
 $(READY): pyproject.toml
 	@test -n "$(PYTHON_EXE)" || { echo "$(PYTHON) does not run here: give a Python >= 3.10, \
@@ -43,8 +44,18 @@ $(READY): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(READY)
 
-lab: $(READY)  ## open the course in JupyterLab
-	cd notebooks && ../$(BIN)/jupyter lab --ip=$(HOST) --port=$(PORT) $(ROOT_FLAG) 00-start-here.ipynb
+# `make lab` ends by printing the address with its token (JUPYTER_TOKEN if set, else a new one).
+lab: $(READY)  ## open the course in JupyterLab at http://$(HOST):$(PORT) (prints the address with its token)
+	@token=$${JUPYTER_TOKEN:-$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(16))')}; \
+	(cd notebooks && exec ../$(BIN)/jupyter lab --ip=$(HOST) --port=$(PORT) --ServerApp.port_retries=0 \
+	  $(ROOT_FLAG) --IdentityProvider.token=$$token 00-start-here.ipynb) & server=$$!; \
+	trap 'kill $$server 2>/dev/null' INT TERM; \
+	for _ in $$(seq 240); do \
+	  $(BIN)/python -c "import urllib.request as u; u.urlopen('http://$(HOST):$(PORT)/api/status?token=$$token', timeout=2)" \
+	    2>/dev/null && break; kill -0 $$server 2>/dev/null || break; sleep 0.5; done; \
+	kill -0 $$server 2>/dev/null && printf '\nJupyterLab is running. Open (Ctrl-C stops it):\n  %s\n\n' \
+	  "http://$(HOST):$(PORT)/lab/tree/00-start-here.ipynb?token=$$token"; \
+	wait $$server
 
 test: $(READY)  ## unit tests + every notebook under nbval (strict: stored outputs compared)
 	$(BIN)/python -m pytest
@@ -87,11 +98,22 @@ $(DELIVERY): $(READY) pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test,delivery]"
 	touch $(DELIVERY)
 
-slides: $(DELIVERY)  ## a reveal.js deck per notebook and the lecture deck in build/slides/, offline
+slides: $(DELIVERY)  ## the three session decks (reveal.js) in build/slides/, offline
 	$(BIN)/python tools/build_site.py slides
 
 html: $(DELIVERY)  ## every notebook with its stored outputs in build/html/, viewable offline
 	$(BIN)/python tools/build_site.py html
+
+# Live slides: Voila runs every cell of a deck on opening and presents it with reveal.js, so the
+# explorers are live widgets. Only the widget manager's extensions are loaded into Voila's page.
+PRESENT_PORT ?= 8866
+DECK ?= lecture-deck
+PRESENT_EXTENSIONS := ["@voila-dashboards/widgets-manager8", "@jupyter-widgets/jupyterlab-manager"]
+present: slides  ## present a session deck live (DECK=lecture-deck|backward-pass-deck|through-time-deck) at http://$(HOST):$(PRESENT_PORT)
+	@printf '\nLive slides (Ctrl-C stops): http://$(HOST):$(PRESENT_PORT)/voila/render/lecture/$(DECK).ipynb\n\n'
+	cd notebooks && JUPYTER_PATH=$(CURDIR)/share/jupyter ../$(BIN)/voila --no-browser \
+	  --template=course_present --Voila.ip=$(HOST) --port=$(PRESENT_PORT) \
+	  --VoilaConfiguration.extension_allowlist='$(PRESENT_EXTENSIONS)' .
 
 test-browser: slides html  ## JupyterLab, Voila, the decks and the site in Chromium (needs $(CHROMIUM))
 	COURSE_BROWSER_TESTS=1 CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n 0 -s tests/browser

@@ -261,9 +261,30 @@ def test_make_help_lists_every_documented_command():
                   if "## " in line and not line.startswith(("#", "\t"))]
     listed = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True,
                             check=True).stdout
-    assert {"lab", "test", "slides", "test-browser", "help"} <= set(documented)
+    assert {"lab", "test", "slides", "present", "test-browser", "help"} <= set(documented)
     for target in documented:
         assert f"make {target} " in listed, f"`make help` does not list {target}"
+    assert "$(" not in listed, f"`make help` prints a variable's name, not its value:\n{listed}"
+    chromium = subprocess.run(["make", "-s", "help", "CHROMIUM=/opt/other/chromium"], cwd=ROOT,
+                              capture_output=True, text=True, check=True).stdout
+    assert "/opt/other/chromium" in chromium, "`make help` does not print the CHROMIUM it uses"
+
+
+def test_a_snapshots_control_label_does_not_repeat_its_value():
+    state = {"s": {"model_name": "SelectionSliderModel",
+                   "state": {"description": "size ×", "_options_labels": ["× 1", "× 2"],
+                             "index": 1}},
+             "r": {"model_name": "FloatSliderModel", "state": {"description": "r", "value": 1.2}}}
+    assert build_site.snapshot("s", state) == "<span><b>size ×</b> 2</span>"
+    assert build_site.snapshot("r", state) == "<span><b>r</b> 1.2</span>"
+
+
+def test_slides_are_built_for_the_session_decks_only():
+    assert build_site.deck_paths() == [ROOT / "notebooks" / "lecture" / f"{name}.ipynb"
+                                       for name in build_site.SESSION_DECKS]
+    assert all(path.exists() for path in build_site.deck_paths())
+    for lesson in NOTEBOOKS:
+        assert lesson not in build_site.deck_paths(), "a lesson is a handout (the site), no deck"
 
 
 def test_on_slides_long_plotting_code_gives_way_to_its_picture(tmp_path):

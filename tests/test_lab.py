@@ -57,3 +57,27 @@ def test_make_lab_serves_the_course():
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_lab_ends_by_printing_its_address_with_a_new_token():
+    port = free_port()
+    server = subprocess.Popen(["make", "--no-print-directory", "lab", f"PORT={port}",
+                               *same_environment()], cwd=ROOT,
+                              env={**os.environ, "JUPYTER_TOKEN": "", "BROWSER": "true"},
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              start_new_session=True)
+    try:
+        deadline, seen, wanted = time.monotonic() + 90, "", "/00-start-here.ipynb?token="
+        while time.monotonic() < deadline and wanted not in seen and server.poll() is None:
+            seen += server.stdout.readline()
+        address = next((line.strip() for line in seen.splitlines() if wanted in line), "")
+        assert address.startswith(f"http://127.0.0.1:{port}/lab/tree/00-start-here.ipynb?token="), \
+            f"make lab printed no address with a token:\n{seen[-2000:]}"
+        assert len(address.rsplit("=", 1)[1]) >= 32, "the generated token is too short"
+        lab = address.replace("/lab/tree/00-start-here.ipynb", "/lab")
+        with urllib.request.urlopen(lab) as page:
+            assert b"JupyterLab" in page.read(), "the printed address does not open the lab"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)

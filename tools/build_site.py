@@ -1,7 +1,12 @@
 """Build the offline slide decks and the static site from the notebooks' stored outputs.
 
-    python tools/build_site.py slides   # build/slides/NN-topic.slides.html + index.html
-    python tools/build_site.py html     # build/html/NN-topic.html + index.html
+    python tools/build_site.py slides   # build/slides/<session deck>.slides.html + index.html
+    python tools/build_site.py html     # build/html/NN-topic.html (and the decks) + index.html
+
+Slides are built for the session decks only (notebooks/lecture/, in SESSION_DECKS order): a
+lesson notebook is a handout, read as the static site, not presented. `slides` also puts
+reveal.js's styles into the live-slides Voila template's static/ folder (PRESENT_STATIC), so
+`make present` needs no network either.
 
 Both work with no network at view time: reveal.js and MathJax are copied beside the pages from
 two wheels on PyPI (downloaded once into build/cache/wheels by `pip download`, no Node needed),
@@ -33,8 +38,11 @@ from notebook_files import NOTEBOOKS, notebook_paths  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CACHE = ROOT / "build" / "cache" / "wheels"
-# Notebooks made to be presented (not lessons: no number, no navigation), built beside the lessons.
+# Notebooks made to be presented (not lessons: no number, no navigation), one per session.
 LECTURE = NOTEBOOKS / "lecture"
+SESSION_DECKS = ("lecture-deck", "backward-pass-deck", "through-time-deck")  # teaching order
+# Where Voila's live-slides template (share/jupyter/voila/templates/course_present) finds them.
+PRESENT_STATIC = ROOT / "share" / "jupyter" / "voila" / "templates" / "course_present" / "static"
 
 # name beside the pages -> (the PyPI wheel that ships it, the folder inside the wheel, what to copy)
 ASSETS = {
@@ -76,11 +84,12 @@ def wheel(spec: str) -> Path:
     return found[-1]
 
 
-def copy_assets(out: Path, names: tuple[str, ...]) -> None:
-    """Unpack the named assets into out/_static/<name>/ (skipped when already there)."""
+def copy_assets(out: Path, names: tuple[str, ...], static: str = "_static", renamed=None) -> None:
+    """Unpack the named assets into out/<static>/<name>/ (skipped when already there); renamed
+    maps a name to another folder name."""
     for name in names:
         spec, prefix, keep = ASSETS[name]
-        target = out / "_static" / name
+        target = out / static / (renamed or {}).get(name, name)
         if (target / ".complete").exists():
             continue
         with zipfile.ZipFile(wheel(spec)) as archive:
@@ -114,7 +123,8 @@ def snapshot(model_id: str, state: dict) -> str:
         buffers = {tuple(b["path"]): b["data"] for b in model.get("buffers", [])}
         data = buffers.get(("value",), "")
         fmt = attrs.get("format", "png")
-        return f'<img alt="figure" style="max-width:100%" src="data:image/{fmt};base64,{data}">'
+        return (f'<img alt="figure" class="course-snapshot-figure" style="max-width:100%" '
+                f'src="data:image/{fmt};base64,{data}">')
     if name in ("HTMLModel", "HTMLMathModel", "LabelModel"):
         value = attrs.get("value", "")
         return f"<div>{value if name != 'LabelModel' else html.escape(value)}</div>"
@@ -122,10 +132,13 @@ def snapshot(model_id: str, state: dict) -> str:
                                                 "RadioButtonsModel", "CheckboxModel",
                                                 "BoundedIntTextModel", "BoundedFloatTextModel",
                                                 "IntTextModel", "FloatTextModel"):
-        value = attrs.get("value")
+        value = str(attrs.get("value"))
         if "_options_labels" in attrs and isinstance(attrs.get("index"), int):
             value = attrs["_options_labels"][attrs["index"]]
-        return f"<span><b>{description}</b> {html.escape(str(value))}</span>"
+        words = description.split()
+        if words and value.startswith(html.unescape(words[-1])):  # "size ×" and "× 1": one ×
+            value = value[len(html.unescape(words[-1])):].strip()
+        return f"<span><b>{description}</b> {html.escape(value)}</span>"
     return "".join(children)
 
 
@@ -227,8 +240,10 @@ def pictures_only(notebook) -> None:
     """On slides, a long cell of plotting code gives way to its picture (the page keeps both)."""
     for cell in notebook.cells:
         draws = any("image/png" in output.get("data", {}) for output in cell.get("outputs", []))
-        if cell.cell_type == "code" and draws and len(cell.source.splitlines()) > LONG_CODE:
-            cell.metadata["tags"] = [*cell.metadata.get("tags", []), "hide-input"]
+        tags = cell.metadata.get("tags", [])
+        if (cell.cell_type == "code" and draws and len(cell.source.splitlines()) > LONG_CODE
+                and "hide-input" not in tags):
+            cell.metadata["tags"] = [*tags, "hide-input"]
 
 
 def render(exporter, notebook, path: Path, suffix: str) -> str:
@@ -272,20 +287,37 @@ def build(kind: str, out: Path, paths: list[Path]) -> list[Path]:
     return written
 
 
+def deck_paths() -> list[Path]:
+    """The session decks in teaching order: what `make slides` and `make present` show."""
+    return [LECTURE / f"{name}.ipynb" for name in SESSION_DECKS]
+
+
 def course_pages() -> list[Path]:
-    """What `make slides` and `make html` build: the lessons in order, then the lecture deck."""
-    return notebook_paths() + sorted(LECTURE.glob("*.ipynb"))
+    """What `make html` builds: the lessons in order, then the session decks."""
+    return notebook_paths() + deck_paths()
+
+
+def install_present_assets() -> Path:
+    """reveal.js's styles for the live slides, in the Voila template's git-ignored static/
+    (Voila brings reveal.js's code and MathJax itself)."""
+    # "revealjs": a folder named reveal.js would hide Voila's own static file of that name
+    copy_assets(PRESENT_STATIC.parent, ("reveal.js",), static="static",
+                renamed={"reveal.js": "revealjs"})
+    return PRESENT_STATIC
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("kind", choices=["slides", "html"])
     parser.add_argument("notebooks", nargs="*", type=Path,
-                        help="default: notebooks/NN-*.ipynb, then notebooks/lecture/*.ipynb")
+                        help="default: the session decks (slides); notebooks/NN-*.ipynb, then "
+                             "the session decks (html)")
     parser.add_argument("--out", type=Path, help="default: build/slides or build/html")
     args = parser.parse_args()
     start = time.perf_counter()
-    pages = build(args.kind, args.out or ROOT / "build" / args.kind,
-                  args.notebooks or course_pages())
+    default = deck_paths() if args.kind == "slides" else course_pages()
+    pages = build(args.kind, args.out or ROOT / "build" / args.kind, args.notebooks or default)
+    if args.kind == "slides":
+        install_present_assets()
     print(f"{len(pages)} {args.kind} pages in {(args.out or ROOT / 'build' / args.kind)} "
           f"({time.perf_counter() - start:.1f} s)")

@@ -127,20 +127,52 @@ def jupyter_lab(course_copy, tmp_path_factory):
     server.stop()
 
 
+# Live slides: Voila runs every cell of a deck and presents it with reveal.js (the course's
+# `course_present` template). Only the widget manager's extensions are loaded: the other
+# labextensions in the environment are built for JupyterLab and fail in Voila's older core.
+PRESENT_EXTENSIONS = ["@voila-dashboards/widgets-manager8", "@jupyter-widgets/jupyterlab-manager"]
+
+
+def voila_command(port: int, template: str, root: Path) -> list[str]:
+    command = [sys.executable, "-m", "voila", "--no-browser", f"--port={port}",
+               f"--template={template}", "--Voila.ip=127.0.0.1",
+               "--VoilaConfiguration.show_tracebacks=True"]
+    if template == "course_present":
+        command.append(f"--VoilaConfiguration.extension_allowlist={json.dumps(PRESENT_EXTENSIONS)}")
+    return [*command, str(root)]
+
+
 @pytest.fixture(scope="session")
 def voila(course_copy, tmp_path_factory):
     """Base URL of a Voila serving the copied notebooks (tracebacks shown), loopback only."""
     home = tmp_path_factory.mktemp("voila")
     port = free_port()
-    command = [sys.executable, "-m", "voila", "--no-browser", f"--port={port}",
-               "--template=course",  # voila's lab template minus its CDN stylesheets
-               "--Voila.ip=127.0.0.1", "--VoilaConfiguration.show_tracebacks=True",
-               str(course_copy / "notebooks")]
+    # the course template: voila's lab template minus its CDN stylesheets
+    command = voila_command(port, "course", course_copy / "notebooks")
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "MPLBACKEND": "Agg",
            # where voila finds the course's template (share/jupyter/voila/templates/course)
            "JUPYTER_PATH": os.pathsep.join(filter(None, [str(ROOT / "share" / "jupyter"),
                                                          os.environ.get("JUPYTER_PATH")]))}
     server = Server("voila", command, f"http://127.0.0.1:{port}", home / "voila.log", env=env,
+                    cwd=course_copy / "notebooks")
+    server.wait_ready("/")
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def voila_present(course_copy, tmp_path_factory):
+    """Base URL of a Voila presenting the copied notebooks as live slides, loopback only."""
+    home = tmp_path_factory.mktemp("present")
+    port = free_port()
+    # matplotlib's inline backend, as `make present` has it: pictures are outputs on the slides
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+           "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+           "JUPYTER_PATH": os.pathsep.join(filter(None, [str(ROOT / "share" / "jupyter"),
+                                                         os.environ.get("JUPYTER_PATH")]))}
+    server = Server("voila (live slides)", voila_command(port, "course_present",
+                                                         course_copy / "notebooks"),
+                    f"http://127.0.0.1:{port}", home / "present.log", env=env,
                     cwd=course_copy / "notebooks")
     server.wait_ready("/")
     yield server.url

@@ -54,6 +54,12 @@ MEASURE = """(tolerance) => {
              && el.scrollHeight > el.clientHeight + tolerance)
       problems.push(`${name(el)} scrolls ${el.scrollHeight - el.clientHeight} px`);
   }
+  const note = slide.querySelector('.course-continued');
+  const after = note && note.nextElementSibling;
+  const next = after && after.querySelector('h1, h2, h3, h4');
+  const title = note && note.innerText.replace(/\\s*\\(continued\\)\\s*$/, '').trim();
+  if (next && title === next.innerText.trim())
+    problems.push(`"${note.innerText.trim()}" right above the same heading`);
   const words = (slide.innerText || '').split(/\\s+/).filter(w => /\\w/.test(w)).length;
   const zooms = [...slide.querySelectorAll('[style*="zoom"]')].map(el => parseFloat(el.style.zoom));
   return {problems: [...new Set(problems)].slice(0, 4), words: words,

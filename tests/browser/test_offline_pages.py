@@ -87,3 +87,18 @@ def test_every_static_page_renders_offline(offline_page, screenshots):
         print(f"page {path.name}: {page.evaluate(MATH_RENDERED)} formulas, "
               f"{page.evaluate('document.images.length')} images")
     assert_stayed_local(browser_page, "the static site")
+
+
+@pytest.mark.parametrize("server", ["voila", "voila_present"])
+def test_voilas_file_list_stays_on_the_machine(server, request, offline_page, screenshots):
+    """The page the README's voila command and `make present` open first: the list of notebooks.
+    Voila's own page asks a CDN for Font Awesome; the course's templates leave it out."""
+    base = request.getfixturevalue(server)
+    browser_page = offline_page(width=1280, height=800)
+    page = browser_page.page
+    page.goto(base + "/")
+    page.wait_for_load_state("load")
+    page.wait_for_selector("text=.ipynb", timeout=60_000)
+    page.screenshot(path=str(screenshots / f"{server}-file-list.png"))
+    assert browser_page.left_machine == [], \
+        f"{server}'s file list tried to load from the network: {browser_page.left_machine}"

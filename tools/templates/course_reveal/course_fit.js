@@ -38,6 +38,12 @@ function courseFitThenStart(options) {
             && /^H[1-6]$/.test(rendered.children[0].tagName);
     }
 
+    function opensWithHeading(unit) {  // a piece that starts with its own heading needs no "continued"
+        var rendered = unit.querySelector(".jp-RenderedMarkdown");
+        return !!rendered && !!rendered.firstElementChild
+            && /^H[1-6]$/.test(rendered.firstElementChild.tagName);
+    }
+
     function heading(section) {  // a copy of the slide's heading, formulas as MathJax drew them
         var found = section.querySelector("h1, h2, h3, h4");
         if (!found) { return null; }
@@ -75,7 +81,7 @@ function courseFitThenStart(options) {
         var title = heading(section), after = section;
         chunks.slice(1).forEach(function (chunk) {
             var next = document.createElement("section");
-            if (title) {
+            if (title && !opensWithHeading(chunk[0])) {
                 var note = document.createElement("div");
                 note.className = "course-continued";
                 note.innerHTML = title + " (continued)";
