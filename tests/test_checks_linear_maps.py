@@ -33,6 +33,8 @@ CASES = {
         "left transpose only": lambda G, A, M, B: A.T @ G @ B,
         "right transpose only": lambda G, A, M, B: A @ G @ B.T,
         "result transposed": lambda G, A, M, B: (A.T @ G @ B.T).T,
+        "A left out": lambda G, A, M, B: G @ B.T,
+        "B left out": lambda G, A, M, B: A.T @ G,
         "sides swapped": lambda G, A, M, B: B.T @ G @ A.T,
     }),
     "inverse_vjp": (checks.check_inverse_vjp, solutions.inverse_vjp, {
@@ -43,12 +45,12 @@ CASES = {
         "scalar rule": lambda G, A: -G / A**2,
     }),
     "kron_jacobian": (checks.check_kron_jacobian, solutions.kron_jacobian, {
-        "column-major order": lambda A, B: np.kron(B.T, np.eye(A.shape[0])),
-        "B not transposed": lambda A, B: np.kron(np.eye(A.shape[0]), B),
-        "by B instead": lambda A, B: np.kron(A, np.eye(B.shape[1])),
-        "the 4-D tensor's layout": lambda A, B: solutions.dC_dA_by_loops(A, B)
-        .transpose(0, 2, 1, 3).reshape(A.shape[0] * B.shape[1], A.size),
-        "column-major, B not transposed": lambda A, B: np.kron(B, np.eye(A.shape[0])),
+        "column-major order": lambda A, B: np.kron(np.eye(B.shape[1]), A),
+        "A transposed": lambda A, B: np.kron(A.T, np.eye(B.shape[1])),
+        "by A instead": lambda A, B: np.kron(np.eye(A.shape[0]), B.T),
+        "the 4-D tensor's layout": lambda A, B: solutions.dC_dB_by_rule(A, B)
+        .transpose(0, 2, 1, 3).reshape(A.shape[0] * B.shape[1], B.size),
+        "both factors": lambda A, B: np.kron(A, B),
     }),
 }
 
@@ -64,7 +66,7 @@ def test_a_right_answer_passes_in_every_form(exercise):
 def test_the_kronecker_jacobian_may_also_be_the_tensor_reshaped():
     def by_reshape(A, B):
         m, p = A.shape[0], B.shape[1]
-        return solutions.dC_dA_by_loops(A, B).reshape(m * p, A.size)
+        return solutions.dC_dB_by_rule(A, B).reshape(m * p, B.size)
 
     assert checks.check_kron_jacobian(by_reshape).passed
 

@@ -173,8 +173,8 @@ def inverse_vjp(dL_dC, A):
 
 
 def kron_jacobian(A, B):
-    """d vec(C) / d vec(A) for C = A @ B, row-major vec: I_m ⊗ Bᵀ, shape (m·p, m·n)."""
-    return np.kron(np.eye(A.shape[0]), B.T)
+    """d vec(C) / d vec(B) for C = A @ B = A B I_p, row-major vec: A ⊗ I_p, shape (m·p, n·p)."""
+    return np.kron(A, np.eye(B.shape[1]))
 
 
 REFERENCES["04a-inverse-differential"] = inverse_differential

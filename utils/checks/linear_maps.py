@@ -80,6 +80,12 @@ def check_trace_trick(middle_factor_grad) -> Feedback:
                     "A moved across too: ⟨G, A Y⟩ = ⟨Aᵀ G, Y⟩, so A comes over as Aᵀ."),
             Mistake("result transposed", B @ G.T @ A,
                     "that is (Aᵀ G Bᵀ)ᵀ: dL/dM has M's shape, so no final transpose."),
+            Mistake("A left out", G @ B.T,
+                    "A is missing: it multiplies dM on the left, so Aᵀ multiplies G on the "
+                    "left: Aᵀ G Bᵀ."),
+            Mistake("B left out", A.T @ G,
+                    "B is missing: it multiplies dM on the right, so Bᵀ multiplies on the "
+                    "right: Aᵀ G Bᵀ."),
             Mistake("sides swapped", B.T @ G @ A.T,
                     "the factors changed sides: A stays on the left of dM and B on its right, "
                     "so Aᵀ goes left of G and Bᵀ right: Aᵀ G Bᵀ."),
@@ -125,8 +131,8 @@ def check_inverse_vjp(inverse_vjp) -> Feedback:
 
 
 def check_kron_jacobian(kron_jacobian) -> Feedback:
-    """04a-kron-jacobian: the learner's kron_jacobian(A, B) = d vec(C)/d vec(A) for C = A @ B,
-    row-major vec (numpy's reshape): I_m ⊗ Bᵀ, shape (m·p, m·n)."""
+    """04a-kron-jacobian: the learner's kron_jacobian(A, B) = d vec(C)/d vec(B) for C = A @ B,
+    row-major vec (numpy's reshape): C = A B I_p gives A ⊗ I_p, shape (m·p, n·p)."""
     exercise = "04a-kron-jacobian"
     rng = np.random.default_rng(15)
     for m, n, p in ((3, 3, 3), (2, 3, 4)):
@@ -134,29 +140,29 @@ def check_kron_jacobian(kron_jacobian) -> Feedback:
         answer, feedback = run_learner_function(exercise, kron_jacobian, A, B)
         if feedback is not None:
             return feedback
+        eye = np.eye(p)
         mistakes = [
-            Mistake("column-major order", np.kron(B.T, np.eye(m)),
-                    "Bᵀ ⊗ I is the column-major (Fortran, MATLAB) Jacobian. numpy's reshape "
-                    "reads row after row, and in that order vec(I_m A B) = (I_m ⊗ Bᵀ) vec(A)."),
-            Mistake("B not transposed", np.kron(np.eye(m), B),
-                    "row i of C is (row i of A) B, so its block is the map a ↦ Bᵀ a on row "
-                    "vectors written as columns: I_m ⊗ Bᵀ."),
-            Mistake("by B instead", np.kron(A, np.eye(p)),
-                    "A ⊗ I_p is d vec(C)/d vec(B), the Jacobian by the other operand."),
-            Mistake("the 4-D tensor's layout", np.kron(np.eye(m), B.T).reshape(m, p, m, n)
-                    .transpose(0, 2, 1, 3).reshape(m * p, m * n),
+            Mistake("column-major order", np.kron(eye, A),
+                    "I ⊗ A is the column-major (Fortran, MATLAB) Jacobian. numpy's reshape "
+                    "reads row after row, and in that order vec(A B I_p) = (A ⊗ I_p) vec(B)."),
+            Mistake("A transposed", np.kron(A.T, eye),
+                    "the factor on the left of B goes in as it is: vec(K M Q) = (K ⊗ Qᵀ) "
+                    "vec(M) with K = A and Q = I_p, so A ⊗ I_p (only Q is transposed)."),
+            Mistake("by A instead", np.kron(np.eye(m), B.T),
+                    "I_m ⊗ Bᵀ is d vec(C)/d vec(A), the Jacobian by the other factor (section "
+                    "3). Here B is the middle factor: C = A B I_p."),
+            Mistake("the 4-D tensor's layout", np.kron(A, eye).reshape(m, p, n, p)
+                    .transpose(0, 2, 1, 3).reshape(m * p, n * p),
                     "those are the tensor's blocks laid out as a matrix of matrices (rows i, k). "
-                    "The flattened Jacobian's rows are vec(C), (i, j), and its columns vec(A), "
-                    "(k, l): reshape dC/dA to (m·p, m·n) without moving axes."),
-            Mistake("column-major, B not transposed", np.kron(B, np.eye(m)),
-                    "B ⊗ I mixes two slips: the column-major order (Bᵀ ⊗ I there) and B not "
-                    "transposed. Row-major, as numpy reshapes: I_m ⊗ Bᵀ."),
+                    "The flattened Jacobian's rows are vec(C), (i, j), and its columns vec(B), "
+                    "(k, l): reshape dC/dB to (m·p, n·p) without moving axes."),
+            Mistake("both factors", np.kron(A, B),
+                    "A ⊗ B would be the map of M ↦ A M Bᵀ. B is what changes here, so it is "
+                    "not in the Jacobian: the factor on its right is I_p."),
         ] if (m, n, p) == (3, 3, 3) else []
-        expected = solutions.kron_jacobian(A, B)
-        feedback = compare(exercise, answer, expected, mistakes, what="d vec(C)/d vec(A)",
-                           where=f"with A {A.shape}, B {B.shape}", axes=["m·p", "m·n"],
-                           reference=(solutions.kron_jacobian, (A, B)))
+        feedback = compare(exercise, answer, solutions.kron_jacobian(A, B), mistakes,
+                           what="d vec(C)/d vec(B)", where=f"with A {A.shape}, B {B.shape}",
+                           axes=["m·p", "n·p"], reference=(solutions.kron_jacobian, (A, B)))
         if not feedback.passed:
             return feedback
-    return correct(exercise, "in row-major vec, C = I_m A B gives d vec(C)/d vec(A) = I_m ⊗ Bᵀ, "
-                             "the tensor of 03 reshaped.")
+    return correct(exercise, "in row-major vec, C = A B I_p gives d vec(C)/d vec(B) = A ⊗ I_p.")

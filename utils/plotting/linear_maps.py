@@ -23,7 +23,7 @@ def plot_kron_beside_tensor(axes, A, B) -> None:
     limit = symmetric_limit(tensor)
     matrix_of_matrices(axes[0], tensor, "dC/dA as a matrix of matrices (03)")
     axes[0].images[0].set_clim(-limit, limit)
-    heatmap(axes[1], kron, f"$I_{m} \\otimes B^T$: rows vec(C), columns vec(A)",
+    heatmap(axes[1], kron, f"$I_{m} \\otimes B^\\top$: rows vec(C), columns vec(A)",
             "column (k, l): entry $a_{kl}$ of A, row by row",
             "row (i, j): entry $c_{ij}$ of C, row by row", limit=limit)
     for row in range(p, m * p, p):  # the m diagonal blocks, each Bᵀ (p × n)
@@ -41,15 +41,15 @@ def plot_kron_cost(ax_time, ax_memory, measurement: dict) -> float:
     the time ratio at the largest n."""
     n = np.asarray(measurement["n"], dtype=float)
     ax_time.loglog(n, measurement["kron_seconds"], "o-", color="tab:red",
-                   label="Kronecker route: $(I \\otimes B^T)^T$ vec(G)")
+                   label="Kronecker route: $(I \\otimes B^\\top)^\\top$ vec(G)")
     ax_time.loglog(n, measurement["product_seconds"], "s-", color="tab:blue",
-                   label="matrix product: $G B^T$")
+                   label="matrix product: $G B^\\top$")
     ax_time.set_xlabel("n   (A, B, C all n × n)")
     ax_time.set_ylabel("seconds per gradient")
     ax_time.set_title("Time")
     ax_time.legend(loc="upper left")
     ax_memory.loglog(n, measurement["kron_bytes"], "o-", color="tab:red",
-                     label="$I \\otimes B^T$: $n^4$ entries")
+                     label="$I \\otimes B^\\top$: $n^4$ entries")
     ax_memory.loglog(n, measurement["gradient_bytes"], "s-", color="tab:blue",
                      label="dL/dA: $n^2$ entries")
     ax_memory.set_xlabel("n")
