@@ -30,16 +30,18 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 
-MOST_LIVE_FIGURES = 4  # explorers that keep their figure (and its pixels) between moves
+MOST_LIVE_FIGURES = 3  # explorers that keep their figure (and its pixels) between moves
 DRAWING = threading.RLock()  # one figure drawn at a time: matplotlib is not thread-safe
 
 
 @dataclass
 class Later:
-    """Slow work: `compute()` (no drawing, may run in a thread), then `show(result)` (draws)."""
+    """Slow work: `compute()` (no drawing, may run in a thread), then `show(result)` (draws);
+    `pending()` shows what is known meanwhile ("measuring…"), when the work is done after."""
 
     compute: Callable
     show: Callable
+    pending: Callable
 
 
 def current_run():
@@ -158,10 +160,10 @@ class Explorer(widgets.VBox):
                     widget.close()
             self._drop_figure()
             self._build = None
-            for part in self.children:
-                if isinstance(part, widgets.Image):
-                    part.value = b""  # the PNG is pixels too
             super().close()
+            # what IPython's output history keeps of a closed explorer: an empty box
+            self.children, self.controls, self.companions = (), {}, {}
+            self.readout.value = ""
 
     # --- updates ----------------------------------------------------------------------------
     def _values(self) -> dict:
@@ -170,7 +172,7 @@ class Explorer(widgets.VBox):
     def _on_change(self, change) -> None:
         if self._updating or self._build is None:
             return
-        from_front_end = "value" in (getattr(change["owner"], "_property_lock", None) or {})
+        from_front_end = bool(getattr(change["owner"], "_property_lock", None))  # in set_state
         self._refresh(synchronous=not (self.asynchronous or (self.asynchronous is None
                                                               and from_front_end)))
 
@@ -201,6 +203,8 @@ class Explorer(widgets.VBox):
             if later is not None and synchronous:
                 later.show(later.compute())
                 return None
+            if later is not None:
+                later.pending()
             return later
         finally:
             self._updating = False
