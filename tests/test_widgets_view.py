@@ -6,6 +6,7 @@ the numbers). Explorers are found by name (`*_explorer`), so a new one is tested
 
 import inspect
 
+import numpy as np
 import pytest
 
 from utils import widgets
@@ -66,3 +67,28 @@ def test_caches_stay_bounded_whatever_the_controls_visit():
             explorer.controls["seed"].value, explorer.controls["m"].value = seed, m
     assert len(explorer.measurements) == MOST_MEASUREMENTS
     assert len(explorer.view.backgrounds) <= explorer.view.most_backgrounds
+
+
+def test_keyed_artists_drawn_over_the_frame_give_the_picture_a_full_draw_gives():
+    """A new key draws only the keyed artists over the frame drawn once: the picture must be
+    the one drawing everything at once gives, for every key."""
+    from explorer_driving import pixels
+
+    from utils.widgets import tensor_vs_vjp_explorer
+
+    explorer = tensor_vs_vjp_explorer(m=3, n=2, p=4)
+    view = explorer.view
+    assert view.keyed, "the centrepiece draws its captions and fixed axes once"
+    for name, value in (("seed", 5), ("wrt", "B"), ("scale", 4), ("entry", 7)):
+        explorer.controls[name].value = value
+        layered = pixels(explorer).astype(int)
+        keyed, view.keyed, view.frame = view.keyed, [], None
+        for artist in keyed:
+            artist.set_animated(False)
+        view.backgrounds.clear()
+        view.refresh()
+        whole = pixels(explorer).astype(int)
+        view.set_keyed(keyed)
+        view.backgrounds.clear()
+        assert layered.shape == whole.shape
+        assert np.mean(np.abs(layered - whole).max(axis=-1) > 16) < 1e-3, name

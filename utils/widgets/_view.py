@@ -27,6 +27,9 @@ class FigureView:
     `set_moving` on top and encodes the PNG: a few ms instead of a full draw, since text is
     what costs most to render. A callback changes the artists (`set_data`, `set_text`, ...),
     sets `key` when the static part must change (e.g. other axis limits), then refreshes.
+    Artists registered with `set_keyed` change with the key only: what is neither keyed nor
+    moving (captions, fixed axes) is drawn once into a frame, and a new key draws only the
+    keyed artists over it.
     Axes keep fixed positions (no layout engine), so the cached pixels stay valid. Each
     background is a full figure of pixels, so only the `most_backgrounds` latest are kept.
     """
@@ -40,6 +43,8 @@ class FigureView:
         self.width = int(round(figsize[0] * dpi))  # shown at its own size: sharp, never stretched
         self._image = None
         self.moving: list = []
+        self.keyed: list = []
+        self.frame = None  # pixels of what no key changes, when there are keyed artists
         self.backgrounds: OrderedDict = OrderedDict()  # key -> pixels, oldest first
         self.most_backgrounds = most_backgrounds
         self.key = None
@@ -61,19 +66,34 @@ class FigureView:
         """Drop the figure, its canvas and every pixel this view keeps (backgrounds, the
         renderer's buffer); the image widget stays, with the last picture."""
         self.backgrounds.clear()
+        self.frame = None
         if self.canvas is not None:
             self.canvas.__dict__.pop("renderer", None)
         self.figure = self.canvas = None
-        self.moving = []
+        self.moving, self.keyed = [], []
 
     def set_moving(self, artists) -> None:
         self.moving = list(artists)
         for artist in self.moving:
             artist.set_animated(True)  # left out of full draws, drawn by refresh
 
+    def set_keyed(self, artists) -> None:
+        self.keyed = list(artists)
+        for artist in self.keyed:
+            artist.set_animated(True)  # left out of the frame, drawn over it per key
+        self.frame = None
+
     def draw_background(self) -> None:
-        """Draw the static part for the current key in full and keep its pixels."""
-        self.canvas.draw()
+        """Draw the static part for the current key and keep its pixels."""
+        if self.frame is None:
+            self.canvas.draw()  # all but the keyed and moving artists
+            if self.keyed:
+                self.frame = self.canvas.copy_from_bbox(self.figure.bbox)
+        else:
+            self.canvas.restore_region(self.frame)
+        for artist in self.keyed:
+            if artist.get_visible():
+                (artist.axes or self.figure).draw_artist(artist)
         self.backgrounds[self.key] = self.canvas.copy_from_bbox(self.figure.bbox)
         while len(self.backgrounds) > self.most_backgrounds:
             self.backgrounds.popitem(last=False)

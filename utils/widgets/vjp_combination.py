@@ -103,6 +103,10 @@ class CombinationFigure:
                 bar = ax.barh(k, 1, left=low, height=0.6, color=colour,
                               alpha=0.4 if name == "extrapolated" else 1)[0]
                 self.bars[ax, name] = (bar, ax.text(low, k, "", va="center", fontsize=10))
+        self.memory_ax.set_yticks([])  # its row names change with wrt: texts, keyed
+        self.memory_names = [self.memory_ax.text(
+            -0.01, k, "", transform=self.memory_ax.get_yaxis_transform(), ha="right",
+            va="center", fontsize=9) for k in range(3)]
         self.memory_ax.axvline(DEFAULT_MAX_BYTES, color="gray", linestyle="--", linewidth=1)
         self.memory_ax.set_xticks([1, 2**10, 2**20, 2**30, 2**40],
                                   ["1 B", "1 KiB", "1 MiB", "1 GiB", "1 TiB"])
@@ -114,6 +118,9 @@ class CombinationFigure:
                     "(8 bytes); white = 0. The green outlines move together.",
                     ha="center", fontsize=10, color="dimgray")
         self.time_ax.set_yticks(range(2), ["tensor route", "VJP"])
+        view.set_keyed([*self.axes.values(), self.colourbar.ax, *self.memory_names,
+                        *(a for name in ("tensor", "vjp", "extrapolated")
+                          for a in self.bars[self.memory_ax, name])])  # the rest: drawn once
         timings = [artist for name in ("tensor", "vjp") for artist in self.bars[self.time_ax, name]]
         view.set_moving([self.heading, self.images["running"], *self.numbers["running"],
                          *self.lit.values(), *timings])  # timings fill in after the picture
@@ -232,7 +239,8 @@ class CombinationFigure:
                                    f"{format_bytes(at_1000.tensor_bytes)}: extrapolated")}
         self._set_bars(self.memory_ax, {name: (value, reading)
                                         for name, (value, _, reading) in memory.items()})
-        self.memory_ax.set_yticks(range(3), [label for _, label, _ in memory.values()])
+        for text, (_, label, _) in zip(self.memory_names, memory.values(), strict=True):
+            text.set_text(label)
 
     def _time_bars(self, s) -> None:
         """The timings: drawn over the background, so that they fill in when measured."""
