@@ -190,3 +190,16 @@ def test_in_a_real_kernel_reruns_stay_flat_and_two_explorers_in_one_cell_both_wo
                              "print(sum(isinstance(o, Figure) for o in gc.get_objects()))", "n")
     assert with_id <= 30 and without_id <= 30, (with_id, without_id)
     assert int(figures) <= _explorer.MOST_LIVE_FIGURES
+
+
+def test_an_explorer_dropped_while_measuring_still_fills_its_numbers_in():
+    explorer = tensor_vs_vjp_explorer()
+    explorer.asynchronous = True
+    explorer.controls["scale"].value = 32
+    others = [tensor_explorer() for _ in range(_explorer.MOST_LIVE_FIGURES)]  # drop its figure
+    explorer.wait()
+    assert explorer._view is None and all(other._view is not None for other in others)
+    assert "measuring" not in explorer.readout.value
+    assert largest_difference(explorer.readout.value) < 1e-12
+    explorer.controls["entry"].value = 5  # built again, complete: measured before
+    assert "measuring" not in explorer.readout.value and explorer._view is not None

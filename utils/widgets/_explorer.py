@@ -104,12 +104,9 @@ class Explorer(widgets.VBox):
         return self._view
 
     def _make_figure(self) -> None:
-        image = None if self._view is None else self._view.image
         self._view, self._update = self._build()
-        if hasattr(self, "children") and self.children:
-            self._view.image = self.children[1]  # the same widget the front end shows
-        elif image is not None:
-            self._view.image = image
+        if self.children:  # built again: into the image widget the front end shows
+            self._view.image = self.children[1]
         self._touch()
 
     def _touch(self) -> None:
@@ -125,8 +122,7 @@ class Explorer(widgets.VBox):
         with DRAWING:
             if self._view is not None:
                 self._view.release()
-            self._view, self._update = None, None
-            self._generation += 1  # work in flight would draw on the dropped figure
+            self._view, self._update = None, None  # work in flight still fills the readout in
             Explorer._live.pop(id(self), None)
 
     def _close_earlier_runs_of_this_cell(self) -> None:
@@ -230,13 +226,14 @@ class Explorer(widgets.VBox):
             try:
                 result = later.compute()
                 with DRAWING:
-                    if generation == self._generation and self._view is not None:
+                    if generation == self._generation and self._build is not None:
                         self._updating = True
                         try:
                             later.show(result)
                         finally:
                             self._updating = False
-                        self._view.refresh()
+                        if self._view is not None:  # else dropped: drawn when next moved
+                            self._view.refresh()
             except BaseException as error:  # kept for wait(): a thread has nobody to tell
                 self.error = error
 
