@@ -6,6 +6,7 @@ the numbers). Explorers are found by name (`*_explorer`), so a new one is tested
 
 import inspect
 
+import numpy as np
 import pytest
 
 from utils import widgets
@@ -51,41 +52,6 @@ def test_explorer_builds_its_figure_once(name):
     assert explorer.view.figure.axes == axes
 
 
-def _live(kind) -> int:
-    import gc
-
-    gc.collect()
-    return sum(isinstance(thing, kind) for thing in gc.get_objects())
-
-
-def test_rerunning_a_cell_releases_the_explorer_it_made_before(monkeypatch):
-    """Every ipywidget is registered until closed: without the release, each re-run of a cell
-    kept its explorer, figure and pixels alive (20 re-runs kept 165 MiB)."""
-    from ipywidgets.widgets.widget import _instances as registered
-    from matplotlib.figure import Figure
-
-    from utils.widgets import _view, jacobian_explorer, tensor_vs_vjp_explorer
-
-    monkeypatch.setattr(_view, "current_cell", lambda: "cell-7")
-    first = tensor_vs_vjp_explorer()
-    other_kind = jacobian_explorer()  # another kind of explorer in the same cell stays
-    figures, widgets_alive = _live(Figure), len(registered)
-    for _ in range(10):
-        tensor_vs_vjp_explorer()
-    assert first.comm is None and not first.view.backgrounds  # closed, pixels dropped
-    assert other_kind.comm is not None
-    assert _live(Figure) <= figures + 1  # ten re-runs: only the latest figure is added
-    assert len(registered) <= widgets_alive
-
-
-def test_an_explorer_made_outside_a_notebook_cell_is_left_alone():
-    from utils.widgets import tensor_vs_vjp_explorer
-
-    first = tensor_vs_vjp_explorer()
-    tensor_vs_vjp_explorer()
-    assert first.comm is not None
-
-
 def test_caches_stay_bounded_whatever_the_controls_visit():
     from utils.widgets import rnn_gradient_explorer, tensor_vs_vjp_explorer, values_to_try
     from utils.widgets.vjp import MOST_MEASUREMENTS
@@ -101,3 +67,28 @@ def test_caches_stay_bounded_whatever_the_controls_visit():
             explorer.controls["seed"].value, explorer.controls["m"].value = seed, m
     assert len(explorer.measurements) == MOST_MEASUREMENTS
     assert len(explorer.view.backgrounds) <= explorer.view.most_backgrounds
+
+
+def test_keyed_artists_drawn_over_the_frame_give_the_picture_a_full_draw_gives():
+    """A new key draws only the keyed artists over the frame drawn once: the picture must be
+    the one drawing everything at once gives, for every key."""
+    from explorer_driving import pixels
+
+    from utils.widgets import tensor_vs_vjp_explorer
+
+    explorer = tensor_vs_vjp_explorer(m=3, n=2, p=4)
+    view = explorer.view
+    assert view.keyed, "the centrepiece draws its captions and fixed axes once"
+    for name, value in (("seed", 5), ("wrt", "B"), ("scale", 4), ("entry", 7)):
+        explorer.controls[name].value = value
+        layered = pixels(explorer).astype(int)
+        keyed, view.keyed, view.frame = view.keyed, [], None
+        for artist in keyed:
+            artist.set_animated(False)
+        view.backgrounds.clear()
+        view.refresh()
+        whole = pixels(explorer).astype(int)
+        view.set_keyed(keyed)
+        view.backgrounds.clear()
+        assert layered.shape == whole.shape
+        assert np.mean(np.abs(layered - whole).max(axis=-1) > 16) < 1e-3, name

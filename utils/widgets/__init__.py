@@ -1,8 +1,10 @@
 """The interactive explorers, one module per lesson; each explorer is a function returning one
-ipywidgets widget (an `Explorer`). `_view` holds what they share: FigureView, Explorer, controls.
+ipywidgets widget (an `Explorer`, in `_explorer`); `_view` holds what else they share: the
+FigureView, the controls and their argument checks.
 """
 
-from ._view import Explorer, FigureView, slider, values_to_try
+from ._explorer import Explorer
+from ._view import FigureView, slider, values_to_try
 from .chain_rule import chain_cost_explorer
 from .jacobians import jacobian_explorer
 from .matrix_by_matrix import tensor_explorer

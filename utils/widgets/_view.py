@@ -1,10 +1,5 @@
-"""What every explorer shares: the FigureView, the Explorer box and its controls.
-
-Every explorer is an `Explorer` (a VBox) with
-    .controls  a dict name -> the ipywidgets control (sliders, dropdowns, ...),
-    .view      the FigureView holding the matplotlib figure, drawn once and updated in place,
-    .readout   an HTML widget with the numbers the figure illustrates,
-so that tests and benchmarks can drive every control without knowing the layout.
+"""What every explorer shares: the FigureView, its controls and their argument checks (the
+Explorer box itself is in _explorer.py).
 
 The figure is a plain matplotlib Figure (no pyplot, so nothing is shown twice) rendered to PNG
 into an `ipywidgets.Image`: callbacks change the artists (`set_data`, `set_text`, ...) and call
@@ -14,7 +9,6 @@ into an `ipywidgets.Image`: callbacks change the artists (`set_data`, `set_text`
 from __future__ import annotations
 
 import io
-import weakref
 from collections import OrderedDict
 
 import ipywidgets as widgets
@@ -33,6 +27,9 @@ class FigureView:
     `set_moving` on top and encodes the PNG: a few ms instead of a full draw, since text is
     what costs most to render. A callback changes the artists (`set_data`, `set_text`, ...),
     sets `key` when the static part must change (e.g. other axis limits), then refreshes.
+    Artists registered with `set_keyed` change with the key only: what is neither keyed nor
+    moving (captions, fixed axes) is drawn once into a frame, and a new key draws only the
+    keyed artists over it.
     Axes keep fixed positions (no layout engine), so the cached pixels stay valid. Each
     background is a full figure of pixels, so only the `most_backgrounds` latest are kept.
     """
@@ -43,28 +40,60 @@ class FigureView:
         if margins:
             self.figure.subplots_adjust(**margins)
         self.canvas = FigureCanvasAgg(self.figure)
-        width = int(round(figsize[0] * dpi))  # shown at its own pixel size: sharp, never stretched
-        self.image = widgets.Image(format="png", width=width,
-                                   layout=widgets.Layout(max_width="100%", height="auto"))
+        self.width = int(round(figsize[0] * dpi))  # shown at its own size: sharp, never stretched
+        self._image = None
         self.moving: list = []
+        self.keyed: list = []
+        self.frame = None  # pixels of what no key changes, when there are keyed artists
         self.backgrounds: OrderedDict = OrderedDict()  # key -> pixels, oldest first
         self.most_backgrounds = most_backgrounds
         self.key = None
 
+    @property
+    def image(self) -> widgets.Image:
+        """The image widget showing the figure (made on first use: a figure built again for an
+        explorer is given the widget the front end already shows)."""
+        if self._image is None:
+            self._image = widgets.Image(format="png", width=self.width,
+                                        layout=widgets.Layout(max_width="100%", height="auto"))
+        return self._image
+
+    @image.setter
+    def image(self, widget: widgets.Image) -> None:
+        self._image = widget
+
     def release(self) -> None:
-        """Drop the pixels this view keeps (backgrounds, the renderer's buffer)."""
+        """Drop the figure, its canvas and every pixel this view keeps (backgrounds, the
+        renderer's buffer); the image widget stays, with the last picture."""
         self.backgrounds.clear()
-        self.canvas.__dict__.pop("renderer", None)
-        self.moving = []
+        self.frame = None
+        if self.canvas is not None:
+            self.canvas.__dict__.pop("renderer", None)
+        self.figure = self.canvas = None
+        self.moving, self.keyed = [], []
 
     def set_moving(self, artists) -> None:
         self.moving = list(artists)
         for artist in self.moving:
             artist.set_animated(True)  # left out of full draws, drawn by refresh
 
+    def set_keyed(self, artists) -> None:
+        self.keyed = list(artists)
+        for artist in self.keyed:
+            artist.set_animated(True)  # left out of the frame, drawn over it per key
+        self.frame = None
+
     def draw_background(self) -> None:
-        """Draw the static part for the current key in full and keep its pixels."""
-        self.canvas.draw()
+        """Draw the static part for the current key and keep its pixels."""
+        if self.frame is None:
+            self.canvas.draw()  # all but the keyed and moving artists
+            if self.keyed:
+                self.frame = self.canvas.copy_from_bbox(self.figure.bbox)
+        else:
+            self.canvas.restore_region(self.frame)
+        for artist in self.keyed:
+            if artist.get_visible():
+                (artist.axes or self.figure).draw_artist(artist)
         self.backgrounds[self.key] = self.canvas.copy_from_bbox(self.figure.bbox)
         while len(self.backgrounds) > self.most_backgrounds:
             self.backgrounds.popitem(last=False)
@@ -85,81 +114,6 @@ class FigureView:
         buffer = io.BytesIO()
         Image.fromarray(rgb).save(buffer, format="png", compress_level=1)
         self.image.value = buffer.getvalue()
-
-
-def current_cell():
-    """The id of the notebook cell running now (JupyterLab and Notebook 7 send it), or None."""
-    try:
-        from IPython import get_ipython
-
-        kernel = getattr(get_ipython(), "kernel", None)
-        parent = kernel.get_parent("shell") if kernel is not None else None
-    except Exception:  # no IPython, an older kernel: nothing to release by cell
-        return None
-    return ((parent or {}).get("metadata") or {}).get("cellId")
-
-
-class Explorer(widgets.VBox):
-    """One explorer: controls on top, the figure, then a readout of the numbers.
-
-    `companions` are shown after the controls but not observed (e.g. a Play linked to a
-    slider: the slider's change is the one update). Changes made by the update itself (a
-    slider's range following the sizes) do not start another update.
-
-    Every ipywidget stays registered (so alive) until closed: re-running a cell that made an
-    explorer closes the explorer of the same kind that cell made before, with its figure's
-    pixels, so re-running a cell does not keep the old one.
-    """
-
-    _made_by_cell: dict = {}  # (cell id, kind) -> weak reference to the latest explorer
-
-    def __init__(self, controls: dict, view: FigureView, readout: widgets.HTML, update,
-                 companions: dict | None = None):
-        self.controls = controls
-        self.companions = dict(companions or {})
-        self.view = view
-        self.readout = readout
-        self._update = update
-        self._updating = False
-        for control in controls.values():
-            control.observe(self._on_change, names="value")
-        box = widgets.HBox([*controls.values(), *self.companions.values()],
-                           layout=widgets.Layout(flex_flow="row wrap"))
-        super().__init__([box, view.image, readout])
-        self.update()
-        cell = current_cell()
-        if cell is not None:
-            key = (cell, getattr(update, "__qualname__", ""))
-            previous = Explorer._made_by_cell.get(key)
-            if previous is not None and previous() is not None:
-                previous().close()
-            Explorer._made_by_cell[key] = weakref.ref(self)
-
-    def close(self) -> None:
-        """Close every widget of this explorer and drop its pixels: nothing keeps it alive."""
-        parts = [*self.controls.values(), *self.companions.values(), *self.children]
-        parts += [w for part in parts for w in getattr(part, "children", ())] + [self]
-        for widget in parts:  # a widget's layout and style are widgets too, registered apart
-            for part in (getattr(widget, "layout", None), getattr(widget, "style", None)):
-                if isinstance(part, widgets.Widget):
-                    part.close()
-            if widget is not self:
-                widget.close()
-        self.view.release()
-        super().close()
-
-    def _on_change(self, _change) -> None:
-        if not self._updating:
-            self.update()
-
-    def update(self) -> None:
-        """Read every control, update the artists and the readout, re-render once."""
-        self._updating = True
-        try:
-            self._update({name: control.value for name, control in self.controls.items()})
-        finally:
-            self._updating = False
-        self.view.refresh()
 
 
 def values_to_try(control, most: int = 8) -> list:

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import functools
+
 import ipywidgets as widgets
 import numpy as np
 
 from ..chain import chain_costs, chain_widths, random_chain, time_product
 from ..plotting.chain_rule import ChainCostBars
-from ._view import Explorer, FigureView, check_whole, slider
+from ._explorer import Explorer
+from ._view import FigureView, check_whole, slider
+
+
+@functools.lru_cache(maxsize=1)
+def _pool(most: int, widest: int) -> list:
+    """Random entries drawn once for the largest chain, shared by every chain explorer; each
+    update slices its Jacobians from them (drawing 12 fresh 256×256 matrices would cost more
+    than timing the products, and a copy per explorer 7 MB)."""
+    return random_chain((widest,) * (most + 1), np.random.default_rng(0))
 
 
 def chain_cost_explorer(length: int = 6, input_width: int = 128, hidden_width: int = 64,
@@ -25,22 +36,22 @@ def chain_cost_explorer(length: int = 6, input_width: int = 128, hidden_width: i
         "hidden_width": slider("hidden width", hidden_width, 1, 256),
         "output_width": slider("output width n_L", output_width, 1, 256),
     }
-    view = FigureView(figsize=(8.5, 3.8), dpi=100,
-                      margins={"left": 0.09, "right": 0.99, "bottom": 0.17, "top": 0.91,
-                               "wspace": 0.3})
-    bars = ChainCostBars(*view.figure.subplots(1, 2))
-    view.set_moving(bars.moving_artists())
     readout = widgets.HTML()
-    # random entries drawn once for the largest chain; each update slices its Jacobians from
-    # them (drawing 12 fresh 256×256 matrices would cost more than timing the products)
-    most = controls["length"].max
     widest = max(controls[k].max for k in ("input_width", "hidden_width", "output_width"))
-    pool = random_chain((widest,) * (most + 1), np.random.default_rng(0))
+    pool = _pool(controls["length"].max, widest)
 
     def plural(count: int) -> str:
         return "multiplication" if count == 1 else "multiplications"
 
-    def update(values) -> None:
+    def build():
+        view = FigureView(figsize=(8.5, 3.8), dpi=100,
+                          margins={"left": 0.09, "right": 0.99, "bottom": 0.17, "top": 0.91,
+                                   "wspace": 0.3})
+        bars = ChainCostBars(*view.figure.subplots(1, 2))
+        view.set_moving(bars.moving_artists())
+        return view, lambda values: update(bars, values)
+
+    def update(bars, values) -> None:
         widths = chain_widths(values["length"], values["input_width"], values["hidden_width"],
                               values["output_width"])
         costs = chain_costs(widths)
@@ -69,4 +80,4 @@ def chain_cost_explorer(length: int = 6, input_width: int = 128, hidden_width: i
             f"{plural(counts[1])}, {seconds[1] * 1e3:.3f} ms &nbsp;|&nbsp; {verdict}."
             f"{vjp_note}")
 
-    return Explorer(controls, view, readout, update)
+    return Explorer(controls, readout, build)

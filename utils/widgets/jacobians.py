@@ -7,7 +7,8 @@ import numpy as np
 
 from ..maps import PLANE_MAPS, enclosed_area, square_outline
 from ..plotting.jacobians import E1_COLOUR, E2_COLOUR, WarpPicture
-from ._view import Explorer, FigureView, check_choice, float_slider
+from ._explorer import Explorer
+from ._view import FigureView, check_choice, float_slider
 
 
 def jacobian_explorer(map_name: str = "polar → Cartesian") -> Explorer:
@@ -23,34 +24,39 @@ def jacobian_explorer(map_name: str = "polar → Cartesian") -> Explorer:
         "x2": float_slider(first.input_names[1], first.default_point[1], *first.domain[1]),
         "size": float_slider("square side Δ", 0.25, 0.02, 0.6),
     }
-    view = FigureView(figsize=(10, 4), dpi=100,
-                      margins={"left": 0.06, "right": 0.99, "bottom": 0.13, "top": 0.87,
-                               "wspace": 0.25})
     margin = controls["size"].max / 2  # room for the largest square (centred on x) at the edge
-    picture = WarpPicture(*view.figure.subplots(1, 3, width_ratios=(1, 1.3, 1)))
-    view.set_moving(picture.moving_artists())
-    for name, plane_map in PLANE_MAPS.items():  # each map's grid drawn once, up front
-        view.key = name
-        picture.show_map(plane_map, margin)
-        view.draw_background()
     readout = widgets.HTML()
-    state = {"map": None}
 
-    def switch_map(plane_map) -> None:  # runs inside update: Explorer ignores these changes
-        for key, k in (("x1", 0), ("x2", 1)):
+    def build():
+        view = FigureView(figsize=(10, 4), dpi=100,
+                          margins={"left": 0.06, "right": 0.99, "bottom": 0.13, "top": 0.87,
+                                   "wspace": 0.25})
+        picture = WarpPicture(*view.figure.subplots(1, 3, width_ratios=(1, 1.3, 1)))
+        view.set_moving(picture.moving_artists())
+        for name, plane_map in PLANE_MAPS.items():  # each map's grid drawn once, up front
+            view.key = name
+            picture.show_map(plane_map, margin)
+            view.draw_background()
+        state = {"map": None, "view": view, "picture": picture}
+        return view, lambda values: update(state, values)
+
+    def switch_map(state, plane_map) -> None:  # runs inside update: Explorer ignores these changes
+        moved = () if state["map"] is None else (("x1", 0), ("x2", 1))  # None: a figure built
+        for key, k in moved:  # anew, for controls that already fit this map
             control = controls[key]
             low, high = plane_map.domain[k]
             control.min, control.max = min(control.min, low), max(control.max, high)
             control.value = plane_map.default_point[k]
             control.min, control.max = low, high
             control.description = plane_map.input_names[k]
-        picture.show_map(plane_map, margin)
-        view.key = state["map"] = plane_map.name
+        state["picture"].show_map(plane_map, margin)
+        state["view"].key = state["map"] = plane_map.name
 
-    def update(values) -> None:
+    def update(state, values) -> None:
+        picture = state["picture"]
         plane_map = PLANE_MAPS[values["map"]]
         if state["map"] != plane_map.name:
-            switch_map(plane_map)
+            switch_map(state, plane_map)
         point = np.array([controls["x1"].value, controls["x2"].value])
         size = values["size"]
         jacobian, image_path, corners = picture.show_point(plane_map, point, size)
@@ -76,4 +82,4 @@ def jacobian_explorer(map_name: str = "polar → Cartesian") -> Explorer:
             f"<b>{area_ratio:+.4f}</b> &nbsp;|&nbsp; largest gap between f(square) and the "
             f"parallelogram: {gap:.2e} = {gap / size**2:.2f}·Δ²")
 
-    return Explorer(controls, view, readout, update)
+    return Explorer(controls, readout, build)

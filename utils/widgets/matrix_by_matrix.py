@@ -9,8 +9,8 @@ from ..costs import format_bytes, matmul_costs
 from ..matmul import matmul_jacobian
 from ..plotting._matrices import SIGNED_CMAP, set_image
 from ..plotting.matrix_by_matrix import HIGHLIGHT_COLOUR, TensorPicture
+from ._explorer import Explorer
 from ._view import (
-    Explorer,
     FigureView,
     Frame,
     check_choice,
@@ -52,35 +52,44 @@ def tensor_explorer(m: int = 3, n: int = 2, p: int = 4, i: int = 1, j: int = 2,
                 "i": slider("entry c_ij: i", i, 1, m),
                 "j": slider("j", j, 1, p),
                 "wrt": dropdown("derivative of C by", ["A", "B"], wrt)}
-    view = FigureView(figsize=(9, 4), dpi=100)
-    figure = view.figure
-    ax_tensor = figure.add_axes((0.1, 0.15, 0.5, 0.68))
-    ax_block = figure.add_axes((0.65, 0.15, 0.22, 0.68))
-    ax_colour = figure.add_axes((0.895, 0.15, 0.015, 0.68))
-    ax_block.set_axis_off()
-    picture = TensorPicture(ax_tensor, max_size, max_size, ticks=True)
-    ax_tensor.tick_params(length=0, labelsize=11)
-    for spine in ax_tensor.spines.values():
-        spine.set_visible(False)
-    tensor_frame = Frame(ax_tensor)
-    block_image = ax_block.imshow(np.zeros((1, 1)), cmap=SIGNED_CMAP, vmin=-1, vmax=1,
-                                  interpolation="nearest")
-    block_frame = Frame(ax_block, edgecolor=HIGHLIGHT_COLOUR, linewidth=3)
-    colourbar = figure.colorbar(block_image, cax=ax_colour, ticks=[-1, -0.5, 0, 0.5, 1])
-    colourbar.set_label("entry value (white = 0)", fontsize=11)
-    ax_colour.tick_params(labelsize=10)
-    labels = [ax_block.text(0, 0, "", ha="center", va="center", fontsize=12)
-              for _ in range(max_size)]  # the non-zero line of the block: b_lj or a_ik
-    text = {"tensor": figure.text(0.35, 0.92, "", ha="center", fontsize=13),
-            "block": ax_block.text(0.5, 1.1, "", ha="center", fontsize=13, clip_on=False,
-                                   color=HIGHLIGHT_COLOUR, transform=ax_block.transAxes),
-            "block x": figure.text(0.76, 0.07, "", ha="center", fontsize=11)}
-    view.set_moving([picture.image, *picture.row_lines, *picture.col_lines, tensor_frame,
-                     picture.highlight, block_image, block_frame, *labels, text["block"]])
+
+    def build():
+        view = FigureView(figsize=(9, 4), dpi=100)
+        figure = view.figure
+        ax_tensor = figure.add_axes((0.1, 0.15, 0.5, 0.68))
+        ax_block = figure.add_axes((0.65, 0.15, 0.22, 0.68))
+        ax_colour = figure.add_axes((0.895, 0.15, 0.015, 0.68))
+        ax_block.set_axis_off()
+        picture = TensorPicture(ax_tensor, max_size, max_size, ticks=True)
+        ax_tensor.tick_params(length=0, labelsize=11)
+        for spine in ax_tensor.spines.values():
+            spine.set_visible(False)
+        tensor_frame = Frame(ax_tensor)
+        block_image = ax_block.imshow(np.zeros((1, 1)), cmap=SIGNED_CMAP, vmin=-1, vmax=1,
+                                      interpolation="nearest")
+        block_frame = Frame(ax_block, edgecolor=HIGHLIGHT_COLOUR, linewidth=3)
+        colourbar = figure.colorbar(block_image, cax=ax_colour, ticks=[-1, -0.5, 0, 0.5, 1])
+        colourbar.set_label("entry value (white = 0)", fontsize=11)
+        ax_colour.tick_params(labelsize=10)
+        labels = [ax_block.text(0, 0, "", ha="center", va="center", fontsize=12)
+                  for _ in range(max_size)]  # the non-zero line of the block: b_lj or a_ik
+        text = {"tensor": figure.text(0.35, 0.92, "", ha="center", fontsize=13),
+                "block": ax_block.text(0.5, 1.1, "", ha="center", fontsize=13, clip_on=False,
+                                       color=HIGHLIGHT_COLOUR, transform=ax_block.transAxes),
+                "block x": figure.text(0.76, 0.07, "", ha="center", fontsize=11)}
+        view.set_moving([picture.image, *picture.row_lines, *picture.col_lines, tensor_frame,
+                         picture.highlight, block_image, block_frame, *labels, text["block"]])
+        artists = {"picture": picture, "tensor frame": tensor_frame, "block image": block_image,
+                   "block frame": block_frame, "labels": labels, "text": text,
+                   "axes": (ax_tensor, ax_block), "view": view}
+        return view, lambda values: update(artists, values)
+
     readout = widgets.HTML()
     syncing = [False]  # True while slider limits are moved, so nested updates are skipped
 
-    def update(values):
+    def update(artists, values):
+        picture, text, labels, view = (artists[k] for k in ("picture", "text", "labels", "view"))
+        ax_tensor, ax_block = artists["axes"]
         if syncing[0]:
             return
         syncing[0] = True
@@ -102,10 +111,10 @@ def tensor_explorer(m: int = 3, n: int = 2, p: int = 4, i: int = 1, j: int = 2,
         ax_tensor.set_xlabel(f"block column j  (inside a block: column of {wrt})", fontsize=11)
         ax_tensor.set_ylabel(f"block row i\n(inside: row of {wrt})", fontsize=11)
         picture.show(tensor, highlight=(i - 1, j - 1), limit=1.0)
-        tensor_frame.fit((tensor.shape[0] * tensor.shape[2],
+        artists["tensor frame"].fit((tensor.shape[0] * tensor.shape[2],
                                   tensor.shape[1] * tensor.shape[3]))
-        set_image(ax_block, block_image, block, limit=1.0)
-        block_frame.fit(block.shape)
+        set_image(ax_block, artists["block image"], block, limit=1.0)
+        artists["block frame"].fit(block.shape)
         for k, label in enumerate(labels):  # name the non-zeros; white squares are zeros
             label.set_visible(k < n)
             label.set_position((k, i - 1) if wrt == "A" else (j - 1, k))
@@ -128,4 +137,4 @@ def tensor_explorer(m: int = 3, n: int = 2, p: int = 4, i: int = 1, j: int = 2,
              f"{n} non-zero{'s' if n != 1 else ''} of {block.size}: {where}"),
         ], align="left")
 
-    return Explorer(controls, view, readout, update)
+    return Explorer(controls, readout, build)

@@ -6,7 +6,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import rnn
-from ._view import Explorer, FigureView, check_choice, check_real, check_whole, float_slider, slider
+from ._explorer import Explorer
+from ._view import FigureView, check_choice, check_real, check_whole, float_slider, slider
 
 RNN_HIDDEN, RNN_INPUTS, RNN_MAX_LENGTH = 16, 4, 100  # small enough to redraw in milliseconds
 RNN_DECADES = 10  # the log axis snaps to multiples of 10^10, so few backgrounds are ever drawn
@@ -46,39 +47,45 @@ def rnn_gradient_explorer(radius: float = 1.0, nonlinearity: str = "tanh",
                                          description="nonlinearity"),
         "length": slider("sequence length T", length, 5, RNN_MAX_LENGTH, 5),
     }
-    # the axes (x from 0 to T, a log range snapped to 10^10 steps) are drawn once per (T, range)
-    # and cached by FigureView; an update redraws only the lines and titles over them
-    view = FigureView(figsize=(9.6, 3.7), dpi=100,
-                      margins={"left": 0.075, "right": 0.985, "bottom": 0.15, "top": 0.9,
-                               "wspace": 0.22})
-    ax_norms, ax_sv = view.figure.subplots(1, 2, width_ratios=[1.7, 1])
-    for ax in (ax_norms, ax_sv):
-        ax.set_yscale("log")
-        ax.yaxis.set_minor_locator(NullLocator())
-        ax.yaxis.set_major_formatter(FuncFormatter(  # 10⁻⁵ as plain text: mathtext is slower
-            lambda v, _: "10" + f"{np.log10(v):.0f}".translate(RNN_SUPERSCRIPTS)))
-        ax.axhline(1.0, color="black", linewidth=0.8)
-        ax.grid(alpha=0.3)
     steps_back = np.arange(RNN_MAX_LENGTH, -1, -1)     # T - k for k = 0..T, sliced per T
-    (norm_line,) = ax_norms.plot(steps_back, np.ones(len(steps_back)), "o-", ms=3,
-                                 color="tab:blue", label=r"$\|\partial h_T/\partial h_k\|_2$")
-    (power_line,) = ax_norms.plot(steps_back, np.ones(len(steps_back)), "--", color="tab:gray",
-                                  label=r"$\rho(W)^{T-k}$")
-    ax_norms.set_xlabel("T − k (steps the gradient travels back)")
-    ax_norms.set_ylabel("spectral norm (log scale)")
-    ax_norms.legend(loc="lower left", fontsize=10)
-    index = np.arange(1, RNN_HIDDEN + 1)
-    (sv_product,) = ax_sv.plot(index, np.ones(RNN_HIDDEN), "o-", color="tab:red", ms=4)
-    (sv_W,) = ax_sv.plot(index, np.ones(RNN_HIDDEN), "s--", color="tab:gray", ms=3)
-    ax_sv.set_xlim(0.5, RNN_HIDDEN + 0.5)
-    ax_sv.set_xlabel("index i (largest first)")
-    ax_sv.set_ylabel("singular value σᵢ (log scale)")
-    ax_norms.set_title(" ")
-    ax_sv.set_title(r"σᵢ of $\partial h_T/\partial h_0$ (red) and of $W$ (grey)")  # no legend
-    view.set_moving([norm_line, power_line, sv_product, sv_W, ax_norms.title])
+
+    def build():
+        # the axes (x from 0 to T, a log range snapped to 10^10 steps) are drawn once per
+        # (T, range) and cached by FigureView; an update redraws only the lines and titles
+        view = FigureView(figsize=(9.6, 3.7), dpi=100,
+                          margins={"left": 0.075, "right": 0.985, "bottom": 0.15, "top": 0.9,
+                                   "wspace": 0.22})
+        ax_norms, ax_sv = view.figure.subplots(1, 2, width_ratios=[1.7, 1])
+        for ax in (ax_norms, ax_sv):
+            ax.set_yscale("log")
+            ax.yaxis.set_minor_locator(NullLocator())
+            ax.yaxis.set_major_formatter(FuncFormatter(  # 10⁻⁵ as plain text: mathtext is slower
+                lambda v, _: "10" + f"{np.log10(v):.0f}".translate(RNN_SUPERSCRIPTS)))
+            ax.axhline(1.0, color="black", linewidth=0.8)
+            ax.grid(alpha=0.3)
+        (norm_line,) = ax_norms.plot(steps_back, np.ones(len(steps_back)), "o-", ms=3,
+                                     color="tab:blue", label=r"$\|\partial h_T/\partial h_k\|_2$")
+        (power_line,) = ax_norms.plot(steps_back, np.ones(len(steps_back)), "--",
+                                      color="tab:gray", label=r"$\rho(W)^{T-k}$")
+        ax_norms.set_xlabel("T − k (steps the gradient travels back)")
+        ax_norms.set_ylabel("spectral norm (log scale)")
+        ax_norms.legend(loc="lower left", fontsize=10)
+        index = np.arange(1, RNN_HIDDEN + 1)
+        (sv_product,) = ax_sv.plot(index, np.ones(RNN_HIDDEN), "o-", color="tab:red", ms=4)
+        (sv_W,) = ax_sv.plot(index, np.ones(RNN_HIDDEN), "s--", color="tab:gray", ms=3)
+        ax_sv.set_xlim(0.5, RNN_HIDDEN + 0.5)
+        ax_sv.set_xlabel("index i (largest first)")
+        ax_sv.set_ylabel("singular value σᵢ (log scale)")
+        ax_norms.set_title(" ")
+        ax_sv.set_title(r"σᵢ of $\partial h_T/\partial h_0$ (red) and of $W$ (grey)")
+        view.set_moving([norm_line, power_line, sv_product, sv_W, ax_norms.title])
+        lines = (norm_line, power_line, sv_product, sv_W)
+        return view, lambda values: update(view, (ax_norms, ax_sv), lines, values)
+
     readout = widgets.HTML()
 
-    def set_axes(T, norm_range, sv_range):  # always set: the lines are drawn with these limits
+    def set_axes(view, ax_norms, ax_sv, T, norm_range, sv_range):  # always set: the lines
+        # are drawn with these limits
         view.key = (T, norm_range, sv_range)  # a new key: FigureView draws and caches a background
         ax_norms.set_xlim(-0.02 * T, 1.02 * T)
         for ax, (low, high) in ((ax_norms, norm_range), (ax_sv, sv_range)):
@@ -86,7 +93,8 @@ def rnn_gradient_explorer(radius: float = 1.0, nonlinearity: str = "tanh",
             step = 5 if high - low <= 30 else 10
             ax.yaxis.set_major_locator(FixedLocator(10.0 ** np.arange(low, high + 1, step)))
 
-    def update(values):
+    def update(view, axes, lines, values):
+        (ax_norms, ax_sv), (norm_line, power_line, sv_product, sv_W) = axes, lines
         T, phi, rho = values["length"], values["nonlinearity"], values["radius"]
         W = W_unit * rho
         trace = rnn.rnn_forward(W, U, xs[:T], nonlinearity=phi)
@@ -95,7 +103,7 @@ def rnn_gradient_explorer(radius: float = 1.0, nonlinearity: str = "tanh",
         sv_of_product = np.linalg.svd(rnn.jacobian_through_time(trace, 0), compute_uv=False)
         sv_of_W = np.linalg.svd(W, compute_uv=False)
         sv_range = _rnn_log_range(sv_of_product, sv_of_W)
-        set_axes(T, _rnn_log_range(norms, power), sv_range)
+        set_axes(view, ax_norms, ax_sv, T, _rnn_log_range(norms, power), sv_range)
         norm_line.set_data(steps_back[-T - 1:], np.where(norms > 0, norms, np.nan))  # no zeros
         power_line.set_data(steps_back[-T - 1:], power)
         ax_norms.title.set_text(f"{phi} RNN, ρ(W) = {rho:.2f}, T = {T}: gradient norm")
@@ -109,4 +117,4 @@ def rnn_gradient_explorer(radius: float = 1.0, nonlinearity: str = "tanh",
             f"∂h<sub>T</sub>/∂h<sub>0</sub> from {sv_of_product[0]:.3g} down to "
             f"{sv_of_product[-1]:.3g}" + (f" ({hidden} below the plotted range)" if hidden else ""))
 
-    return Explorer(controls, view, readout, update)
+    return Explorer(controls, readout, build)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import ipywidgets as widgets
 import numpy as np
@@ -16,7 +16,8 @@ from ..costs import DEFAULT_MAX_BYTES, MatmulCosts, format_bytes, matmul_costs
 from ..matmul import TensorTooLargeError, chain_rule_via_tensor, matmul_jacobian
 from ..plotting.matrix_by_matrix import tensor_pixels
 from ..routes import best_time, measure_routes, vjp_route
-from ._view import Explorer, check_choice, check_sizes, check_whole, dropdown, html_table, slider
+from ._explorer import Explorer, Later
+from ._view import check_choice, check_sizes, check_whole, dropdown, html_table, slider
 from .vjp_combination import CombinationFigure, entry_name, seconds_text
 
 SCALES = (1, 2, 4, 8, 16, 32)  # the size control: m, n, p are each multiplied by this
@@ -55,6 +56,7 @@ class VjpState:
     vjp_seconds: float
     difference: float | None
     refused: str | None
+    measuring: bool = False      # the timings (and the routes' difference) are being measured
 
 
 def _measure(dL_dC, A, B, wrt):
@@ -69,13 +71,17 @@ def _measure_routes(dL_dC, A, B, wrt):
         via_tensor = chain_rule_via_tensor(dL_dC, matmul_jacobian(A, B, wrt))
         tensor_seconds = time.perf_counter() - start
     except TensorTooLargeError as refusal:
-        return None, best_time(lambda: vjp_route(dL_dC, A, B, wrt), 3, 1e-4), None, (
-            f"TensorTooLargeError: dC/d{wrt} would need {format_bytes(refusal.tensor_bytes)},\n"
-            f"over the budget of {format_bytes(refusal.max_bytes)}: refused before building.\n"
-            f"The VJP needs {format_bytes(refusal.vjp_bytes)}.")
+        return None, best_time(lambda: vjp_route(dL_dC, A, B, wrt), 3, 1e-4), None, _refusal(
+            wrt, refusal.tensor_bytes, refusal.max_bytes, refusal.vjp_bytes)
     vjp_seconds = best_time(lambda: vjp_route(dL_dC, A, B, wrt), 3, 1e-4)  # ~1 ms in all
     difference = float(np.max(np.abs(via_tensor - vjp_route(dL_dC, A, B, wrt))))
     return tensor_seconds, vjp_seconds, difference, None
+
+
+def _refusal(wrt, tensor_bytes, max_bytes, vjp_bytes) -> str:
+    return (f"TensorTooLargeError: dC/d{wrt} would need {format_bytes(tensor_bytes)},\n"
+            f"over the budget of {format_bytes(max_bytes)}: refused before building.\n"
+            f"The VJP needs {format_bytes(vjp_bytes)}.")
 
 
 def _running_sum(dL_dC, A, B, wrt, count):
@@ -132,13 +138,16 @@ def tensor_vs_vjp_explorer(m: int = 2, n: int = 2, p: int = 2, seed: int = 0, wr
                         interval=700, description="step through the entries")
     widgets.link((play, "value"), (controls["entry"], "value"))
     widgets.link((play, "max"), (controls["entry"], "max"))
-    picture = CombinationFigure()
     readout = widgets.HTML()
     measurements: OrderedDict = OrderedDict()  # (sizes, wrt, seed) -> timings, oldest first
     last_sizes = [None]
     limits: dict = {}
 
-    def update(values):
+    def build():
+        picture = CombinationFigure()
+        return picture.view, lambda values: update(picture, values)
+
+    def update(picture, values):
         M, N, P = (values[k] * values["scale"] for k in ("m", "n", "p"))
         wrt, seed = values["wrt"], values["seed"]
         entry_control = controls["entry"]
@@ -151,27 +160,39 @@ def tensor_vs_vjp_explorer(m: int = 2, n: int = 2, p: int = 2, seed: int = 0, wr
         A, B = rng.standard_normal((M, N)), rng.standard_normal((N, P))
         dL_dC = rng.standard_normal((M, P))
         key = ((M, N, P), wrt, seed)
-        if key not in measurements:
-            measurements[key] = _measure(dL_dC, A, B, wrt)
-            while len(measurements) > MOST_MEASUREMENTS:
-                measurements.popitem(last=False)
-        tensor_seconds, vjp_seconds, difference, refused = measurements[key]
         vjp = vjp_route(dL_dC, A, B, wrt)
         running = _running_sum(dL_dC, A, B, wrt, number)
         pixels, s = tensor_pixels(A, B, wrt, 300, 380)
         if limits.get("key") != key:  # one colour scale per setting, whatever the entry
             limits.update(key=key, limit=_colour_limit(dL_dC, A, B, wrt))
-        limit = limits["limit"]
         costs = matmul_costs(M, N, P, wrt)
         state = VjpState(
             (M, N, P), wrt, seed, dL_dC, vjp, running, divmod(number - 1, P), number, pixels, s,
-            (M * costs.x_shape[0], P * costs.x_shape[1]), limit, costs,
-            matmul_costs(1000, 1000, 1000, wrt), tensor_seconds, vjp_seconds, difference,
-            refused)
-        picture.show(state)
-        readout.value = _readout(state)
+            (M * costs.x_shape[0], P * costs.x_shape[1]), limits["limit"], costs,
+            matmul_costs(1000, 1000, 1000, wrt), None, None, None,
+            _refusal(wrt, costs.tensor_bytes, DEFAULT_MAX_BYTES, costs.vjp_bytes)
+            if costs.tensor_bytes > DEFAULT_MAX_BYTES else None, measuring=True)
 
-    explorer = Explorer(controls, picture.view, readout, update, companions={"play": play})
+        def show(measured):
+            if key not in measurements:
+                measurements[key] = measured
+                while len(measurements) > MOST_MEASUREMENTS:
+                    measurements.popitem(last=False)
+            tensor_seconds, vjp_seconds, difference, refused = measured
+            done = replace(state, tensor_seconds=tensor_seconds, vjp_seconds=vjp_seconds,
+                           difference=difference, refused=refused, measuring=False)
+            picture.show(done)
+            readout.value = _readout(done)
+
+        def pending():  # drawn at once; both routes are timed after (see Explorer)
+            picture.show(state)
+            readout.value = _readout(state)
+
+        if key in measurements:  # measured before: drawn complete at once
+            return show(measurements[key])
+        return Later(lambda: _measure(dL_dC, A, B, wrt), show, pending)
+
+    explorer = Explorer(controls, readout, build, companions={"play": play})
     explorer.measurements = measurements
     return explorer
 
@@ -182,7 +203,11 @@ def _readout(s: VjpState) -> str:
     formula = "dL/dC · Bᵀ" if wrt == "A" else "Aᵀ · dL/dC"
     gap = float(np.max(np.abs(s.running - s.vjp)))
     i, j = s.entry
-    if s.refused is None:
+    if s.measuring and s.refused is None:
+        headline = (f"<b>dL/d{wrt} both ways</b>: the tensor route needs <b>"
+                    f"{costs.tensor_bytes / costs.vjp_bytes:.0f}× the memory</b>; timing both "
+                    f"routes and comparing them: <i>measuring…</i>")
+    elif s.refused is None:
         headline = (f"<b>Same dL/d{wrt}</b> (largest difference {s.difference:.1e}); the tensor "
                     f"route needs <b>{costs.tensor_bytes / costs.vjp_bytes:.0f}× the memory</b> "
                     f"and took <b>{s.tensor_seconds / s.vjp_seconds:.0f}× the time</b>.")
@@ -201,8 +226,9 @@ def _readout(s: VjpState) -> str:
         ("memory (float64)", format_bytes(costs.tensor_bytes), format_bytes(costs.vjp_bytes)),
         ("multiplications", f"{costs.tensor_multiplications:,}", f"{costs.vjp_multiplications:,}"),
         ("time (measured once at this size)",
-         "refused" if s.tensor_seconds is None else seconds_text(s.tensor_seconds),
-         seconds_text(s.vjp_seconds)),
+         "refused" if s.refused else "measuring…" if s.measuring else
+         seconds_text(s.tensor_seconds),
+         "measuring…" if s.measuring else seconds_text(s.vjp_seconds)),
         ("memory at n = 1000 (extrapolated, never built)", format_bytes(at_1000.tensor_bytes),
          format_bytes(at_1000.vjp_bytes)),
     ], header=("", "tensor route", "VJP route"))

@@ -103,6 +103,10 @@ class CombinationFigure:
                 bar = ax.barh(k, 1, left=low, height=0.6, color=colour,
                               alpha=0.4 if name == "extrapolated" else 1)[0]
                 self.bars[ax, name] = (bar, ax.text(low, k, "", va="center", fontsize=10))
+        self.memory_ax.set_yticks([])  # its row names change with wrt: texts, keyed
+        self.memory_names = [self.memory_ax.text(
+            -0.01, k, "", transform=self.memory_ax.get_yaxis_transform(), ha="right",
+            va="center", fontsize=9) for k in range(3)]
         self.memory_ax.axvline(DEFAULT_MAX_BYTES, color="gray", linestyle="--", linewidth=1)
         self.memory_ax.set_xticks([1, 2**10, 2**20, 2**30, 2**40],
                                   ["1 B", "1 KiB", "1 MiB", "1 GiB", "1 TiB"])
@@ -113,8 +117,13 @@ class CombinationFigure:
         figure.text(0.5, 0.012, "All four pictures at one scale: one square = one float64 "
                     "(8 bytes); white = 0. The green outlines move together.",
                     ha="center", fontsize=10, color="dimgray")
+        self.time_ax.set_yticks(range(2), ["tensor route", "VJP"])
+        view.set_keyed([*self.axes.values(), self.colourbar.ax, *self.memory_names,
+                        *(a for name in ("tensor", "vjp", "extrapolated")
+                          for a in self.bars[self.memory_ax, name])])  # the rest: drawn once
+        timings = [artist for name in ("tensor", "vjp") for artist in self.bars[self.time_ax, name]]
         view.set_moving([self.heading, self.images["running"], *self.numbers["running"],
-                         *self.lit.values()])
+                         *self.lit.values(), *timings])  # timings fill in after the picture
 
     def _place(self, shapes: dict) -> None:
         """One entry = the same pixels in every picture, anchored at each box's top left."""
@@ -160,6 +169,7 @@ class CombinationFigure:
         self.images["running"].set_data(s.running)
         self._write_numbers("running", s.running, self.numbers_shown)
         self._outline(s)
+        self._time_bars(s)
 
     def _show_background(self, s) -> None:
         M, N, P = s.sizes
@@ -219,6 +229,7 @@ class CombinationFigure:
                                                 else " to the running sum"))
 
     def _bars(self, s) -> None:
+        """The memory bars (part of the background)."""
         costs, at_1000 = s.costs, s.costs_at_1000
         memory = {"tensor": (costs.tensor_bytes, f"dC/d{s.wrt}" + (" (refused)" if s.refused
                                                                    else ""),
@@ -226,18 +237,29 @@ class CombinationFigure:
                   "vjp": (costs.vjp_bytes, f"dL/d{s.wrt}", format_bytes(costs.vjp_bytes)),
                   "extrapolated": (at_1000.tensor_bytes, f"dC/d{s.wrt} at n = 1000",
                                    f"{format_bytes(at_1000.tensor_bytes)}: extrapolated")}
-        times = {"tensor": (s.tensor_seconds, "tensor route",
-                            "refused: not built" if s.tensor_seconds is None
-                            else seconds_text(s.tensor_seconds)),
-                 "vjp": (s.vjp_seconds, "VJP", seconds_text(s.vjp_seconds))}
-        for ax, rows in ((self.memory_ax, memory), (self.time_ax, times)):
-            low = ax.get_xlim()[0]
-            for name, (value, _, reading) in rows.items():
-                bar, text = self.bars[ax, name]
-                bar.set_width(max((value or low) - low, 0))
-                inside = name == "extrapolated"  # the longest bar: its label goes inside
-                text.set_position((value / 1.5 if inside else max(value or low, low) * 1.5,
-                                   bar.get_y() + 0.3))
-                text.set_horizontalalignment("right" if inside else "left")
-                text.set_text(reading)
-            ax.set_yticks(range(len(rows)), [label for _, label, _ in rows.values()])
+        self._set_bars(self.memory_ax, {name: (value, reading)
+                                        for name, (value, _, reading) in memory.items()})
+        for text, (_, label, _) in zip(self.memory_names, memory.values(), strict=True):
+            text.set_text(label)
+
+    def _time_bars(self, s) -> None:
+        """The timings: drawn over the background, so that they fill in when measured."""
+        if s.measuring:
+            times = {"tensor": (None, "refused: not built" if s.refused else "measuring…"),
+                     "vjp": (None, "measuring…")}
+        else:
+            times = {"tensor": (s.tensor_seconds, "refused: not built" if s.tensor_seconds is None
+                                else seconds_text(s.tensor_seconds)),
+                     "vjp": (s.vjp_seconds, seconds_text(s.vjp_seconds))}
+        self._set_bars(self.time_ax, times)
+
+    def _set_bars(self, ax, rows: dict) -> None:
+        low = ax.get_xlim()[0]
+        for name, (value, reading) in rows.items():
+            bar, text = self.bars[ax, name]
+            bar.set_width(max((value or low) - low, 0))
+            inside = name == "extrapolated"  # the longest bar: its label goes inside
+            text.set_position((value / 1.5 if inside else max(value or low, low) * 1.5,
+                               bar.get_y() + 0.3))
+            text.set_horizontalalignment("right" if inside else "left")
+            text.set_text(reading)
