@@ -18,6 +18,7 @@ import functools
 import math
 import os
 import signal
+import sys
 import threading
 import time
 
@@ -112,25 +113,44 @@ def call_with_limit(function, *args, seconds: float | None = None):
     return _call_on_thread(function, args, left, whole)
 
 
+# bound at import: in-process, a learner's code may not reach these (see _isolation)
+_set_handler, _set_timer = signal.signal, getattr(signal, "setitimer", None)
+_OWN_FILES: set = set()  # the course's files on the way to the learner's code (_isolation)
 _REPEAT = 0.005  # after the limit, the alarm rings again every 5 ms until the call has ended
 
 
 def _call_with_alarm(function, args, seconds: float, whole: float):
-    def on_alarm(signum, frame):
-        signal.setitimer(signal.ITIMER_REAL, _REPEAT)  # a bare `except:` gets it again
+    ours = {__file__, *_OWN_FILES}
+
+    def stop(frame, event, arg):  # raised at the next line: in an `except:` clause, it escapes
+        if frame.f_code.co_filename in ours:
+            return None
+        if event == "exception":  # the alarm's own TimedOut passing by (raising here would
+            return stop           # end the tracing)
         raise TimedOut(whole, stopped=True)
 
-    previous_handler = signal.signal(signal.SIGALRM, on_alarm)
-    outer_delay, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    def on_alarm(signum, frame):
+        _set_timer(signal.ITIMER_REAL, _REPEAT)  # and the alarm rings again, for C loops
+        sys.settrace(stop)
+        while frame is not None and frame.f_code is not _call_with_alarm.__code__:
+            if frame.f_code.co_filename not in ours:
+                frame.f_trace = stop
+            frame = frame.f_back
+        raise TimedOut(whole, stopped=True)
+
+    previous_tracer = sys.gettrace()
+    previous_handler = _set_handler(signal.SIGALRM, on_alarm)
+    outer_delay, _ = _set_timer(signal.ITIMER_REAL, seconds)
     started = time.monotonic()
     try:
         return function(*args)
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous_handler)
+        _set_timer(signal.ITIMER_REAL, 0)
+        sys.settrace(previous_tracer)
+        _set_handler(signal.SIGALRM, previous_handler)
         if outer_delay:  # someone else's alarm was pending: give it back what is left of it
             left = outer_delay - (time.monotonic() - started)
-            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3))
+            _set_timer(signal.ITIMER_REAL, max(left, 1e-3))
 
 
 def _call_on_thread(function, args, seconds: float, whole: float):
