@@ -181,6 +181,8 @@ _ENDINGS = {"SystemExit": "called sys.exit() (or raised SystemExit), which would
 def _raised(exercise: str, raised, called_with: str) -> Feedback:
     if raised.kind in _ENDINGS:
         what = _ENDINGS[raised.kind]
+    elif raised.note:  # numpy's long words shortened: the note says it in the exercise's
+        what = f"raised {raised.kind}: {raised.message.split(', with')[0]}"  # letters
     else:
         what = f"raised {raised.kind}: {raised.message}"
     note = f" {raised.note}" if raised.note else ""

@@ -41,7 +41,7 @@ def shape_note(error, traceback, args, names: dict, answer: str | None, anything
         if node[0] == "@" and not _fits(left, right):
             return _product_note(labels, left, right, sizes, answer)
         if node[0] == "*" and not _broadcasts(left, right):
-            return (f"you combined {labels[0]} and {labels[1]} entry by entry: those shapes "
+            return (f"You combined {labels[0]} and {labels[1]} entry by entry: those shapes "
                     f"do not broadcast (each axis must match or be 1, counted from the right).")
     return None
 
@@ -108,6 +108,8 @@ def spelled(shape, sizes: dict) -> str:
 
 def _label(part, value, args, names: dict, sizes: dict) -> str:
     name = ast.unparse(part)
+    if not isinstance(part, (ast.Name, ast.Attribute, ast.Subscript, ast.Call)):
+        name = f"({name})"
     for arg, given in zip(args, names, strict=False):
         if value is arg:
             name = given
@@ -134,7 +136,7 @@ def _broadcasts(left, right) -> bool:
 
 def _product_note(labels, left, right, sizes, answer) -> str:
     inner = (spelled(left[-1:], sizes)[1:-2], spelled(right[-2:-1] or right, sizes)[1:-2])
-    note = (f"you multiplied {labels[0]} by {labels[1]}: in a product the inner sizes must "
+    note = (f"You multiplied {labels[0]} by {labels[1]}: in a product the inner sizes must "
             f"be equal, and here they are {inner[0]} and {inner[1]}.")
     if len(left) != 2 or len(right) != 2:
         return note

@@ -23,7 +23,8 @@ def check_dense_backward(linear_backward) -> Feedback:
     y = x @ W.T + b with W of shape (n_out, n_in)."""
     exercise = "05-dense-backward"
     x, W, b, G = _dense_case()
-    answer, feedback = run_learner_function(exercise, linear_backward, x, W, b, G)
+    answer, feedback = run_learner_function(exercise, linear_backward, x, W, b, G, names={
+        "x": ("N", "n_in"), "W": ("n_out", "n_in"), "b": ("n_out",), "grad_output": ("N", "n_out")})
     if feedback is not None:
         return feedback
     if not isinstance(answer, (tuple, list)) or len(answer) != 3:
@@ -90,7 +91,9 @@ def check_relu_backward(dense_relu_backward) -> Feedback:
     y = relu(x @ W + b)."""
     exercise = "05-relu-backward"
     x, W, b, G = _dense_relu_case()
-    answer, feedback = run_learner_function(exercise, dense_relu_backward, x, W, b, G)
+    answer, feedback = run_learner_function(exercise, dense_relu_backward, x, W, b, G, names={
+        "x": ("N", "n_in"), "W": ("n_in", "n_out"), "b": ("n_out",), "grad_output": ("N", "n_out")},
+        answer=("N", "n_in"))
     if feedback is not None:
         return feedback
     a = x @ W + b
@@ -127,7 +130,8 @@ def check_used_twice(gram_vjp) -> Feedback:
     """05-used-twice: gram_vjp(A, grad_output) -> dL/dA for C = A @ A.T."""
     exercise = "05-used-twice"
     A, G = _used_twice_case()
-    answer, feedback = run_learner_function(exercise, gram_vjp, A, G)
+    answer, feedback = run_learner_function(exercise, gram_vjp, A, G, answer="mn",
+                                             names={"A": "mn", "grad_output": "mm"})
     if feedback is not None:
         return feedback
     overwritten = ("only one of the two uses of A counts: A is the left factor AND (transposed) "
