@@ -27,6 +27,11 @@ import time
 import warnings
 from dataclasses import dataclass
 
+try:
+    import resource
+except ImportError:  # Windows
+    resource = None
+
 import numpy as np
 
 from . import _running
@@ -191,7 +196,7 @@ class _PipeStream(io.TextIOBase):
 
 
 def _in_child(function, args, observer, describe, left: float, whole: float) -> Outcome:
-    _blas_controller()  # found once in the parent, so the child only sets a number
+    budget = _memory_budget()
     read_fd, write_fd = os.pipe()
     with warnings.catch_warnings():  # Python 3.12+ warns about fork in a threaded process
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -199,7 +204,7 @@ def _in_child(function, args, observer, describe, left: float, whole: float) -> 
     if pid == 0:  # the child: whatever happens, it ends here with os._exit
         try:
             os.close(read_fd)
-            _child(function, args, observer, describe, write_fd)
+            _child(function, args, observer, describe, write_fd, budget)
         finally:
             os._exit(0)
     os.close(write_fd)
@@ -210,13 +215,13 @@ def _in_child(function, args, observer, describe, left: float, whole: float) -> 
         _end(pid)
 
 
-def _child(function, args, observer, describe, write_fd: int) -> None:
+def _child(function, args, observer, describe, write_fd: int, budget) -> None:
     gc.disable()  # no collection of the kernel's garbage (its __del__ methods) in here
     signal.signal(signal.SIGINT, signal.default_int_handler)
     streams = _PipeStream(write_fd, b"o"), _PipeStream(write_fd, b"e")
     sys.stdout, sys.stderr = streams
-    _limit_memory()
-    _blas_controller().limit(limits=1)  # BLAS threads do not survive a fork: use none
+    if budget is not None:  # a 50 GiB np.ones is a MemoryError here, not the OOM killer
+        resource.setrlimit(resource.RLIMIT_AS, (budget, budget))
     try:
         outcome = _call(function, args, observer, describe)
         payload = pickle.dumps(outcome, protocol=4)
@@ -276,15 +281,23 @@ def _how_it_ended(pid: int, deadline: float, whole: float) -> str:
     return f"it ended the process running it with exit code {code} (os._exit or similar)"
 
 
+_ending: list = []  # children killed but not yet reaped: their exit is not waited for
+
+
 def _end(pid: int) -> None:
+    """Kill the child if it still runs; reap it, and earlier ones, without waiting."""
     try:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
-    try:
-        os.waitpid(pid, 0)
-    except ChildProcessError:  # already reaped by _how_it_ended
-        pass
+    _ending.append(pid)
+    for child in list(_ending):
+        try:
+            done, _ = os.waitpid(child, os.WNOHANG)
+        except ChildProcessError:  # already reaped by _how_it_ended
+            done = child
+        if done:
+            _ending.remove(child)
 
 
 class _Unpickler(pickle.Unpickler):
@@ -300,26 +313,17 @@ class _Unpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not part of an answer")
 
 
-_controller = None
-
-
-def _blas_controller():
-    global _controller
-    if _controller is None:
-        from threadpoolctl import ThreadpoolController
-        _controller = ThreadpoolController()
-    return _controller
-
-
-def _limit_memory() -> None:
+def _memory_budget() -> int | None:
+    """The address space a child may use: what the kernel maps now plus MEMORY_BUDGET."""
+    if resource is None:
+        return None
     try:
-        import resource
         with open("/proc/self/status") as status:
             used = next(int(line.split()[1]) * 1024 for line in status
                         if line.startswith("VmSize:"))
-        resource.setrlimit(resource.RLIMIT_AS, (used + MEMORY_BUDGET, used + MEMORY_BUDGET))
-    except (ImportError, OSError, ValueError, StopIteration):
-        pass  # macOS has no /proc and ignores RLIMIT_AS: no budget there
+    except (OSError, StopIteration, ValueError):
+        return None  # macOS has no /proc (and ignores RLIMIT_AS): no budget there
+    return used + MEMORY_BUDGET
 
 
 # --- the in-process route ---------------------------------------------------------------------
