@@ -202,3 +202,57 @@ def test_an_answer_loses_its_subclass_and_its_lies():
     liar = np.arange(3.0).view(_Liar)
     back = plain(liar)
     assert type(back) is np.ndarray and not np.allclose(back, np.zeros(3))
+
+
+def test_blas_works_in_the_child_and_the_parent_after_it(monkeypatch):
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    monkeypatch.setattr(_running, "ROUTE", "fork")
+    a = np.random.default_rng(0).standard_normal((300, 300))
+    before = threadpoolctl.threadpool_info()
+    value, feedback = run_learner_function("00-test", lambda x: x @ x.T, a)
+    assert feedback is None and np.allclose(value, a @ a.T)
+    assert np.allclose(a @ a.T, value) and threadpoolctl.threadpool_info() == before
+
+
+KERNEL_CODE = """
+import os, time
+os.environ["COURSE_PROGRESS_FILE"] = "off"
+from utils.checks import _running, check_grad_A
+_running.TIME_LIMIT_SECONDS = 1.0
+
+def grad_A(dL_dC, A, B):
+    print("computing", A.shape, flush=True)
+    while True:
+        try:
+            sum(range(10**9))
+        except:
+            pass
+
+started = time.monotonic()
+feedback = check_grad_A(grad_A)
+print("answer:", feedback.mistake, round(time.monotonic() - started, 2), _running.ROUTE)
+"""
+
+
+def test_in_a_real_kernel_the_print_arrives_and_the_check_answers_within_its_limit():
+    manager = pytest.importorskip("jupyter_client.manager")
+    kernel, client = manager.start_new_kernel(kernel_name="python3")
+    try:
+        client.execute(KERNEL_CODE)
+        out = ""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            message = client.get_iopub_msg(timeout=60)
+            if message["msg_type"] == "stream":
+                out += message["content"]["text"]
+            if message["msg_type"] == "error":
+                pytest.fail("\n".join(message["content"]["traceback"]))
+            if message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
+                break
+    finally:
+        client.stop_channels()
+        kernel.shutdown_kernel(now=True)
+    assert "computing (3, 3)" in out, out
+    *mistake, took, route = out.split("answer:")[1].split()
+    assert mistake == ["timed", "out"] and route == "fork"
+    assert float(took) < 1.0 + 1.0, out
