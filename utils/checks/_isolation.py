@@ -13,6 +13,7 @@ numpy's, os's and the builtins' attributes put back afterwards.
 from __future__ import annotations
 
 import builtins
+import faulthandler
 import gc
 import io
 import math
@@ -217,6 +218,7 @@ def _in_child(function, args, observer, describe, left: float, whole: float) -> 
 
 def _child(function, args, observer, describe, write_fd: int, budget) -> None:
     gc.disable()  # no collection of the kernel's garbage (its __del__ methods) in here
+    faulthandler.disable()  # a crash here is the learner's, told as feedback, not a dump
     signal.signal(signal.SIGINT, signal.default_int_handler)
     streams = _PipeStream(write_fd, b"o"), _PipeStream(write_fd, b"e")
     sys.stdout, sys.stderr = streams
