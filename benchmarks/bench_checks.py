@@ -8,8 +8,9 @@ machine's load hits both alike; the overhead is each fork batch's time minus the
 batch next to it, per check. Scenarios: a real checker (04-grad-A: two calls of the learner's
 function, each with three small arrays), a 128 MiB argument (shared through fork, never
 pickled), a kernel holding 1 GiB, and the parent's BLAS right after a fork (OpenBLAS stops its
-threads around a fork); the floor is a bare fork that exits at once. Target: median overhead <= 50 ms per check; the exit status is 1 past
-it. The machine's load is printed: read the table with it.
+threads around a fork); the floor is a bare fork that exits at once. Target: median overhead
+<= 50 ms per check; the exit status is 1 past it. The machine's load is printed: read the
+table with it.
 """
 
 from __future__ import annotations
