@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import solutions
-from ._isolation import find_foreign, run_isolated
+from ._answers import find_foreign
+from ._isolation import run_isolated
 from ._operands import shape_note
 from ._running import TimedOut, body_is_stub, seconds_left
 from ._slips import generic_slip

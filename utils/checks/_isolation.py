@@ -12,12 +12,9 @@ numpy's, os's and the builtins' attributes put back afterwards.
 
 from __future__ import annotations
 
-import builtins
 import faulthandler
 import gc
 import io
-import math
-import numbers
 import os
 import pickle
 import selectors
@@ -33,13 +30,12 @@ try:
 except ImportError:  # Windows
     resource = None
 
-import numpy as np
 
 from . import _running
+from ._answers import RESULT_CAP, Foreign, plain
+from ._in_process import OUTPUT_CAP, Refused, run_here
 from ._running import TimedOut
 
-OUTPUT_CAP = 200_000  # characters of print() output shown per call; the rest is counted
-RESULT_CAP = 64 << 20  # bytes an answer may take, pickled
 MEMORY_BUDGET = 2 << 30  # bytes a child may add to what the kernel already uses (Linux)
 
 
@@ -53,14 +49,6 @@ class Raised:
 
 
 @dataclass(frozen=True)
-class Foreign:
-    """An answer that is not plain data, e.g. a generator or an object numpy cannot read."""
-
-    kind: str
-    reason: str
-
-
-@dataclass(frozen=True)
 class Outcome:
     value: object = None
     raised: Raised | None = None
@@ -69,52 +57,6 @@ class Outcome:
 
 
 _running._OWN_FILES.add(__file__)  # the alarm's tracer leaves this module's frames alone
-TRUSTED = set()  # the course's own classes an answer may hold (e.g. counting numbers)
-
-
-def plain(value, depth: int = 0):
-    """The answer as data the checker can read without running any of the learner's code."""
-    kind = type(value)
-    if kind in (bool, int, float, complex, str, type(None), type(Ellipsis)) or kind in TRUSTED:
-        return value
-    if isinstance(value, np.generic) and kind.__module__ == "numpy":
-        return value
-    if kind in (list, tuple):
-        if depth > 8:
-            return Foreign(kind.__name__, "it is nested more than 8 levels deep")
-        return kind(plain(v, depth + 1) for v in value)
-    if isinstance(value, np.ndarray):  # a subclass loses its own methods (a lying __eq__)
-        if value.nbytes > RESULT_CAP:
-            return Foreign(kind.__name__, f"it takes {value.nbytes / 2**20:.0f} MiB, more than "
-                                          f"the {RESULT_CAP >> 20} MiB an answer may")
-        array = np.ndarray.view(value, np.ndarray).copy()
-        if array.dtype != object:
-            return array
-        cells = [plain(v, depth + 1) for v in array.flat]
-        out = np.empty(len(cells), dtype=object)
-        out[:] = cells
-        return out.reshape(array.shape)
-    try:
-        if isinstance(value, numbers.Integral):
-            return int(value)
-        if isinstance(value, numbers.Real):
-            return float(value)
-        array = np.asarray(value)
-    except Exception as error:  # noqa: BLE001 (its own __array__ may raise anything)
-        return Foreign(kind.__name__, f"{type(error).__name__}: {error}")
-    if array.dtype == object:
-        return Foreign(kind.__name__, "numpy reads it as one opaque object, not as numbers")
-    return np.ndarray.view(array, np.ndarray).copy()
-
-
-def find_foreign(value) -> Foreign | None:
-    if isinstance(value, Foreign):
-        return value
-    if isinstance(value, (list, tuple)):
-        return next((f for f in map(find_foreign, value) if f is not None), None)
-    return None
-
-
 def run_isolated(function, args, observer=None, describe=None) -> Outcome:
     """function(*args) where it cannot harm the check; TimedOut at the check's deadline.
 
@@ -127,7 +69,7 @@ def run_isolated(function, args, observer=None, describe=None) -> Outcome:
         raise TimedOut(whole, stopped=True)
     if _running.ROUTE == "fork":
         return _in_child(function, args, observer, describe, left, whole)
-    return _in_process(function, args, observer, describe)
+    return run_here(_call, function, args, observer, describe)
 
 
 def _call(function, args, observer, describe) -> Outcome:
@@ -136,7 +78,7 @@ def _call(function, args, observer, describe) -> Outcome:
         observer.start()
     try:
         outcome = Outcome(value=plain(function(*args)))
-    except _Refused as refused:
+    except Refused as refused:
         outcome = Outcome(ended=str(refused))
     except BaseException as error:  # SystemExit, KeyboardInterrupt, TimedOut: all feedback
         if isinstance(error, TimedOut):
@@ -328,73 +270,3 @@ def _memory_budget() -> int | None:
     return used + MEMORY_BUDGET
 
 
-# --- the in-process route ---------------------------------------------------------------------
-
-_GUARDED = (np, np.linalg, np.testing, np.random, builtins, math, os, sys, signal)
-
-
-def _guarded() -> list:
-    """The modules whose attributes a learner's code could replace to fool a check: numpy's,
-    the interpreter's and the course's own (the checkers, the reference solutions)."""
-    course = [module for name, module in list(sys.modules.items())
-              if name.split(".")[0] == "utils" and module is not None]
-    return [*_GUARDED, *course]
-
-
-class _Refused(BaseException):
-    """os._exit, os.abort or a kill of this process, asked for by the learner's code."""
-
-
-def _refuse(*args, **kwargs):
-    raise _Refused("it tried to end the Python process (os._exit, os.abort or os.kill)")
-
-
-def _refuse_signal(*args, **kwargs):
-    raise RuntimeError("a checked function may not change signal handlers or timers")
-
-
-def _in_process(function, args, observer, describe) -> Outcome:
-    saved = [(module, dict(vars(module))) for module in _guarded()]
-    kill = os.kill
-    os._exit = os.abort = _refuse
-    os.kill = lambda pid, sig: _refuse() if pid in (0, os.getpid()) else kill(pid, sig)
-    # the alarm that stops the function is ours: it may not be cancelled or ignored
-    signal.signal = signal.setitimer = signal.alarm = signal.pthread_sigmask = _refuse_signal
-    capped = _Capped(sys.stdout), _Capped(sys.stderr)
-    sys.stdout, sys.stderr = capped
-    copies = [np.copy(a) if isinstance(a, np.ndarray) else a for a in args]
-    try:
-        outcome = _running.call_with_limit(_call, function, copies, observer, describe)
-    finally:
-        for stream in capped:
-            stream.close_note()
-        for module, attributes in saved:
-            current = vars(module)
-            for name in [n for n in current if n not in attributes]:
-                if not isinstance(current[name], type(os)):  # a submodule numpy imported
-                    delattr(module, name)
-            for name, value in attributes.items():
-                if current.get(name) is not value:
-                    setattr(module, name, value)
-    return outcome
-
-
-class _Capped(io.TextIOBase):
-    """The notebook's stream, passing on the first OUTPUT_CAP characters of a call."""
-
-    def __init__(self, stream):
-        self.stream, self.left = stream, OUTPUT_CAP
-
-    def write(self, text: str) -> int:
-        text = str(text)
-        if self.left > 0:
-            self.stream.write(text[:self.left])
-        self.left -= len(text)
-        return len(text)
-
-    def flush(self) -> None:
-        self.stream.flush()
-
-    def close_note(self) -> None:
-        if self.left < 0:
-            self.stream.write(f"\n… {-self.left:,} more characters not shown\n")
