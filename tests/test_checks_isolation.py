@@ -119,6 +119,9 @@ ATTACKS = [
     ("close every file", lambda *a: (os.closerange(3, 4096), _endless_bare_except()), "fork"),
     ("silence the alarm", _silence_the_alarm, "both"),
     ("a 100 MB answer", lambda *a: np.ones(100 * 2**20 // 8), "both"),
+    ("a grandchild that loops", lambda *a: (os.fork(), _endless_bare_except()), "fork"),
+    ("input()", lambda *a: input("dL/dA? "), "both"),
+    ("sleep", lambda *a: time.sleep(100), "both"),
     ("sys.stdout = None", lambda *a: (setattr(sys, "stdout", None), print("x"))[1], "both"),
 ]
 
@@ -198,6 +201,16 @@ def test_blas_works_in_the_child_and_the_parent_after_it(monkeypatch):
 
 KERNEL_CODE = """
 import os, time
+from IPython.display import display
+import ipywidgets
+from utils.checks import run_learner_function
+
+def shows(x):
+    display("shown from the child")
+    ipywidgets.IntSlider()
+    return x
+
+print("display:", run_learner_function("00-test", shows, 1.0))
 os.environ["COURSE_PROGRESS_FILE"] = "off"
 from utils.checks import _running, check_grad_A
 _running.TIME_LIMIT_SECONDS = 1.0
@@ -235,6 +248,7 @@ def test_in_a_real_kernel_the_print_arrives_and_the_check_answers_within_its_lim
         client.stop_channels()
         kernel.shutdown_kernel(now=True)
     assert "computing (3, 3)" in out, out
+    assert "display: (1.0, None)" in out and "shown from the child" in out, out
     *mistake, took, route = out.split("answer:")[1].split()
     assert mistake == ["timed", "out"] and route == "fork"
     assert float(took) < 1.0 + 1.0, out

@@ -5,13 +5,13 @@ in a child process: it sees the arguments without any copying or pickling (the c
 parent's memory until it writes), so whatever it changes (its inputs, numpy's functions, the
 interpreter's state) dies with the child. Its print() output comes back through a pipe as it is
 written (a forked child must not touch ipykernel's streams: their IO thread is not there), then
-its answer, reduced to plain data (`plain`), pickled. The parent waits until the check's deadline
-and kills it. Elsewhere the function runs in this process (`_running.call_with_limit`) with
-numpy's, os's and the builtins' attributes put back afterwards.
+its answer, reduced to plain data (`_answers.plain`), pickled. The parent waits until the check's
+deadline and kills it (and its process group). Elsewhere: `_in_process`.
 """
 
 from __future__ import annotations
 
+import builtins
 import faulthandler
 import gc
 import io
@@ -144,6 +144,11 @@ def _in_child(function, args, observer, describe, left: float, whole: float) -> 
     with warnings.catch_warnings():  # Python 3.12+ warns about fork in a threaded process
         warnings.simplefilter("ignore", DeprecationWarning)
         pid = os.fork()
+    if pid != 0:
+        try:  # also here, so that the group exists before anything is killed
+            os.setpgid(pid, pid)
+        except OSError:  # it has already set it, or already ended
+            pass
     if pid == 0:  # the child: whatever happens, it ends here with os._exit
         try:
             os.close(read_fd)
@@ -159,11 +164,13 @@ def _in_child(function, args, observer, describe, left: float, whole: float) -> 
 
 
 def _child(function, args, observer, describe, write_fd: int, budget) -> None:
+    os.setpgid(0, 0)  # its own process group: a process it starts is killed with it
     gc.disable()  # no collection of the kernel's garbage (its __del__ methods) in here
     faulthandler.disable()  # a crash here is the learner's, told as feedback, not a dump
     signal.signal(signal.SIGINT, signal.default_int_handler)
     streams = _PipeStream(write_fd, b"o"), _PipeStream(write_fd, b"e")
     sys.stdout, sys.stderr = streams
+    _leave_the_kernel_alone()
     if budget is not None:  # a 50 GiB np.ones is a MemoryError here, not the OOM killer
         resource.setrlimit(resource.RLIMIT_AS, (budget, budget))
     try:
@@ -179,6 +186,26 @@ def _child(function, args, observer, describe, write_fd: int, budget) -> None:
     for stream in streams:
         stream.close_note()
     _send(write_fd, b"r", payload)
+
+
+def _leave_the_kernel_alone() -> None:
+    """The kernel's sockets are copies in here: display(), widgets and input() would write to
+    them under the kernel's feet. What they would show goes to the child's stdout instead."""
+    builtins.input = _no_input
+    kernelbase = sys.modules.get("ipykernel.kernelbase")
+    if kernelbase is not None and kernelbase.Kernel.initialized():
+        kernelbase.Kernel.instance().session.send = _shown_as_text
+
+
+def _no_input(prompt=""):
+    raise RuntimeError("input() cannot be answered while a check runs your function")
+
+
+def _shown_as_text(stream, message, *args, **kwargs):
+    content = message.get("content", {}) if isinstance(message, dict) else {}
+    text = content.get("data", {}).get("text/plain") if isinstance(content, dict) else None
+    if text:
+        print(text)
 
 
 def _collect(fd: int, pid: int, deadline: float, whole: float) -> Outcome:
@@ -229,11 +256,12 @@ _ending: list = []  # children killed but not yet reaped: their exit is not wait
 
 
 def _end(pid: int) -> None:
-    """Kill the child if it still runs; reap it, and earlier ones, without waiting."""
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+    """Kill the child and what it started; reap it, and earlier ones, without waiting."""
+    for kill in (os.killpg, os.kill):
+        try:
+            kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
     _ending.append(pid)
     for child in list(_ending):
         try:
