@@ -10,6 +10,8 @@ import time
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from utils.checks import _running, compare, run_learner_function
 from utils.checks._running import (
@@ -231,3 +233,39 @@ def test_every_checker_answers_whatever_the_function_does(name, check, learner, 
                                                           route):
     feedback = check(learner)
     assert not feedback.passed and feedback.mistake in mistakes, (name, feedback.message)
+
+
+@settings(max_examples=8, deadline=None)
+@given(call_seconds=st.floats(0.0, 0.3), calls=st.integers(1, 4),
+       route_name=st.sampled_from(ROUTES))
+def test_a_check_answers_within_its_limit_whatever_its_calls_take(call_seconds, calls,
+                                                                  route_name):
+    """Whatever each call takes and however many a check makes: the answer comes within the
+    limit (plus the time to stop the last call), and it is "timed out" only past the limit."""
+    limit = 0.6
+    previous = _running.ROUTE, _running.TIME_LIMIT_SECONDS
+    _running.ROUTE, _running.TIME_LIMIT_SECONDS = route_name, limit
+
+    def slow(x):
+        time.sleep(call_seconds)
+        return x
+
+    @one_limit
+    def checker():
+        for _ in range(calls):
+            value, feedback = run_learner_function("00-test", slow, np.ones(2))
+            if feedback is not None:
+                return feedback
+        return None
+
+    try:
+        started = time.monotonic()
+        feedback = checker()
+        took = time.monotonic() - started
+    finally:
+        _running.ROUTE, _running.TIME_LIMIT_SECONDS = previous
+    assert took < limit + 0.5
+    if call_seconds * calls < limit * 0.5:
+        assert feedback is None, feedback.message
+    if call_seconds * calls > limit * 1.5:
+        assert feedback is not None and feedback.mistake == "timed out"
