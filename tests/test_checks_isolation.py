@@ -122,6 +122,7 @@ ATTACKS = [
     ("a grandchild that loops", lambda *a: (os.fork(), _endless_bare_except()), "fork"),
     ("input()", lambda *a: input("dL/dA? "), "both"),
     ("sleep", lambda *a: time.sleep(100), "both"),
+    ("np.seterr(all=raise) and a NaN", lambda *a: (np.seterr(all="raise"), a[1] / 0)[1], "both"),
     ("sys.stdout = None", lambda *a: (setattr(sys, "stdout", None), print("x"))[1], "both"),
 ]
 
@@ -144,6 +145,7 @@ def test_a_check_always_answers_within_its_limit_and_never_passes(route, name, a
     assert took < LIMIT + 1.0, f"{name}: answered after {took:.1f} s"
     # nothing changed outside: numpy compares, the reference is intact, checks still work
     assert not np.allclose(np.zeros(2), np.ones(2)) and np.asarray([1.0])[0] == 1.0
+    assert np.geterr()["invalid"] != "raise"
     assert not compare("00-test", np.zeros(2), np.ones(2)).passed
     assert check_grad_A(solutions.grad_A).passed
     assert not check_grad_A(lambda G, A, B: np.zeros_like(A)).passed

@@ -47,6 +47,7 @@ def _refuse_signal(*args, **kwargs):
 def run_here(call, function, args, observer, describe):
     """call(function, copies of args, observer, describe), under the limit, then put back."""
     saved = [(module, dict(vars(module))) for module in _guarded()]
+    numpy_state = np.geterr(), np.get_printoptions()
     kill = os.kill
     os._exit = os.abort = _refuse
     os.kill = lambda pid, sig: _refuse() if pid in (0, os.getpid()) else kill(pid, sig)
@@ -58,6 +59,8 @@ def run_here(call, function, args, observer, describe):
     try:
         outcome = _running.call_with_limit(call, function, copies, observer, describe)
     finally:
+        np.seterr(**numpy_state[0])
+        np.set_printoptions(**numpy_state[1])
         for stream in capped:
             stream.close_note()
         for module, attributes in saved:
