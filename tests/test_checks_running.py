@@ -236,13 +236,13 @@ def test_every_checker_answers_whatever_the_function_does(name, check, learner, 
 
 
 @settings(max_examples=8, deadline=None)
-@given(call_seconds=st.floats(0.0, 0.3), calls=st.integers(1, 4),
+@given(call_seconds=st.floats(0.0, 0.5), calls=st.integers(1, 4),
        route_name=st.sampled_from(ROUTES))
 def test_a_check_answers_within_its_limit_whatever_its_calls_take(call_seconds, calls,
                                                                   route_name):
     """Whatever each call takes and however many a check makes: the answer comes within the
     limit (plus the time to stop the last call), and it is "timed out" only past the limit."""
-    limit = 0.6
+    limit = 1.0
     previous = _running.ROUTE, _running.TIME_LIMIT_SECONDS
     _running.ROUTE, _running.TIME_LIMIT_SECONDS = route_name, limit
 
@@ -265,7 +265,7 @@ def test_a_check_answers_within_its_limit_whatever_its_calls_take(call_seconds, 
     finally:
         _running.ROUTE, _running.TIME_LIMIT_SECONDS = previous
     assert took < limit + 0.5
-    if call_seconds * calls < limit * 0.5:
+    if call_seconds * calls < limit * 0.3:  # room for forks on a loaded machine
         assert feedback is None, feedback.message
     if call_seconds * calls > limit * 1.5:
         assert feedback is not None and feedback.mistake == "timed out"
