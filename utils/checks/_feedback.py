@@ -131,7 +131,8 @@ def run_learner_function(exercise: str, function, *args, names: dict | None = No
     `names` gives each argument its name and shape letters, in order, e.g.
     {"dL/dC": "mp", "A": "nm", "B": "np"}, and `answer` the answer's letters ("nm"): a numpy
     shape error inside the function is then told as "you multiplied dL/dC (m, p) by B (n, p)".
-    `observer` (start(), collect()) watches the call where it runs; see `_isolation`.
+    `observer` (start(), collect()) watches the call where it runs; with one, the value
+    returned is (the learner's value, what collect() returned). See `_isolation`.
     """
     if is_stub(function):
         return None, not_done(exercise)
