@@ -213,6 +213,13 @@ def shows(x):
     return x
 
 print("display:", run_learner_function("00-test", shows, 1.0))
+
+from utils.checks import check_lecture_grad_A
+
+def grad(dL_dC, A, B):
+    return dL_dC @ B if dL_dC.shape[0] != dL_dC.shape[1] else dL_dC @ B.T
+
+print(check_lecture_grad_A(grad).message)
 os.environ["COURSE_PROGRESS_FILE"] = "off"
 from utils.checks import _running, check_grad_A
 _running.TIME_LIMIT_SECONDS = 1.0
@@ -251,6 +258,7 @@ def test_in_a_real_kernel_the_print_arrives_and_the_check_answers_within_its_lim
         kernel.shutdown_kernel(now=True)
     assert "computing (3, 3)" in out, out
     assert "display: (1.0, None)" in out and "shown from the child" in out, out
+    assert "You multiplied dL/dC (m, p) by B (n, p)" in out, out  # a cell's source is read
     *mistake, took, route = out.split("answer:")[1].split()
     assert mistake == ["timed", "out"] and route == "fork"
     assert float(took) < 1.0 + 1.0, out
