@@ -28,7 +28,7 @@ def _right(g, ans, x):
 def loops_in_a_graph(g, ans, x):
     while x.shape != (3, 3):
         try:
-            pass
+            sum(range(10))  # a call: CPython 3.10 checks for signals only at some bytecodes
         except:  # noqa: E722
             pass
     return _right(g, ans, x)
