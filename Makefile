@@ -84,7 +84,8 @@ bench: $(READY)  ## speed and memory of both routes, printed as a table
 	$(BIN)/python benchmarks/bench_widgets.py; widgets=$$?; \
 	$(BIN)/python benchmarks/bench_widget_memory.py; memory=$$?; \
 	$(BIN)/python benchmarks/bench_hvp.py; hvp=$$?; \
-	exit $$(( routes || widgets || memory || hvp ))
+	$(BIN)/python benchmarks/bench_checks.py; checks=$$?; \
+	exit $$(( routes || widgets || memory || hvp || checks ))
 
 execute: $(READY)  ## re-run every notebook in place after changing utils
 	$(BIN)/python tools/execute_notebooks.py

@@ -1,20 +1,35 @@
-"""Running a learner's function safely (utils/checks/_running.py): the time limit, a forgotten
-return, exceptions; and compare on answers that cannot even become arrays."""
+"""The time limit of a check (utils/checks/_running.py): one deadline for the whole check, in
+both routes (a forked child, and the in-process alarm or thread); a badly set limit is the
+course's error, never the learner's; a forgotten return and an untouched stub told apart."""
 
 from __future__ import annotations
 
+import math
 import threading
+import time
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from utils.checks import _running, compare, run_learner_function
-from utils.checks._running import body_is_stub, call_with_limit, signals_available
+from utils.checks._running import (
+    ConfigurationError,
+    body_is_stub,
+    call_with_limit,
+    one_limit,
+    signals_available,
+)
+
+ROUTES = ["fork", "in-process"]
 
 
-@pytest.fixture
-def short_limit(monkeypatch):
+@pytest.fixture(params=ROUTES)
+def route(request, monkeypatch):
+    monkeypatch.setattr(_running, "ROUTE", request.param)
     monkeypatch.setattr(_running, "TIME_LIMIT_SECONDS", 0.5)
+    return request.param
 
 
 def loops_until(stop: threading.Event):
@@ -24,25 +39,29 @@ def loops_until(stop: threading.Event):
         while not stop.is_set():
             try:
                 total += 1.0
-            except Exception:  # a learner's catch-all must not swallow the time limit
+            except:  # noqa: E722  a learner's catch-all must not swallow the time limit
                 pass
         return x
     return endless
 
 
-def test_an_endless_loop_gets_feedback_not_a_hung_kernel(short_limit):
-    assert signals_available(), "the tests run on the main thread, where SIGALRM works"
+def test_a_check_always_answers_within_its_limit_even_through_a_bare_except(route):
     stop = threading.Event()
+    started = time.monotonic()
     try:
         value, feedback = run_learner_function("00-test", loops_until(stop), np.ones(3))
     finally:
         stop.set()
+    assert time.monotonic() - started < 0.5 + 1.0
     assert value is None and feedback.mistake == "timed out"
-    assert "did not return within 0.5 s (called with shape (3,))" in feedback.message
+    assert "did not return within the check's 0.5 s (called with shape (3,)" in feedback.message
     assert "loops forever" in feedback.message and "could not be stopped" not in feedback.message
 
 
-def test_off_the_main_thread_the_limit_still_answers_and_says_it_could_not_stop(short_limit):
+@pytest.mark.parametrize("route_name, stopped", [("fork", True), ("in-process", False)])
+def test_off_the_main_thread_the_limit_still_answers(monkeypatch, route_name, stopped):
+    monkeypatch.setattr(_running, "ROUTE", route_name)
+    monkeypatch.setattr(_running, "TIME_LIMIT_SECONDS", 0.5)
     stop, result = threading.Event(), {}
 
     def check():
@@ -54,7 +73,37 @@ def test_off_the_main_thread_the_limit_still_answers_and_says_it_could_not_stop(
     stop.set()
     assert not checker.is_alive(), "the checker hung instead of answering"
     value, feedback = result["answer"]
-    assert feedback.mistake == "timed out" and "could not be stopped" in feedback.message
+    assert feedback.mistake == "timed out"
+    assert ("could not be stopped" in feedback.message) == (not stopped)
+
+
+@pytest.mark.parametrize("calls", [2, 5])
+def test_the_limit_covers_the_whole_check_not_each_call(route, calls):
+    """A 0.3 s call made `calls` times under a 0.5 s limit: the check answers after ~0.5 s."""
+    def slow(x):
+        time.sleep(0.3)
+        return x
+
+    @one_limit
+    def checker():
+        for _ in range(calls):
+            value, feedback = run_learner_function("00-test", slow, np.ones(2))
+            if feedback is not None:
+                return feedback
+        return None
+
+    started = time.monotonic()
+    feedback = checker()
+    took = time.monotonic() - started
+    assert feedback is not None and feedback.mistake == "timed out"
+    assert took < 0.5 + 0.5, f"the check took {took:.2f} s for a 0.5 s limit"
+
+
+def test_a_checker_called_inside_another_shares_its_deadline(route):
+    inner = one_limit(lambda: _running.seconds_left())
+    outer = one_limit(lambda: (time.sleep(0.2), inner())[1])
+    left, whole = outer()
+    assert whole == 0.5 and left < 0.35
 
 
 def test_the_alarm_is_cleared_and_an_outer_handler_restored():
@@ -63,22 +112,40 @@ def test_the_alarm_is_cleared_and_an_outer_handler_restored():
     assert call_with_limit(lambda a: a + 1, 1, seconds=0.5) == 2
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
     assert signal.getsignal(signal.SIGALRM) is before
+    assert signals_available()
 
 
-def test_a_bad_time_limit_is_named(monkeypatch):
-    monkeypatch.setattr(_running, "TIME_LIMIT_SECONDS", -1.0)
-    with pytest.raises(ValueError, match=r"TIME_LIMIT_SECONDS \(or the environment variable "
-                                         r"COURSE_TIME_LIMIT\) must be a positive number"):
-        call_with_limit(abs, 1)
+BAD_LIMITS = ["abc", "0", "-1", "nan", "inf", "-inf", "", "1e400", 0, -1.0, math.nan, math.inf,
+              True, None, [5]]
+
+
+@pytest.mark.parametrize("limit", BAD_LIMITS)
+def test_a_bad_time_limit_is_a_configuration_error_naming_the_variable(monkeypatch, limit):
+    monkeypatch.setattr(_running, "TIME_LIMIT_SECONDS", limit)
+    with pytest.raises(ConfigurationError) as raised:
+        _running.time_limit()
+    message = str(raised.value)
+    assert "COURSE_TIME_LIMIT" in message and repr(limit) in message
+    assert "above 0 and below 1000000" in message and "not a mistake in your answer" in message
+
+
+@pytest.mark.parametrize("limit", ["abc", "0", "-1", "nan", "inf"])
+def test_a_bad_time_limit_is_never_recorded_as_the_learners_failure(monkeypatch, tmp_path, limit):
+    from utils import solutions
+    from utils.checks import check_grad_A
+    progress = tmp_path / "progress.json"
+    monkeypatch.setenv("COURSE_PROGRESS_FILE", str(progress))
+    monkeypatch.setattr(_running, "TIME_LIMIT_SECONDS", limit)
+    with pytest.raises(ConfigurationError, match="COURSE_TIME_LIMIT"):
+        check_grad_A(solutions.grad_A)  # a right answer
+    with pytest.raises(ConfigurationError):
+        run_learner_function("00-test", lambda x: x, np.ones(2))
+    assert not progress.exists(), "a setting of the course was recorded as a verdict"
 
 
 def test_the_environment_sets_the_limit(monkeypatch):
-    monkeypatch.setenv("COURSE_TIME_LIMIT", "0.25")
     monkeypatch.setattr(_running, "TIME_LIMIT_SECONDS", "0.25")  # as read at import
     assert _running.time_limit() == 0.25
-    monkeypatch.setattr(_running, "TIME_LIMIT_SECONDS", "soon")
-    with pytest.raises(ValueError, match="COURSE_TIME_LIMIT.*got 'soon'"):
-        _running.time_limit()
 
 
 def forgot_return(x):
@@ -100,7 +167,7 @@ def return_stub(x):
     return ...
 
 
-def test_a_written_body_without_return_is_told_so():
+def test_a_written_body_without_return_is_told_so(route):
     value, feedback = run_learner_function("00-test", forgot_return, np.ones(2))
     assert feedback.mistake == "no return"
     assert "returned None" in feedback.message and "`return`" in feedback.message
@@ -108,7 +175,7 @@ def test_a_written_body_without_return_is_told_so():
 
 
 @pytest.mark.parametrize("stub", [docstring_stub, pass_stub, return_stub, lambda x: None])
-def test_an_untouched_stub_is_still_not_done(stub):
+def test_an_untouched_stub_is_still_not_done(route, stub):
     value, feedback = run_learner_function("00-test", stub, np.ones(2))
     assert feedback.mistake == "not done" and "Replace the `...`" in feedback.message
 
@@ -131,12 +198,10 @@ def test_an_answer_whose_array_raises_becomes_feedback(answer):
     assert "should be a numeric array" in feedback.message
 
 
-def test_a_function_returning_such_an_answer_is_feedback_too():
+def test_a_function_returning_such_an_answer_is_feedback_too(route):
     value, feedback = run_learner_function("00-test", lambda x: ArrayRaises(), np.ones(2))
     assert value is None and feedback.mistake == "not numeric"
     assert "ArrayRaises that numpy cannot read as an array: RuntimeError" in feedback.message
-
-
 def _every_checker():
     from utils import checks
     for name in checks.__all__:
@@ -165,6 +230,42 @@ def _no_return(*args):
     (_no_return, {"no return"}),
 ], ids=["array raises", "tuple of those", "endless loop", "no return"])
 def test_every_checker_answers_whatever_the_function_does(name, check, learner, mistakes,
-                                                          short_limit):
+                                                          route):
     feedback = check(learner)
     assert not feedback.passed and feedback.mistake in mistakes, (name, feedback.message)
+
+
+@settings(max_examples=8, deadline=None)
+@given(call_seconds=st.floats(0.0, 0.5), calls=st.integers(1, 4),
+       route_name=st.sampled_from(ROUTES))
+def test_a_check_answers_within_its_limit_whatever_its_calls_take(call_seconds, calls,
+                                                                  route_name):
+    """Whatever each call takes and however many a check makes: the answer comes within the
+    limit (plus the time to stop the last call), and it is "timed out" only past the limit."""
+    limit = 1.0
+    previous = _running.ROUTE, _running.TIME_LIMIT_SECONDS
+    _running.ROUTE, _running.TIME_LIMIT_SECONDS = route_name, limit
+
+    def slow(x):
+        time.sleep(call_seconds)
+        return x
+
+    @one_limit
+    def checker():
+        for _ in range(calls):
+            value, feedback = run_learner_function("00-test", slow, np.ones(2))
+            if feedback is not None:
+                return feedback
+        return None
+
+    try:
+        started = time.monotonic()
+        feedback = checker()
+        took = time.monotonic() - started
+    finally:
+        _running.ROUTE, _running.TIME_LIMIT_SECONDS = previous
+    assert took < limit + 0.5
+    if call_seconds * calls < limit * 0.3:  # room for forks on a loaded machine
+        assert feedback is None, feedback.message
+    if call_seconds * calls > limit * 1.5:
+        assert feedback is not None and feedback.mistake == "timed out"

@@ -18,6 +18,7 @@ from ._feedback import (
     solution,
 )
 from ._progress import progress_table, recorded, reset_progress
+from ._running import one_limit
 from .backward_pass import (
     check_dense_backward,
     check_logsumexp_rule,
@@ -65,9 +66,10 @@ from .vjp import (
     gradient_exercise_inputs,
 )
 
-# Every public checker records its last verdict (utils/checks/_progress.py), in this one place.
+# Every public checker records its last verdict (utils/checks/_progress.py) and has one time
+# limit for all its calls of the learner's function (utils/checks/_running.py), in this place.
 for _name in [name for name in dir() if name.startswith("check_")]:
-    globals()[_name] = recorded(globals()[_name])
+    globals()[_name] = recorded(one_limit(globals()[_name]))
 
 __all__ = [
     "progress_table",

@@ -11,14 +11,18 @@ Reference solutions live in `utils.solutions`; `solution("01-softmax-jacobian")`
 from __future__ import annotations
 
 import base64
+import functools
 import inspect
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .. import solutions
+from ._answers import find_foreign
+from ._isolation import run_isolated
 from ._mistake_map import MistakePicture, read_scalar, read_values
-from ._running import TimedOut, body_is_stub, call_with_limit
+from ._operands import shape_note
+from ._running import TimedOut, body_is_stub, seconds_left
 from ._shape_map import LARGEST_READ, read_shape
 from ._slips import generic_slip
 
@@ -156,12 +160,20 @@ def _compare(exercise, answer, expected, mistakes, rtol, atol, what, letters, re
     return Feedback(False, f"{FAIL} {exercise}: {reading.text}", reading.name, picture)
 
 
-def run_learner_function(exercise: str, function, *args):
-    """Call the learner's function on copies of the arrays in `args`, under a time limit.
+def run_learner_function(exercise: str, function, *args, names: dict | None = None,
+                         answer: str | None = None, observer=None):
+    """Call the learner's function where nothing it does can harm the check (`_isolation`).
 
-    Returns (value, None), or (None, Feedback) when it is a stub, not a function, raises, does
-    not return within _running.TIME_LIMIT_SECONDS, or returns `...`/None: whatever the
-    learner's code does ends in feedback, never a traceback or a hung kernel.
+    Returns (value, None), or (None, Feedback) when it is a stub, not a function, raises, ends
+    its process, runs past the check's deadline (one limit for the whole check, see
+    `_running.one_limit`), or returns `...`/None or something that is not plain data: whatever
+    the learner's code does ends in feedback, never a traceback or a hung kernel.
+
+    `names` gives each argument its name and shape letters, in order, e.g.
+    {"dL/dC": "mp", "A": "nm", "B": "np"}, and `answer` the answer's letters ("nm"): a numpy
+    shape error inside the function is then told as "you multiplied dL/dC (m, p) by B (n, p)".
+    `observer` (start(), collect()) watches the call where it runs; with one, the value
+    returned is (the learner's value, what collect() returned). See `_isolation`.
     """
     if is_stub(function):
         return None, not_done(exercise)
@@ -170,39 +182,64 @@ def run_learner_function(exercise: str, function, *args):
                                      f"{type(function).__name__}.", "not a function")
     called_with = ", ".join(f"shape {a.shape}" if isinstance(a, np.ndarray)
                             else type(a).__name__ for a in args)
+    seconds_left()  # a badly set limit is the course's error, raised here, never feedback
+    describe = None if names is None else functools.partial(
+        _operands_note, names=names, answer=answer)
     try:
-        value = call_with_limit(function,
-                                *[np.copy(a) if isinstance(a, np.ndarray) else a for a in args])
+        outcome = run_isolated(function, args, observer, describe)
     except TimedOut as timeout:
         return None, timed_out(exercise, timeout, called_with)
-    except Exception as error:  # the learner's code: report it instead of a traceback
-        return None, Feedback(False, f"{FAIL} {exercise}: your function raised "
-                                     f"{type(error).__name__}: {error} (called with "
-                                     f"{called_with}).", "raised")
+    if outcome.ended is not None:
+        return None, Feedback(False, f"{FAIL} {exercise}: your function did not return: "
+                                     f"{outcome.ended} (called with {called_with}). A "
+                                     f"function hands its answer back with `return`; never "
+                                     f"end Python itself from it.", "raised")
+    if outcome.raised is not None:
+        return None, _raised(exercise, outcome.raised, called_with)
+    value = outcome.value
     if value is None and not body_is_stub(function):
         return None, Feedback(False, f"{FAIL} {exercise}: your function ran but returned None: "
                                      f"it has no `return` line (or `return` with nothing after "
                                      f"it). End it with `return` and your answer.", "no return")
     if is_stub(value):
         return None, not_done(exercise)
-    try:  # checkers read answers with numpy (np.shape, np.asarray): probe that once, here
-        np.asarray(value)
-    except (TypeError, ValueError):
-        pass  # ragged tuples, odd types: each checker has its own words for those
-    except Exception as error:  # noqa: BLE001 (an answer's own __array__ may raise anything)
+    foreign = find_foreign(value)
+    if foreign is not None:
         return None, Feedback(False, f"{FAIL} {exercise}: your function returned a "
-                                     f"{type(value).__name__} that numpy cannot read as an "
-                                     f"array: {type(error).__name__}: {error}. Return a numpy "
-                                     f"array.", "not numeric")
-    return value, None
+                                     f"{foreign.kind} that numpy cannot read as an array: "
+                                     f"{foreign.reason}. Return a numpy array.", "not numeric")
+    return (outcome.value, outcome.observed) if observer is not None else value, None
+
+
+def _operands_note(error, traceback, args, names, answer):
+    from ._running import ROUTE
+    return shape_note(error, traceback, args, names, answer, anything=ROUTE == "fork")
+
+
+_ENDINGS = {"SystemExit": "called sys.exit() (or raised SystemExit), which would end the "
+                          "kernel: a function hands its answer back with `return`",
+            "KeyboardInterrupt": "raised KeyboardInterrupt (as if you pressed stop)"}
+
+
+def _raised(exercise: str, raised, called_with: str) -> Feedback:
+    if raised.kind in _ENDINGS:
+        what = _ENDINGS[raised.kind]
+    elif raised.note:  # numpy's long words shortened: the note says it in the exercise's
+        what = f"raised {raised.kind}: {raised.message.split(', with')[0]}"  # letters
+    else:
+        what = f"raised {raised.kind}: {raised.message}"
+    note = f" {raised.note}" if raised.note else ""
+    return Feedback(False, f"{FAIL} {exercise}: your function {what} (called with "
+                           f"{called_with}).{note}", "raised")
 
 
 def timed_out(exercise: str, timeout: TimedOut, called_with: str) -> Feedback:
     """Feedback for a function that did not return in time, e.g. an endless loop."""
     outcome = "so it was stopped" if timeout.stopped else "so the check stopped waiting"
-    message = (f"{FAIL} {exercise}: your function did not return within {timeout.seconds:g} s "
-               f"(called with {called_with}), {outcome}. Most likely it loops forever: check "
-               f"that every `while` loop's condition can become False.")
+    message = (f"{FAIL} {exercise}: your function did not return within the check's "
+               f"{timeout.seconds:g} s (called with {called_with}; the limit covers every call "
+               f"a check makes), {outcome}. Most likely it loops forever: check that every "
+               f"`while` loop's condition can become False.")
     if not timeout.stopped:
         message += (" It could not be stopped here (no timer signal on this platform or "
                     "thread), so it may still be running: restart the kernel if the notebook "

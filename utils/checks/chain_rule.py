@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import solutions
+from ._counting import Tally, counting
 from ._feedback import FAIL, Feedback, Mistake, compact, compare, correct, run_learner_function
 
 _W_SQUARE = np.array([[0.8, -0.4, 0.3], [0.2, 0.9, -0.6], [-0.5, 0.1, 0.7]])
@@ -96,44 +97,6 @@ def chain_exercise_jacobians(case: str):
     return rng.standard_normal(widths[-1]), jacobians
 
 
-class _RecordingJacobian(np.ndarray):
-    """A Jacobian handed to a learner's chain_vjp: behaves as a plain array (results are plain
-    arrays) but records every matrix-matrix product it enters, i.e. (p, q) @ (q, r) with p > 1
-    and r > 1, through @, np.matmul or np.dot. A row or column vector times a matrix is fine."""
-
-    @classmethod
-    def wrap(cls, matrix, log: list):
-        wrapped = np.array(matrix, dtype=float).view(cls)
-        wrapped.log = log
-        return wrapped
-
-    def __array_finalize__(self, obj):  # views (J.T, J[:, :2]) keep recording into the same log
-        self.log = getattr(obj, "log", None)
-
-    def _record(self, a, b) -> None:
-        if np.ndim(a) == 2 and np.ndim(b) == 2 and np.shape(a)[0] > 1 and np.shape(b)[1] > 1:
-            self.log.append((np.shape(a), np.shape(b)))
-
-    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        if ufunc is np.matmul and method == "__call__" and len(inputs) == 2:
-            self._record(*inputs)
-        plain = [np.asarray(a) if isinstance(a, _RecordingJacobian) else a for a in inputs]
-        if "out" in kwargs:
-            kwargs["out"] = tuple(np.asarray(a) if isinstance(a, _RecordingJacobian) else a
-                                  for a in kwargs["out"])
-        return getattr(ufunc, method)(*plain, **kwargs)
-
-    def __array_function__(self, func, types, args, kwargs):
-        if func is np.dot and len(args) >= 2:
-            self._record(args[0], args[1])
-        plain = [np.asarray(a) if isinstance(a, _RecordingJacobian) else a for a in args]
-        if func is np.linalg.multi_dot:  # a list of arrays: a matrix result needs matrix products
-            arrays = list(args[0])
-            self._record(arrays[0], arrays[-1])
-            plain = [[np.asarray(a) for a in arrays], *args[1:]]
-        return func(*plain, **kwargs)
-
-
 _WIDTHS = {"square": "three 4×4 Jacobians",
            "wide": "widths 6 -> 5 -> 4 -> 3, u of shape (3,), answer of shape (6,)"}
 
@@ -143,13 +106,13 @@ def check_chain_vjp(chain_vjp) -> Feedback:
     exercise = "02-chain-vjp"
     for case in ("square", "wide"):
         u, jacobians = chain_exercise_jacobians(case)
-        products: list = []  # the matrix-matrix products the learner's code computes
-        recording = [_RecordingJacobian.wrap(J, products) for J in jacobians]
-        answer, feedback = run_learner_function(exercise, chain_vjp, u, recording)
+        # Jacobians of counting numbers: the tally says how the learner's code multiplied
+        counted, feedback = run_learner_function(exercise, chain_vjp, u,
+                                                 [counting(J) for J in jacobians],
+                                                 observer=Tally())
         if feedback is not None:
             return feedback
-        if isinstance(answer, np.ndarray):
-            answer = np.asarray(answer)  # a plain array again
+        answer, tally = counted
         expected = solutions.chain_vjp(u, jacobians)
         J1, J2, J3 = jacobians
         mistakes = [Mistake("full Jacobian", J3 @ J2 @ J1,
@@ -187,13 +150,36 @@ def check_chain_vjp(chain_vjp) -> Feedback:
                            where=f"with {_WIDTHS[case]}, u = {compact(u)}", axes="n")
         if not feedback.passed:
             return feedback
-        if products:
-            (rows, inner), (_, columns) = products[0]
-            return Feedback(False, f"{FAIL} {exercise}: the numbers are right, but you formed "
-                                   f"the full Jacobian product first (a ({rows}, {inner}) @ "
-                                   f"({inner}, {columns}) matrix-matrix product): that is the "
-                                   f"expensive forward route. Multiply u into one Jacobian at "
-                                   f"a time, u = u @ J, starting from J_3: each step is then a "
-                                   f"vector times a matrix.", "matrix-matrix product")
+        refused = _products_refused(exercise, tally, u, jacobians)
+        if refused is not None:
+            return refused
     return correct(exercise, "u·J_3·J_2·J_1, one vector-matrix "
                              "product per step, never a matrix-matrix product.")
+
+
+def _products_refused(exercise: str, tally: dict, u, jacobians) -> Feedback | None:
+    """The rule, as counted: never a product of two Jacobian entries, and no more scalar
+    multiplications than u·J_3, then ·J_2, then ·J_1 need."""
+    sizes = [len(u)] + [J.shape[1] for J in jacobians[::-1]]
+    steps = [a * b for a, b in zip(sizes, sizes[1:], strict=False)]
+    chain = (f"the chain of vector-Jacobian products needs {sum(steps)} "
+             f"({' + '.join(map(str, steps))}: a vector of size a times an a×b Jacobian "
+             f"takes a·b)")
+    advice = ("Multiply u into one Jacobian at a time, u = u @ J, starting from J_3: each step "
+              "is then a vector times a matrix.")
+    if tally["stripped"]:
+        return Feedback(False, f"{FAIL} {exercise}: the numbers are right, but your code turned "
+                               f"the Jacobians' entries into plain floats (float(), "
+                               f"astype(float), np.asarray(..., dtype=float)), so the check "
+                               f"cannot see how you multiplied them. Use the Jacobians as "
+                               f"given: @ and np.dot work on them. {advice}", "converted")
+    if tally["jacobian_products"] or tally["products"] > sum(steps):
+        what = (f"{tally['jacobian_products']} of them multiply two Jacobian entries with each "
+                f"other, which is what a matrix-matrix product such as J_3 · J_2 does"
+                if tally["jacobian_products"] else "more than the chain needs")
+        return Feedback(False, f"{FAIL} {exercise}: the numbers are right, but your code did "
+                               f"{tally['products']} scalar multiplications with the "
+                               f"Jacobians' entries and {what}; {chain}. Forming the full "
+                               f"Jacobian product first is the expensive forward route. "
+                               f"{advice}", "matrix-matrix product")
+    return None

@@ -80,7 +80,9 @@ def _check_matmul_gradient(exercise: str, function, wrt: str) -> Feedback:
     for m, n, p in ((3, 3, 3), (2, 3, 4)):
         A, B, dL_dC = gradient_exercise_inputs(m, n, p)
         x_shape = A.shape if wrt == "A" else B.shape
-        answer, feedback = run_learner_function(exercise, function, dL_dC, A, B)
+        answer, feedback = run_learner_function(exercise, function, dL_dC, A, B,
+                                                 names={"dL/dC": "mp", "A": "nm", "B": "np"},
+                                                 answer="nm" if wrt == "A" else "np")
         shapes = f"dL/dC {dL_dC.shape}, A {A.shape}, B {B.shape}"
         if feedback is not None and feedback.mistake == "raised" and m != n:
             fit = ("B (n, p) times a (p, m) matrix: dL/dCᵀ" if wrt == "A"
@@ -190,7 +192,8 @@ def check_lecture_grad_A(grad) -> Feedback:
     exercise = "04-lecture-grad-A"
     for m, n, p in ((3, 3, 3), (2, 3, 4)):
         G, A, B = _product_inputs(m, n, p)
-        answer, feedback = run_learner_function(exercise, grad, G, A, B)
+        answer, feedback = run_learner_function(exercise, grad, G, A, B, answer="mn",
+                                                 names={"dL/dC": "mp", "A": "mn", "B": "np"})
         if feedback is not None:
             return feedback
         shaped = _jacobian_shaped(exercise, answer, G.shape + A.shape, "A", A.shape)
@@ -210,7 +213,8 @@ def check_sandwich_grad(grad) -> Feedback:
     exercise = "04-challenge-ABAT"
     rng = np.random.default_rng(8)
     A, B, G = rng.standard_normal((3, 4)), rng.standard_normal((4, 4)), rng.standard_normal((3, 3))
-    answer, feedback = run_learner_function(exercise, grad, G, A, B)
+    answer, feedback = run_learner_function(exercise, grad, G, A, B, answer="mn",
+                                             names={"dL/dC": "mm", "A": "mn", "B": "nn"})
     if feedback is not None:
         return feedback
     left, right = G @ A @ B.T, G.T @ A @ B
