@@ -34,7 +34,7 @@ def test_an_answer_loses_its_subclass_and_its_lies():
     assert type(back) is np.ndarray and not np.allclose(back, np.zeros(3))
 
 
-@pytest.mark.parametrize("value", [(v for v in range(3)), {"a": 1}, object(),
+@pytest.mark.parametrize("value", [(v for v in range(3)), {1: 1.0}, {"a": object()}, object(),
                                    [[[[[[[[[[1]]]]]]]]]]])
 def test_what_numpy_cannot_read_becomes_foreign(value):
     assert isinstance(find_foreign(plain(value)), Foreign)

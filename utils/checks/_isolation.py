@@ -280,6 +280,7 @@ class _Unpickler(pickle.Unpickler):
                 "_reconstruct", "scalar", "ndarray", "dtype", "_frombuffer") \
                 or module.startswith(("numpy.dtypes",)) \
                 or module == "builtins" and name in ("complex", "slice", "Ellipsis") \
+                or module == "types" and name == "SimpleNamespace" \
                 or module.startswith("utils.checks."):
             return super().find_class(module, name)
         raise pickle.UnpicklingError(f"{module}.{name} is not part of an answer")
@@ -296,5 +297,4 @@ def _memory_budget() -> int | None:
     except (OSError, StopIteration, ValueError):
         return None  # macOS has no /proc (and ignores RLIMIT_AS): no budget there
     return used + MEMORY_BUDGET
-
 

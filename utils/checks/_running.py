@@ -188,3 +188,18 @@ def body_is_stub(function) -> bool:
         return steps[0][0] == "RETURN_CONST" and steps[0][1] in stub_values
     return (len(steps) == 2 and steps[0][0] == "LOAD_CONST" and steps[0][1] in stub_values
             and steps[1][0] == "RETURN_VALUE")
+
+class SharedCount:
+    """A counter that a checker's helper may bump inside the learner's function: it lives in
+    memory shared with the forked child, so the parent reads what the child counted."""
+
+    def __init__(self):
+        from multiprocessing.sharedctypes import RawValue
+        self._value = RawValue("l", 0)
+
+    def add(self) -> None:
+        self._value.value += 1
+
+    @property
+    def value(self) -> int:
+        return int(self._value.value)

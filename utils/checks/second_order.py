@@ -8,6 +8,7 @@ import numpy as np
 from .. import autodiff as ad
 from .. import hessian, solutions
 from ._feedback import FAIL, Feedback, Mistake, compare, correct, run_learner_function
+from ._running import SharedCount
 
 # A ∇²L v by any route runs the loss a few times (finite differences: twice); forming ∇²L runs
 # it once per entry of W1 (12 here). More runs than this mean ∇²L was built column by column.
@@ -26,10 +27,10 @@ def check_network_hvp(network_hvp) -> Feedback:
     formed."""
     exercise = "07-network-hvp"
     loss, W1, v = network_case()
-    runs = []
+    runs = SharedCount()  # the learner's function runs in a child process: count in shared memory
 
     def counted_loss(W):
-        runs.append(1)
+        runs.add()
         return loss(W)
 
     answer, feedback = run_learner_function(exercise, network_hvp, counted_loss, W1, v)
@@ -68,12 +69,12 @@ def check_network_hvp(network_hvp) -> Feedback:
     ], what="∇²L v", where=f"for the {W1.shape} weights W1 of the lesson's network")
     if not feedback.passed:
         return feedback
-    if len(runs) > MOST_LOSS_RUNS:
+    if runs.value > MOST_LOSS_RUNS:
         return Feedback(False, f"{FAIL} {exercise}: the numbers are right, but your function "
-                               f"ran the loss {len(runs)} times, once per entry of W1 "
+                               f"ran the loss {runs.value} times, once per entry of W1 "
                                f"({W1.size}): it formed ∇²L column by column. ∇²L v needs one "
                                f"pass through the gradient, about 3 gradients' cost whatever "
                                f"the size of W1: differentiate ad.grad(loss) along v.",
                         "formed the hessian")
-    return correct(exercise, f"∇²L v in {len(runs)} run(s) of the loss, never forming the "
+    return correct(exercise, f"∇²L v in {runs.value} run(s) of the loss, never forming the "
                              f"{W1.size}×{W1.size} Hessian.")
