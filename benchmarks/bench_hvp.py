@@ -72,10 +72,9 @@ def verdicts(rows: list[dict]) -> list[tuple[str, bool]]:
                   f"{'met' if ok else 'MISSED':<7}  all sizes; worst {worst_route[1]} at "
                   f"n = {worst_route[2]}", ok))
     judged = [r for r in rows if r["n"] >= COUNTS]
-    if not judged:
-        return [*lines, (f"H/(n·hvp)     {'-':>8}  in {TARGETS['H/(n·hvp)'][0]:g}–{TARGETS['H/(n·hvp)'][1]:g}  n/a",
-                          True)]
     low, high = TARGETS["H/(n·hvp)"]
+    if not judged:
+        return [*lines, (f"H/(n·hvp)     {'-':>8}  in {low:g}–{high:g}  n/a", True)]
     worst = max(judged, key=lambda r: max(low / r["H/(n·hvp)"], r["H/(n·hvp)"] / high))
     ok = low <= worst["H/(n·hvp)"] <= high
     lines.append((f"H/(n·hvp)     {worst['H/(n·hvp)']:8.2f}  in {low:g}–{high:g}  "
