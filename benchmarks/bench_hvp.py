@@ -11,8 +11,9 @@ the measurement, where a median of same-round ratios still swings by 3x. Targets
 
   hvp/grad      each route's H·v  vs  one gradient:                    <= 6 at every size
                 (the cost of H·v is a small constant times a gradient's, whatever n is)
-  H/(n·hvp)     forming H and multiplying  vs  n forward-over-reverse H·v: >= 0.5 where n >= 16
-                (forming H is n H·v's: its cost grows like n times one H·v)
+  H/(n·hvp)     forming H and multiplying  vs  n forward-over-reverse H·v run in a loop (timed
+                in the same alternating batches): between 0.5 and 2 where n >= 16
+                (forming H is n H·v's: the same work, so about the same time)
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from utils import hessian as hs  # noqa: E402
 from utils.chain import single_blas_thread  # noqa: E402
 
 SIZES = [(2, 2), (4, 4), (8, 8), (12, 12), (24, 24)]   # (inputs, hidden): n = inputs * hidden
-TARGETS = {"hvp/grad": 6.0, "H/(n·hvp)": 0.5}
+TARGETS = {"hvp/grad": 6.0, "H/(n·hvp)": (0.5, 2.0)}
 COUNTS = 16  # forming H is judged where n is at least this (below, fixed costs dominate)
 ROUTES = {"fwd-rev": "forward-over-reverse", "rev-rev": "reverse-over-reverse",
           "rev-fwd": "reverse-over-forward"}
@@ -51,13 +52,14 @@ def measure(inputs: int, hidden: int) -> dict:
     contenders.update({short: (lambda route=route: hs.hvp(loss, W1, v, route))
                        for short, route in ROUTES.items()})
     contenders["form H, H·v"] = lambda: np.tensordot(hs.hessian(loss, W1), v, v.ndim)
+    contenders["n·hvp loop"] = hs.timed_calls(loss, W1, v)["n products in a loop"]
     times = alternating(contenders, budget=2.0, rounds=21)
     row = {"n": n}
     fastest = {name: min(t) for name, t in times.items()}
     row.update(fastest)
     row.update({f"{short}/grad": fastest[short] / fastest["grad"] for short in ROUTES})
     row["H/hvp"] = fastest["form H, H·v"] / fastest["fwd-rev"]
-    row["H/(n·hvp)"] = row["H/hvp"] / n
+    row["H/(n·hvp)"] = fastest["form H, H·v"] / fastest["n·hvp loop"]
     return row
 
 
@@ -70,11 +72,12 @@ def verdicts(rows: list[dict]) -> list[tuple[str, bool]]:
                   f"{'met' if ok else 'MISSED':<7}  all sizes; worst {worst_route[1]} at "
                   f"n = {worst_route[2]}", ok))
     judged = [r for r in rows if r["n"] >= COUNTS]
+    low, high = TARGETS["H/(n·hvp)"]
     if not judged:
-        return [*lines, (f"H/(n·hvp)     {'-':>8}  >= {TARGETS['H/(n·hvp)']:<4g}  n/a", True)]
-    worst = min(judged, key=lambda r: r["H/(n·hvp)"])
-    ok = worst["H/(n·hvp)"] >= TARGETS["H/(n·hvp)"]
-    lines.append((f"H/(n·hvp)     {worst['H/(n·hvp)']:8.2f}  >= {TARGETS['H/(n·hvp)']:<4g}  "
+        return [*lines, (f"H/(n·hvp)     {'-':>8}  in {low:g}–{high:g}  n/a", True)]
+    worst = max(judged, key=lambda r: max(low / r["H/(n·hvp)"], r["H/(n·hvp)"] / high))
+    ok = low <= worst["H/(n·hvp)"] <= high
+    lines.append((f"H/(n·hvp)     {worst['H/(n·hvp)']:8.2f}  in {low:g}–{high:g}  "
                   f"{'met' if ok else 'MISSED':<7}  {len(judged)} sizes with n >= {COUNTS}; "
                   f"worst at n = {worst['n']}", ok))
     return lines
@@ -91,7 +94,8 @@ def main() -> int:
     print("\ntarget        worst     goal     verdict  where")
     for line, _ in lines:
         print(line)
-    print(f"\none H·v costs {seconds(rows[-1]['fwd-rev'])} at n = {rows[-1]['n']}, forming H "
+    print(f"\none H·v costs {seconds(rows[-1]['fwd-rev'])} at n = {rows[-1]['n']}, {rows[-1]['n']} "
+          f"of them in a loop {seconds(rows[-1]['n·hvp loop'])}, forming H "
           f"{seconds(rows[-1]['form H, H·v'])}")
     return 0 if all(ok for _, ok in lines) else 1
 

@@ -89,6 +89,66 @@ def test_sum_and_mean_with_an_axis_match_autograd(shape, seed, data, reduce):
     assert_same_gradients(ours, theirs)
 
 
+@settings(max_examples=30, deadline=None)
+@given(shapes=broadcast_pair(), swap=st.booleans(), seed=seeds)
+def test_divide_with_broadcasting_matches_autograd(shapes, swap, seed):
+    gen = np.random.default_rng(seed)
+    shape_x, shape_y = shapes[::-1] if swap else shapes
+    x = gen.normal(size=shape_x)
+    y = gen.uniform(0.5, 2.0, size=shape_y) * gen.choice([-1.0, 1.0], size=shape_y)
+    weights = gen.normal(size=np.broadcast_shapes(shape_x, shape_y))
+    ours = ad.grad(lambda x, y: ad.sum(ad.divide(x, y) * weights), (0, 1))(x, y)
+    theirs = autograd_grad(lambda x, y: anp.sum(x / y * weights), (0, 1))(x, y)
+    assert_same_gradients(ours, theirs)
+
+
+@settings(max_examples=30, deadline=None)
+@given(m=sizes, n=sizes, seed=seeds, data=st.data())
+def test_transpose_reshape_and_broadcast_to_match_autograd(m, n, seed, data):
+    gen = np.random.default_rng(seed)
+    x = gen.normal(size=(m, n))
+    rows = data.draw(st.integers(1, 4))
+    row = gen.normal(size=(1, n))
+    cases = {   # ours, autograd's, the input, the output's shape
+        "transpose": (lambda x: x.T, lambda x: anp.transpose(x), x, (n, m)),
+        "reshape": (lambda x: ad.reshape(x, (n * m,)), lambda x: anp.reshape(x, (n * m,)), x,
+                    (n * m,)),
+        "broadcast_to": (lambda r: ad.broadcast_to(r, (rows, n)),
+                         lambda r: anp.broadcast_to(r, (rows, n)), row, (rows, n)),
+    }
+    for ours_f, theirs_f, value, out_shape in cases.values():
+        weights = gen.normal(size=out_shape)
+        ours = ad.grad(lambda v, f=ours_f, w=weights: ad.sum(f(v) * w))(value)
+        theirs = autograd_grad(lambda v, f=theirs_f, w=weights: anp.sum(f(v) * w))(value)
+        assert_same_gradients(ours, theirs)
+
+
+@settings(max_examples=25, deadline=None)
+@given(batch=sizes, classes=st.integers(2, 6), seed=seeds)
+def test_softmax_matches_autograd(batch, classes, seed):
+    gen = np.random.default_rng(seed)
+    logits, weights = 3 * gen.normal(size=(batch, classes)), gen.normal(size=(batch, classes))
+
+    def theirs_softmax(z):
+        shifted = anp.exp(z - anp.max(z, axis=-1, keepdims=True))
+        return shifted / anp.sum(shifted, axis=-1, keepdims=True)
+
+    ours = ad.grad(lambda z: ad.sum(ad.softmax(z) * weights))(logits)
+    theirs = autograd_grad(lambda z: anp.sum(theirs_softmax(z) * weights))(logits)
+    assert_same_gradients(ours, theirs)
+
+
+def test_numpys_sum_inside_a_trace_says_to_use_ad_sum():
+    # the natural reverse-over-reverse slip: np.sum where ad.sum is needed
+    f = lambda x: ad.sum(ad.tanh(x))  # noqa: E731
+    v = np.array([1.0, -2.0])
+    with pytest.raises(TypeError, match=r"np\.sum .*do not trace.*ad\.sum\(x\)"):
+        ad.grad(lambda x: np.sum(ad.grad(f)(x) * v))(np.array([0.3, 0.5]))
+    with pytest.raises(TypeError, match=r"ad\.sum"):
+        ad.jvp(lambda x: np.sum(ad.tanh(x), axis=0), np.ones(2), v)
+    assert np.isclose(ad.grad(lambda x: ad.tanh(x).sum())(np.array([0.0]))[0], 1.0)
+
+
 def autograd_softmax_cross_entropy(logits, labels):
     shifted = logits - anp.max(logits, axis=1, keepdims=True)
     log_probs = shifted - anp.log(anp.sum(anp.exp(shifted), axis=1, keepdims=True))

@@ -27,9 +27,13 @@ def test_an_hvp_costing_many_gradients_fails_and_names_the_route_and_size():
     assert len(missed) == 1 and "MISSED" in missed[0] and "rev-rev at n = 64" in missed[0]
 
 
-def test_forming_h_cheaper_than_n_hvps_fails_where_n_counts_only():
+def test_forming_h_far_from_n_hvps_either_way_fails_where_n_counts_only():
     assert not passed([row(4), row(144, h_per_n=0.2)])
+    assert not passed([row(4), row(144, h_per_n=4.0)])   # the 3-5x a review once measured
+    assert passed([row(4), row(16, h_per_n=0.6), row(144, h_per_n=1.8)])
     assert passed([row(4, h_per_n=0.1), row(144)])   # n = 4: fixed costs, not judged
+    lines = bench_hvp.verdicts([row(16, h_per_n=1.1), row(144, h_per_n=3.0)])
+    assert "MISSED" in lines[-1][0] and "worst at n = 144" in lines[-1][0]
 
 
 def test_no_size_large_enough_says_so_and_passes():

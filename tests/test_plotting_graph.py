@@ -55,6 +55,11 @@ def test_the_graph_is_the_trace_in_topological_order(name, seed):
         np.testing.assert_allclose(graph.grads[by_leaf[id(leaf)]], gradient)
     assert len(input_grads) == len(args)
     np.testing.assert_array_equal(graph.grads[-1], 1.0)   # ∂L/∂L
+    # each edge's share is what backward adds into its source: they sum to the source's gradient
+    for k in range(len(order) - 1):
+        shares = [share for (source, _), share in zip(graph.edges, graph.shares, strict=True)
+                  if source == k]
+        np.testing.assert_allclose(np.sum(shares, axis=0), graph.grads[k], atol=1e-12)
 
 
 def test_the_picture_shows_every_label_value_gradient_and_arrow():
@@ -65,7 +70,12 @@ def test_the_picture_shows_every_label_value_gradient_and_arrow():
     assert graph.labels == ["x", "b", "w", "multiply", "add", "tanh", "multiply"]
     for k, label in enumerate(graph.labels):
         assert f"{k + 1} · {label}" in texts
-    assert "= -0.501" in texts and "∂L = -1.06" in texts    # tanh(-0.55); ∂L/∂x, x used twice
+    assert "= -0.501" in texts                                # tanh(-0.55)
+    assert r"$\partial L/\partial$x = -1.06" in texts         # ∂L/∂x, x used twice:
+    assert {"x share -0.562", "x share -0.501"} <= set(texts)  # its two shares, which add up
+    assert r"$\partial L/\partial$(4) = 0.375" in texts      # a node that is no input
+    assert not any(text.startswith("∂L =") for text in texts)
+    assert sum("share" in text for text in texts) == 2        # only values used twice
     arrows = [child for child in ax.get_children() if isinstance(child, Annotation)
               and child.arrow_patch is not None]
     assert len(arrows) == len(graph.edges) == 7

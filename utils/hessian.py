@@ -103,27 +103,37 @@ def small_network(inputs: int = 4, hidden: int = 3, classes: int = 3, batch: int
 
 
 def timed_calls(loss, W1, v) -> dict:
-    """What hvp_costs times, each a call with no arguments."""
+    """What hvp_costs times, each a call with no arguments. "n products in a loop" is the
+    work forming ∇²f does (one forward-over-reverse ∇²f v per entry of W1) without keeping
+    the columns: like beside like with "forming the Hessian"."""
+    def n_products():
+        for _ in range(W1.size):
+            hvp_forward_over_reverse(loss, W1, v)
+
     return {"gradient": lambda: grad(loss)(W1),
             **{route: (lambda f=f: f(loss, W1, v)) for route, f in HVP_ROUTES.items()},
+            "n products in a loop": n_products,
             "forming the Hessian": lambda: np.tensordot(hessian(loss, W1), v, v.ndim)}
 
 
 def hvp_costs(sizes=((2, 2), (4, 4), (8, 8), (16, 16)), repeats: int = 5) -> dict:
-    """Seconds per call (best of `repeats`) of a gradient, each ∇²f v route and forming ∇²f then
-    multiplying, for small_network with each (inputs, hidden) size; n = inputs × hidden."""
+    """Seconds per call of a gradient, each ∇²f v route, n forward-over-reverse ∇²f v in a
+    loop and forming ∇²f then multiplying, for small_network with each (inputs, hidden) size;
+    n = inputs × hidden. Each is the best of `repeats` rounds that run every call once, in an
+    order flipped each round, so a busy machine's pauses fall on all of them alike."""
     repeats = check_count(repeats, "repeats", maximum=100)
-    costs = {"n": [], "gradient": [], **{route: [] for route in HVP_ROUTES},
-             "forming the Hessian": []}
+    costs = {"n": []}
     for inputs, hidden in sizes:
         loss, W1 = small_network(inputs=inputs, hidden=hidden, classes=4, batch=32)
         v = np.random.default_rng(1).normal(size=W1.shape)
         costs["n"].append(W1.size)
-        for name, run in timed_calls(loss, W1, v).items():
-            best = np.inf
-            for _ in range(repeats):
+        calls = timed_calls(loss, W1, v)
+        best = dict.fromkeys(calls, np.inf)
+        for round_ in range(repeats):
+            for name in (list(calls) if round_ % 2 == 0 else list(calls)[::-1]):
                 start = time.perf_counter()
-                run()
-                best = min(best, time.perf_counter() - start)
-            costs[name].append(best)
+                calls[name]()
+                best[name] = min(best[name], time.perf_counter() - start)
+        for name, seconds in best.items():
+            costs.setdefault(name, []).append(seconds)
     return {name: np.array(values) for name, values in costs.items()}

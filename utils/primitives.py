@@ -68,4 +68,17 @@ Box.__neg__ = lambda self: multiply(-1.0, self)
 Box.__matmul__ = lambda self, other: matmul(self, other)
 Box.__rmatmul__ = lambda self, other: matmul(other, self)
 Box.T = property(lambda self: transpose(self))
-Box.sum = lambda self, axis=None: sum(self, axis=axis)
+
+
+def box_sum(self, axis=None, **numpy_keywords):
+    """x.sum(axis) on a traced value. np.sum(x) calls this too, adding out= and dtype=: refused
+    by name, since a numpy function would drop the trace (and with it the derivative)."""
+    if numpy_keywords:
+        raise TypeError(f"np.sum was given a traced value ({type(self).__name__}, inside "
+                        f"ad.grad or ad.jvp): numpy's functions do not trace, so the "
+                        f"derivative would be lost. Use the autodiff's own sum, ad.sum(x) "
+                        f"(or x.sum()).")
+    return sum(self, axis=axis)
+
+
+Box.sum = box_sum

@@ -89,4 +89,6 @@ defvjp(softmax,      0, lambda g, ans, x: ans * (g - reshape(sum(g * ans, axis=-
 def grad_softmax_cross_entropy(g, ans, logits, labels):
     onehot = np.eye(shape_of(logits)[1])[np.asarray(labels)]
     return g * (softmax(logits) - onehot) / shape_of(logits)[0]
-defvjp(softmax_cross_entropy, 0, grad_softmax_cross_entropy)  # noqa: E305
+
+
+defvjp(softmax_cross_entropy, 0, grad_softmax_cross_entropy)

@@ -1,9 +1,10 @@
 """A function built with the course's autodiff drawn as its computational graph.
 
 Each box is a Node, placed left to right in ad.topological_order (inputs first), with its
-forward value (black) and its gradient ∂L/∂node after backward (red); arrows run from each
+forward value (black) and its gradient ∂L/∂(node) after backward (red); arrows run from each
 input of a primitive to its output, so every arrow points right, and an input used twice has
-two arrows leaving it. Constants a primitive was given are small grey boxes below.
+two arrows leaving it, each labelled with its share of that input's gradient (the shares add
+up to it). Constants a primitive was given are small grey boxes below.
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ VALUE_COLOUR, GRAD_COLOUR, CONSTANT_COLOUR = "black", "#c0392b", "#7f8c8d"
 @dataclass
 class Graph:
     """What was drawn: node labels in topological order, edges (from, to) between their
-    positions, constants as (text, to), and each node's value and gradient."""
+    positions, constants as (text, to), each node's value and gradient, and each edge's share:
+    the VJP of the edge's target for that argument, what backward adds into the source."""
 
     labels: list
     values: list
     grads: list
     edges: list = field(default_factory=list)
+    shares: list = field(default_factory=list)
     constants: list = field(default_factory=list)
 
 
@@ -61,9 +64,11 @@ def trace_graph(f, *args) -> Graph:
               node.primitive.name for node in order]
     graph = Graph(labels, [node.value for node in order], [node.grad for node in order])
     for node in order:
-        for a in node.args:
+        for argnum, a in enumerate(node.args):
             if isinstance(a, ad.Node):
                 graph.edges.append((position[id(a)], position[id(node)]))
+                rule = node.primitive.rule("VJP", argnum)
+                graph.shares.append(rule(node.grad, node.value, *node.values, **node.kwargs))
             elif not isinstance(a, (list, tuple)) and np.size(a) <= 64:
                 graph.constants.append((short(a), position[id(node)]))
     return graph
@@ -82,6 +87,11 @@ def arc(ax, start, end, widths, colour="0.45") -> None:
                 arrowprops=dict(arrowstyle="-|>", color=colour, lw=1.4, **style))
 
 
+def share_name(graph: Graph, k: int) -> str:
+    """An input by its name (x), any other node by its box's number ((4))."""
+    return graph.labels[k] if k not in {t for _, t in graph.edges} else f"({k + 1})"
+
+
 def draw_graph(f, *args, figure=None) -> Graph:
     """Draw f's computational graph at args (forward values, backward gradients); return it."""
     graph = trace_graph(f, *args)
@@ -92,16 +102,22 @@ def draw_graph(f, *args, figure=None) -> Graph:
     xy = np.column_stack([np.arange(len(graph.labels)), np.zeros(len(graph.labels))])
     titles = [f"{k + 1} · {label}" for k, label in enumerate(graph.labels)]
     half_width = [3.4 * len(title) + 9 for title in titles]   # points, for 11 pt bold text
-    for source, target in graph.edges:   # in topological order every arrow points right
+    uses = np.bincount([source for source, _ in graph.edges], minlength=len(graph.labels))
+    for (source, target), share in zip(graph.edges, graph.shares, strict=True):
         arc(ax, xy[source], xy[target], (half_width[source], half_width[target]))
+        if uses[source] > 1:   # a value used twice: the share each use adds, by the arrow head
+            ax.text(xy[target][0] - 0.1, 0.16, f"{share_name(graph, source)} share "
+                    f"{short(share)}", ha="right", va="bottom", fontsize=9, color=GRAD_COLOUR,
+                    style="italic", bbox=dict(fc="white", ec="none", pad=0.5))
     for k, (value, gradient) in enumerate(zip(graph.values, graph.grads, strict=True)):
         x, y = xy[k]
         ax.text(x, y, titles[k], ha="center", va="center", fontsize=11, fontweight="bold",
                 bbox=dict(boxstyle="round,pad=0.5", fc="#eef3f8", ec="0.5"))
         ax.text(x, y - 0.22, f"= {short(value)}", ha="center", va="center", fontsize=10,
                 color=VALUE_COLOUR)
-        ax.text(x, y - 0.38, f"∂L = {short(gradient)}", ha="center", va="center", fontsize=10,
-                color=GRAD_COLOUR)
+        name = share_name(graph, k)
+        ax.text(x, y - 0.38, rf"$\partial L/\partial${name} = {short(gradient)}", ha="center",
+                va="center", fontsize=10, color=GRAD_COLOUR)
     for j, (text, target) in enumerate(graph.constants):   # below their primitive's box
         below = sum(1 for _, t in graph.constants[:j] if t == target)
         ax.text(xy[target][0], -0.56 - 0.15 * below, f"with constant {text}", ha="center",
@@ -111,6 +127,7 @@ def draw_graph(f, *args, figure=None) -> Graph:
     ax.set_ylim(-0.62 - 0.15 * len(graph.constants) if graph.constants else -0.5,
                 0.25 + 0.23 * longest)
     ax.axis("off")
-    ax.set_title("forward values (black) run along the arrows; gradients ∂L/∂node (red) run "
-                 "back against them", fontsize=10)
+    ax.set_title("forward values (black) run along the arrows; gradients ∂L/∂(node) (red) run "
+                 "back against them; a value used twice gets the sum of its shares",
+                 fontsize=10)
     return graph

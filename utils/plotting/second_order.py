@@ -13,6 +13,7 @@ ROUTE_STYLES = {"gradient": ("k", "o", "one gradient"),
                 "forward-over-reverse": ("tab:blue", "s", HVP + " forward-over-reverse"),
                 "reverse-over-reverse": ("tab:orange", "^", HVP + " reverse-over-reverse"),
                 "reverse-over-forward": ("tab:green", "v", HVP + " reverse-over-forward"),
+                "n products in a loop": ("tab:purple", "x", r"$n$ products " + HVP + " in a loop"),
                 "forming the Hessian": ("tab:red", "D",
                                         HESSIAN + r" formed, then times $v$")}
 
@@ -48,7 +49,7 @@ def plot_hvp_costs(ax, costs: dict):
         slope = round(float(np.polyfit(np.log(n), np.log(seconds), 1)[0]), 1) + 0.0  # no -0.0
         ax.loglog(n, seconds, marker=marker, color=colour, label=f"{label}: slope {slope:.1f}")
     ax.set_xlabel("$n$, the number of weights (entries of $W_1$)")
-    ax.set_ylabel("seconds per call (best of 5)")
+    ax.set_ylabel("seconds per call (best of alternating rounds)")
     ax.set_title("What second order costs")
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize="small")
