@@ -185,8 +185,8 @@ def check_backward_by_hand(backward) -> Feedback:
         wrong = compare(EXERCISE, values[name], expected[name], mistakes,
                         what=f"dL/d{name}")
         message = wrong.message.replace(f"{EXERCISE}:", f"{EXERCISE}, line d{name}:", 1)
-        return Feedback(False, f"{message} (The lines below it use it: fix this one first.)"
-                               f"\n{table}", wrong.mistake)
+        used = "" if name in by_hand.PARAMS else " (The lines below it use it: fix it first.)"
+        return Feedback(False, f"{message}{used}\n{table}", wrong.mistake)
     done = sum(v is True for v in verdicts)
     if done < len(verdicts):
         following = by_hand.LINES[verdicts.index(None)]
