@@ -22,6 +22,7 @@ from .validation import (
 )
 
 NONLINEARITIES = ("tanh", "linear", "relu")
+MATRIX_NORMS = (2, 1, np.inf, "fro", "nuc", -2, -1, -np.inf, None)  # np.linalg.norm's for matrices
 MAX_HIDDEN = 4096  # eigenvalues of a larger random W take minutes: no lesson needs one
 
 
@@ -131,6 +132,10 @@ def jacobian_norms(trace: RNNTrace, ord=2) -> np.ndarray:
     backpropagation through time.
     """
     T, n = check_trace(trace).length, trace.W.shape[0]
+    if not any(ord is o or (type(ord) is type(o) and ord == o) for o in MATRIX_NORMS):
+        raise ValueError(f"ord must name a matrix norm, one of "
+                         f"{', '.join(map(repr, MATRIX_NORMS))} (as in np.linalg.norm); got "
+                         f"{ord!r:.40}")
     norms = np.empty(T + 1)
     product = np.eye(n)
     norms[T] = np.linalg.norm(product, ord)
