@@ -240,6 +240,9 @@ CASES = [
     Case("gradcheck.check_layer_gradients", gradcheck.check_layer_gradients,
          dict(layer=layers.Tanh(), x=X23, tolerance=1e-6),
          dict(layer="layer", x="array", tolerance="positive")),
+    Case("gradcheck.check_layer_gradients",
+         lambda W, x: gradcheck.check_layer_gradients(layers.Dense(3, 2, W=W), x),
+         dict(W=X23.T, x=X23), dict(W="optional matrix", x="array")),
     Case("rnn.rnn_forward", rnn.rnn_forward,
          dict(W=W, U=U, xs=XS, h0=np.array([0.1, -0.2, 0.3]), nonlinearity="tanh"),
          dict(W="matrix", U="matrix", xs="matrix", h0="optional array", nonlinearity="choice")),
@@ -293,6 +296,8 @@ CASES = [
          dict(primitive=autodiff.Primitive("test", np.sin), argnum=0, rule=lambda g, a, x: g),
          dict(primitive="callable", argnum="seed", rule="callable")),
     Case("validation.as_float_array", validation.as_float_array, dict(x=X23, name="x"),
+         dict(x="array")),
+    Case("validation.private_copy", validation.private_copy, dict(x=X23, name="x"),
          dict(x="array")),
     Case("validation.as_matrix", validation.as_matrix, dict(x=X23, name="x"),
          dict(x="matrix")),
@@ -356,3 +361,7 @@ ARRAY_KINDS = ("array", "matrix", "optional array", "optional matrix", "record a
 # Measurements of time or memory: their results are not a function of the values given.
 MEASUREMENTS = {"chain.time_product", "routes.best_time", "routes.peak_bytes",
                 "routes.measure_routes"}
+
+# Results that depend on the dtype by design (checked only to run in float32).
+DTYPE_DEPENDENT = {"jacobian.default_step": "the step suits the dtype's precision: float32's "
+                                            "is larger"}

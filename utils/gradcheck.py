@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .jacobian import numerical_jacobian
-from .validation import as_float_array, check_function, check_number
+from .validation import as_float_array, check_function, check_number, private_copy
 
 
 class GradientCheckError(AssertionError):
@@ -77,7 +77,7 @@ def check_layer_gradients(layer, x, *forward_args, grad_output=None, tolerance: 
             raise TypeError(f"check_layer_gradients needs a layer with forward and backward; got "
                             f"a {type(layer).__name__} without {method}()")
     tolerance = check_number(tolerance, "tolerance")
-    x = np.array(as_float_array(x, "x"), dtype=np.float64)
+    x = private_copy(x, "x", np.float64)
     y = np.asarray(layer.forward(x, *forward_args))
     if grad_output is None:
         grad_output = np.random.default_rng(seed).normal(size=y.shape)

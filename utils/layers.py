@@ -24,6 +24,7 @@ from .validation import (
     check_number,
     check_rng,
     describe,
+    private_copy,
 )
 
 
@@ -69,8 +70,8 @@ class Dense(Layer):
         rng = check_rng(rng)
         if W is None:  # He initialisation: keeps the scale of activations through ReLU layers
             W = rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_out))
-        W = np.array(as_float_array(W, "W"), dtype=np.float64)
-        b = np.zeros(n_out) if b is None else np.array(as_float_array(b, "b"), dtype=np.float64)
+        W = private_copy(W, "W", np.float64)
+        b = np.zeros(n_out) if b is None else private_copy(b, "b", np.float64)
         if W.shape != (n_in, n_out) or b.shape != (n_out,):
             raise ValueError(f"Dense({n_in}, {n_out}) needs W of shape {(n_in, n_out)} and b of "
                              f"shape {(n_out,)}; got W {W.shape} and b {b.shape}")

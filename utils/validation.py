@@ -43,6 +43,16 @@ def as_float_array(x, name: str) -> np.ndarray:
                     f"{what} with shape {array.shape}")
 
 
+def private_copy(x, name: str, dtype=None) -> np.ndarray:
+    """A fresh, writable, C-ordered float copy of `x`, for code that writes into it.
+
+    np.array(x) would keep a Fortran-ordered or transposed input's order, and then
+    copy.reshape(-1) is a new array instead of a view: writes through it never reach the copy
+    (a finite-difference Jacobian that nudges a copy f never sees answers zeros).
+    """
+    return np.array(as_float_array(x, name), dtype=dtype, order="C")
+
+
 def as_matrix(x, name: str) -> np.ndarray:
     """`x` as a 2-D float array with at least one row and column, or a clear error."""
     matrix = as_float_array(x, name)
