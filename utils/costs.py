@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 
@@ -14,7 +15,11 @@ _UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB")
 
 
 def format_bytes(n_bytes: float) -> str:
-    """Bytes in human units, powers of 1024: 1536 -> '1.5 KiB'."""
+    """Bytes in human units, powers of 1024: 1536 -> '1.5 KiB'; 2**1100 -> '1.2e+313 EiB'."""
+    if isinstance(n_bytes, (int, np.integer)) and not isinstance(n_bytes, (bool, np.bool_)):
+        whole = int(n_bytes)
+        if abs(whole) >= 2**1023:  # no float holds it: decimal arithmetic does
+            return f"{Decimal(whole) / 2**60:.1e} EiB"
     size = check_number(n_bytes, "n_bytes", -np.inf)  # a finite real number of bytes
     for unit in _UNITS:
         if abs(size) < 1024 or unit == _UNITS[-1]:

@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .jacobian import numerical_jacobian
-from .validation import as_float_array, check_function, check_number, private_copy
+from .validation import (
+    as_float_array,
+    check_finite,
+    check_function,
+    check_number,
+    private_copy,
+)
 
 
 class GradientCheckError(AssertionError):
@@ -21,13 +27,17 @@ class GradientCheckError(AssertionError):
 
 def relative_error(analytic, numeric) -> float:
     """max |a - n| / max(|a|, |n|): scale-free, and 0 when both are exactly zero."""
-    analytic, numeric = as_float_array(analytic, "analytic"), as_float_array(numeric, "numeric")
+    analytic = check_finite(as_float_array(analytic, "analytic"), "analytic")
+    numeric = check_finite(as_float_array(numeric, "numeric"), "numeric")
     if analytic.shape != numeric.shape:
         raise ValueError(f"cannot compare analytic, a gradient of shape {analytic.shape}, with "
                          f"numeric, of shape {numeric.shape}: a gradient must have the shape of "
                          f"what it is for")
     scale = max(np.abs(analytic).max(initial=0.0), np.abs(numeric).max(initial=0.0))
-    return 0.0 if scale == 0 else float(np.abs(analytic - numeric).max() / scale)
+    if scale == 0:
+        return 0.0
+    # divided first: 1e308 - (-1e308) would overflow, 2 does not
+    return float(np.abs(analytic / scale - numeric / scale).max())
 
 
 def numerical_vjp(f, x, grad_output) -> np.ndarray:

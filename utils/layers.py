@@ -20,6 +20,7 @@ from .validation import (
     as_float_array,
     check_choice,
     check_count,
+    check_finite,
     check_labels,
     check_number,
     check_rng,
@@ -127,7 +128,12 @@ def log_softmax(logits: np.ndarray) -> np.ndarray:
     if logits.ndim == 0 or logits.shape[-1] == 0:
         raise ValueError(f"logits must have at least one class along the last axis; got shape "
                          f"{logits.shape}")
-    shifted = logits - logits.max(axis=-1, keepdims=True)
+    check_finite(logits, "logits", allow=(-np.inf,))  # -inf: a class that cannot happen
+    largest = logits.max(axis=-1, keepdims=True)
+    if np.isinf(largest).any():
+        raise ValueError(f"logits must give each row at least one possible class; row "
+                         f"{np.argwhere(np.isinf(largest))[0][:-1].tolist()} is all -inf")
+    shifted = logits - largest
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 

@@ -11,7 +11,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validation import as_float_array, as_matrix, check_count, check_number, describe
+from .validation import (
+    as_float_array,
+    as_matrix,
+    check_count,
+    check_finite,
+    check_number,
+    describe,
+)
 
 MAX_SAMPLES = 100_000  # points per line or side: far more than any picture can show
 
@@ -130,5 +137,10 @@ def enclosed_area(path) -> float:
     if path.shape[0] != 2:
         raise ValueError(f"path must have shape (2, N): x on row 0, y on row 1; got "
                          f"{path.shape}")
-    x, y = path
-    return 0.5 * float(np.sum(x[:-1] * y[1:] - x[1:] * y[:-1]))
+    check_finite(path, "path")
+    largest = np.abs(path).max()  # scaled to 1 first: x * y neither overflows nor underflows
+    if largest == 0:
+        return 0.0
+    x, y = path / largest
+    with np.errstate(over="ignore"):  # an area past 1.8e308 is infinite, and says so
+        return 0.5 * float(np.sum(x[:-1] * y[1:] - x[1:] * y[:-1])) * largest * largest

@@ -16,6 +16,7 @@ from .validation import (
     as_matrix,
     check_choice,
     check_count,
+    check_finite,
     check_number,
     check_rng,
     describe,
@@ -136,12 +137,19 @@ def jacobian_norms(trace: RNNTrace, ord=2) -> np.ndarray:
         raise ValueError(f"ord must name a matrix norm, one of "
                          f"{', '.join(map(repr, MATRIX_NORMS))} (as in np.linalg.norm); got "
                          f"{ord!r:.40}")
+    for name in ("W", "a", "h"):
+        check_finite(getattr(trace, name), f"trace.{name}")
     norms = np.empty(T + 1)
-    product = np.eye(n)
+    product, log_scale = np.eye(n), 0.0   # the true product is exp(log_scale) * product
     norms[T] = np.linalg.norm(product, ord)
     for k in range(T, 0, -1):
         product = product @ step_jacobian(trace, k)
-        norms[k - 1] = np.linalg.norm(product, ord)
+        largest = np.abs(product).max()
+        if largest > 0:  # kept near 1: an exploding (or vanishing) chain never becomes inf * 0
+            product, log_scale = product / largest, log_scale + np.log(largest)
+        norm = np.linalg.norm(product, ord)
+        with np.errstate(over="ignore"):  # a norm past 1.8e308 is inf, and says so
+            norms[k - 1] = np.exp(log_scale + np.log(norm)) if norm > 0 else 0.0
     return norms
 
 
@@ -167,15 +175,29 @@ def random_recurrent_matrix(n: int, spectral_radius: float, rng=None) -> np.ndar
 
 def spectral_radius(W) -> float:
     """The largest |eigenvalue| of a square matrix W."""
-    W = as_matrix(W, "W")
+    W = check_finite(as_matrix(W, "W"), "W")
     if W.shape[0] != W.shape[1]:
         raise ValueError(f"W must be square to have eigenvalues; got shape {W.shape}")
-    return float(np.max(np.abs(np.linalg.eigvals(W))))
+    largest = np.abs(W).max()  # eigenvalues of W / largest, scaled back: no overflow inside
+    if largest == 0:
+        return 0.0
+    return float(largest * np.max(np.abs(np.linalg.eigvals(W / largest))))
 
 
 def clip_by_norm(gradient, max_norm: float) -> np.ndarray:
     """Rescale gradient to norm max_norm if it is longer; its direction never changes."""
-    gradient = as_float_array(gradient, "gradient")
+    gradient = check_finite(as_float_array(gradient, "gradient"), "gradient")
     max_norm = check_number(max_norm, "max_norm")
-    norm = np.linalg.norm(gradient)
-    return gradient * (max_norm / norm) if norm > max_norm else gradient
+    norm = vector_norm(gradient)
+    # the unit vector first, then its length: max_norm / norm would underflow for 1e300 / 1e-300
+    return (gradient / norm) * max_norm if norm > max_norm else gradient
+
+
+def vector_norm(x: np.ndarray) -> float:
+    """The Euclidean norm of all entries, scaled by the largest so squares never overflow
+    (float32 3e19² does) or underflow (1e-200² does)."""
+    x = check_finite(as_float_array(x, "x"), "x", allow=(np.inf, -np.inf))
+    largest = float(np.abs(x).max(initial=0.0))  # a Python float: float32's sums overflow
+    if largest == 0 or not np.isfinite(largest):
+        return largest
+    return largest * float(np.linalg.norm(x / largest))
