@@ -331,6 +331,8 @@ NOT_DRIVEN = {
     "routes.RouteMeasurement": "a record measure_routes builds; driven through it",
     "rnn.RNNTrace": "a record rnn_forward builds; driven through it",
     "layers.Layer": "the interface; each layer below is driven",
+    "layers.ModelParams": "the mapping Sequential.params; driven through Sequential, mlp and "
+                          "sgd_step",
     "layers.Layer.__call__": "calls forward, which each layer's case drives",
     "layers.ReLU": "its constructor takes nothing; forward and backward are driven",
     "layers.Tanh": "its constructor takes nothing; forward and backward are driven",

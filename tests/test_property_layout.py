@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import re
+from collections.abc import Mapping
 
 import numpy as np
 import pytest
@@ -79,7 +80,7 @@ def canonical(value):
         return array.astype(np.float64) if array.dtype.kind in "iuf" else array
     if isinstance(value, (list, tuple)):
         return [canonical(v) for v in value]
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return {k: canonical(v) for k, v in value.items()}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}

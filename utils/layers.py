@@ -13,6 +13,8 @@ that each layer computes directly, without ever building the Jacobian.
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
+
 import numpy as np
 
 from .costs import DEFAULT_MAX_BYTES, format_bytes
@@ -59,7 +61,12 @@ class Layer:
 
 
 class Dense(Layer):
-    """y = x @ W + b for a batch x (batch, n_in): W (n_in, n_out), b (n_out,), y (batch, n_out)."""
+    """y = x @ W + b for a batch x (batch, n_in): W (n_in, n_out), b (n_out,), y (batch, n_out).
+
+    backward uses x and W as they were at forward: changing x in place afterwards, or putting
+    a new array in params["W"], never changes the gradients of the forward already done. A new
+    params["W"] or params["b"] (same shapes) is what the next forward uses, and sgd_step updates.
+    """
 
     def __init__(self, n_in: int, n_out: int, rng=None, W=None, b=None):
         super().__init__()
@@ -80,12 +87,17 @@ class Dense(Layer):
 
     def forward(self, x):
         x = as_float_array(x, "x")
-        n_in = self.params["W"].shape[0]
+        W = as_float_array(self.params["W"], 'params["W"]')  # it may have been replaced
+        b = as_float_array(self.params["b"], 'params["b"]')
+        if W.ndim != 2 or b.shape != W.shape[1:]:
+            raise ValueError(f'Dense needs params["W"] of shape (n_in, n_out) and params["b"] '
+                             f"of shape (n_out,); got {W.shape} and {b.shape}")
+        n_in = W.shape[0]
         if x.ndim != 2 or x.shape[1] != n_in or len(x) == 0:
             raise ValueError(f"Dense.forward expects x, a batch of shape (batch, {n_in}) with "
                              f"batch >= 1; got shape {x.shape}")
-        self.x = x
-        y = x @ self.params["W"] + self.params["b"]
+        self.x, self.W = x.copy(), W.copy()  # values, not references: see the class docstring
+        y = x @ W + b
         self._output_shape = y.shape
         return y
 
@@ -93,7 +105,7 @@ class Dense(Layer):
         G = self._check_grad_output(grad_output)          # (batch, n_out)
         self.grads["W"] = self.x.T @ G                     # G |--> x.T @ G, shape (n_in, n_out)
         self.grads["b"] = G.sum(axis=0)                    # b is added to every row: sum over them
-        return G @ self.params["W"].T                      # G |--> G @ W.T, shape (batch, n_in)
+        return G @ self.W.T                                # G |--> G @ W.T, shape (batch, n_in)
 
 
 class ReLU(Layer):
@@ -114,9 +126,9 @@ class Tanh(Layer):
 
     def forward(self, x):
         x = as_float_array(x, "x")
-        self.y = np.tanh(x)
-        self._output_shape = x.shape
-        return self.y
+        y = np.tanh(x)
+        self.y, self._output_shape = y.copy(), x.shape  # y *= 2 by the caller changes no gradient
+        return y
 
     def backward(self, grad_output):
         return self._check_grad_output(grad_output) * (1.0 - self.y ** 2)
@@ -147,7 +159,7 @@ class SoftmaxCrossEntropy(Layer):
                              f"shape {logits.shape}")
         if labels is None:
             raise ValueError("SoftmaxCrossEntropy.forward needs labels: forward(logits, labels)")
-        self.labels = check_labels(labels, *logits.shape)
+        self.labels = check_labels(labels, *logits.shape).copy()  # a value, not a reference
         self.log_probs = log_softmax(logits)
         self._output_shape = ()
         rows = np.arange(len(logits))
@@ -170,9 +182,7 @@ class Sequential(Layer):
             raise TypeError(f"Sequential needs one or more layer objects (Layer); got "
                             f"{[type(layer).__name__ for layer in layers]}")
         self.layers = list(layers)
-        # one shared dict per layer, named "0.W", "0.b", ...: updating them updates the layers
-        self.params = {f"{i}.{k}": v for i, layer in enumerate(self.layers)
-                       for k, v in layer.params.items()}
+        self.params = ModelParams(self.layers)
 
     def forward(self, x):
         for layer in self.layers:
@@ -190,6 +200,41 @@ class Sequential(Layer):
 
     def __repr__(self) -> str:
         return "Sequential(" + ", ".join(repr(layer) for layer in self.layers) + ")"
+
+
+class ModelParams(MutableMapping):
+    """Sequential.params: "0.W" is layers[0].params["W"], read and assigned through the layer,
+    so a parameter replaced here is the one the layer uses and sgd_step updates."""
+
+    def __init__(self, layers):
+        self._layers = layers
+
+    def _where(self, key) -> tuple[dict, str]:
+        index, _, name = str(key).partition(".")
+        if not (index.isdigit() and int(index) < len(self._layers)
+                and name in self._layers[int(index)].params):
+            raise KeyError(f"{key!r}: the model's parameters are {', '.join(self)}")
+        return self._layers[int(index)].params, name
+
+    def __getitem__(self, key):
+        params, name = self._where(key)
+        return params[name]
+
+    def __setitem__(self, key, value):
+        params, name = self._where(key)
+        params[name] = value
+
+    def __delitem__(self, key):
+        raise TypeError(f"a model's parameters cannot be removed; replace {key!r} instead")
+
+    def __iter__(self):
+        return (f"{i}.{k}" for i, layer in enumerate(self._layers) for k in layer.params)
+
+    def __len__(self) -> int:
+        return sum(len(layer.params) for layer in self._layers)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
 
 
 def mlp(sizes, activation: str = "relu", rng=None) -> Sequential:
@@ -219,6 +264,11 @@ def sgd_step(model: Layer, learning_rate: float) -> None:
         raise ValueError(f"model has no gradient yet for {', '.join(missing)}: call "
                          f"model.backward(...) after a forward pass before sgd_step")
     for name, value in model.params.items():
+        if not (isinstance(value, np.ndarray) and value.dtype.kind == "f"
+                and value.flags.writeable):
+            read_only = isinstance(value, np.ndarray) and not value.flags.writeable
+            raise TypeError(f"model.params[{name!r}] must be a writable float array, updated "
+                            f"in place; got {describe(value)}{' (read-only)' * read_only}")
         if model.grads[name].shape != value.shape:
             raise ValueError(f"model.grads[{name!r}] has shape {model.grads[name].shape}, but "
                              f"the parameter has shape {value.shape}")
