@@ -339,6 +339,7 @@ NOT_DRIVEN = {
     "layers.SoftmaxCrossEntropy": "its constructor takes nothing; forward and backward are "
                                   "driven",
     "chain.single_blas_thread": "takes nothing: a context manager around timings",
+    "costs.check_memory": _HELPER, "costs.check_work": _HELPER,
     "data.sha256": "reads a file path, no arrays; driven through load_digits",
     "rnn.activate": _HELPER, "rnn.derivative": _HELPER, "rnn.check_nonlinearity": _HELPER,
     "rnn.check_trace": _HELPER, "rnn.check_step": _HELPER,

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 from public_api import CASES, TRACE, A, B, Case, G, _trained_model
 
-from utils import costs, layers, matmul, rnn
+from utils import costs, layers, maps, matmul, rnn
 from utils.checks._running import TimedOut, call_with_limit
 
 HUGE = 10**12
@@ -144,6 +144,10 @@ if __name__ == "__main__":  # the counts for a report: inputs tried and clear er
                 print(" ", *result)
 
 
+def _nan_trace():
+    return rnn.RNNTrace(TRACE.h, TRACE.a, np.full_like(TRACE.W, np.nan), "tanh")
+
+
 @pytest.mark.parametrize("call,error,message", [
     (lambda: rnn.jacobian_through_time(TRACE, 1.5), TypeError, "k must be a whole-number"),
     (lambda: rnn.step_jacobian(TRACE, 2.0), TypeError, "t must be a whole-number time step"),
@@ -159,6 +163,23 @@ if __name__ == "__main__":  # the counts for a report: inputs tried and clear er
     (lambda: matmul.matmul_vjp(G, np.ma.masked_array(A, mask=A > 0), B), TypeError,
      "A must be a plain numpy array; got a masked array"),
     (lambda: costs.format_bytes(float("nan")), ValueError, "n_bytes must lie in"),
+    # issue 15's list: each was a LinAlgError, an OverflowError or a MemoryError
+    (lambda: rnn.spectral_radius(np.array([[np.nan, 1.0], [0.0, 1.0]])), ValueError,
+     r"W must hold finite numbers; got nan at index \(0, 0\)"),
+    (lambda: rnn.jacobian_norms(_nan_trace()), ValueError, "trace.W must hold finite numbers"),
+    (lambda: rnn.jacobian_norms(TRACE, ord=3), ValueError, "ord must name a matrix norm"),
+    (lambda: layers.sgd_step(_trained_model(), 10**400), ValueError,
+     "learning_rate must be a number within the range of floats"),
+    (lambda: maps.grid_lines(((0, 1), (0, 1)), lines=100_000, samples=100_000), ValueError,
+     r"grid_lines\(lines=100,000, samples=100,000\).* 298.0 GiB, over the memory budget"),
+    (lambda: layers.mlp([8000] * 10), ValueError,
+     r"mlp\(sizes=\[8000, .* 4.3 GiB, over the memory budget"),
+    (lambda: rnn.rnn_forward(np.eye(2), np.eye(2), np.broadcast_to(0.0, (10**6, 2))),
+     ValueError, r"T = 1,000,000 steps \(rows of xs\) with 2 hidden units"),
+    (lambda: rnn.rnn_forward(np.eye(4096), np.ones((4096, 1)), np.zeros((10**4, 1))),
+     ValueError, r"T = 10,000 steps .* 4,096 hidden units .* over the memory budget"),
+    (lambda: rnn.rnn_forward(5 * np.eye(3), np.eye(3), np.ones((1000, 3)), None, "linear"),
+     ValueError, "the hidden state overflowed at step t = 442"),
 ])
 def test_the_known_offenders_get_clear_errors(call, error, message):
     with pytest.raises(error, match=message):

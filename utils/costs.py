@@ -10,6 +10,7 @@ import numpy as np
 from .validation import check_count, check_number, check_wrt
 
 DEFAULT_MAX_BYTES = 512 * 2**20  # 512 MiB: what a laptop kernel can spare without swapping
+MAX_MULTIPLICATIONS = 10**10     # a few seconds of numpy on a laptop: a lesson never needs more
 
 _UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB")
 
@@ -26,6 +27,25 @@ def format_bytes(n_bytes: float) -> str:
             return f"{int(size)} B" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1024
     raise AssertionError("unreachable")
+
+
+def check_memory(n_bytes: int, what: str, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    """Refuse, before anything is allocated, what would take more than max_bytes.
+
+    `what` names the call and every size that multiplies into n_bytes, so the message says
+    which product of sizes is too large, not just that memory ran out.
+    """
+    if n_bytes > max_bytes:
+        raise ValueError(f"{what} would take {format_bytes(n_bytes)}, over the memory budget of "
+                         f"{format_bytes(max_bytes)}: make one of those sizes smaller")
+
+
+def check_work(multiplications: int, what: str) -> None:
+    """Refuse, before starting, a computation of more than MAX_MULTIPLICATIONS."""
+    if multiplications > MAX_MULTIPLICATIONS:
+        raise ValueError(f"{what} needs about {multiplications:.2g} multiplications, over the "
+                         f"{MAX_MULTIPLICATIONS:.0e} that take a few seconds: make one of those "
+                         f"sizes smaller")
 
 
 @dataclass(frozen=True)

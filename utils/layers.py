@@ -17,7 +17,7 @@ from collections.abc import MutableMapping
 
 import numpy as np
 
-from .costs import DEFAULT_MAX_BYTES, format_bytes
+from .costs import check_memory
 from .validation import (
     as_float_array,
     check_choice,
@@ -71,10 +71,7 @@ class Dense(Layer):
     def __init__(self, n_in: int, n_out: int, rng=None, W=None, b=None):
         super().__init__()
         n_in, n_out = check_count(n_in, "n_in"), check_count(n_out, "n_out")
-        if n_in * n_out * 8 > DEFAULT_MAX_BYTES:  # refused before anything is allocated
-            raise ValueError(f"Dense(n_in={n_in:,}, n_out={n_out:,}) needs a weight matrix of "
-                             f"{format_bytes(n_in * n_out * 8)}, over the memory budget of "
-                             f"{format_bytes(DEFAULT_MAX_BYTES)}")
+        check_memory(n_in * n_out * 8, f"Dense(n_in={n_in:,}, n_out={n_out:,})'s weights")
         rng = check_rng(rng)
         if W is None:  # He initialisation: keeps the scale of activations through ReLU layers
             W = rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_out))
@@ -247,9 +244,12 @@ def mlp(sizes, activation: str = "relu", rng=None) -> Sequential:
     sizes = [check_count(n, f"sizes[{i}]") for i, n in enumerate(sizes)]
     if len(sizes) < 2:
         raise ValueError(f"sizes needs at least an input and an output width; got {sizes}")
+    pairs = list(zip(sizes[:-1], sizes[1:], strict=True))  # (n_in, n_out) of each Dense
+    check_memory(sum((n_in + 1) * n_out * 8 for n_in, n_out in pairs),
+                 f"mlp(sizes={sizes!r:.80})'s weights, all layers together,")
     rng = check_rng(rng)
     layers = []
-    for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
+    for n_in, n_out in pairs:
         layers += [Dense(n_in, n_out, rng=rng), activations[activation]()]
     return Sequential(*layers[:-1])  # no activation after the last layer: it makes the logits
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .costs import check_memory
 from .validation import (
     as_float_array,
     as_matrix,
@@ -105,6 +106,8 @@ def grid_lines(domain, lines: int = 9, samples: int = 60) -> list[np.ndarray]:
                          f"numbers, shape (2, 2); got shape {domain.shape}")
     lines = check_count(lines, "lines", 2, MAX_SAMPLES)
     samples = check_count(samples, "samples", 2, MAX_SAMPLES)
+    check_memory(2 * lines * 2 * samples * 8, f"grid_lines(lines={lines:,}, samples={samples:,}),"
+                 f" 2 × {lines:,} lines of {samples:,} points,")
     (x_low, x_high), (y_low, y_high) = domain
     xs, ys = np.linspace(x_low, x_high, lines), np.linspace(y_low, y_high, lines)
     along_x, along_y = np.linspace(x_low, x_high, samples), np.linspace(y_low, y_high, samples)

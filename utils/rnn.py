@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .costs import check_memory, check_work
 from .validation import (
     as_float_array,
     as_matrix,
@@ -24,6 +25,7 @@ from .validation import (
 
 NONLINEARITIES = ("tanh", "linear", "relu")
 MATRIX_NORMS = (2, 1, np.inf, "fro", "nuc", -2, -1, -np.inf, None)  # np.linalg.norm's for matrices
+MAX_STEPS = 100_000  # time steps: a Python loop of 10**5 steps is a fraction of a second
 MAX_HIDDEN = 4096  # eigenvalues of a larger random W take minutes: no lesson needs one
 
 
@@ -85,11 +87,12 @@ def check_rnn_inputs(W, U, xs, h0):
     n = W.shape[0]
     if W.shape != (n, n):
         raise ValueError(f"W must be square (hidden, hidden); got shape {W.shape}")
-    U, xs = as_matrix(U, "U"), as_float_array(xs, "xs")
+    check_finite(W, "W")
+    U, xs = check_finite(as_matrix(U, "U"), "U"), check_finite(as_float_array(xs, "xs"), "xs")
     if U.shape[0] != n or xs.ndim != 2 or xs.shape[1] != U.shape[1]:
         raise ValueError(f"with W {W.shape}, U must be ({n}, d) and xs (T, d); got U {U.shape} "
                          f"and xs {xs.shape}")
-    h0 = np.zeros(n) if h0 is None else as_float_array(h0, "h0")
+    h0 = np.zeros(n) if h0 is None else check_finite(as_float_array(h0, "h0"), "h0")
     if h0.shape != (n,):
         raise ValueError(f"h0 must have shape ({n},); got {h0.shape}")
     return W, U, xs, h0
@@ -100,12 +103,24 @@ def rnn_forward(W, U, xs, h0=None, nonlinearity: str = "tanh") -> RNNTrace:
     W, U, xs, h0 = check_rnn_inputs(W, U, xs, h0)
     check_nonlinearity(nonlinearity)
     T, n = len(xs), len(h0)
+    what = f"rnn_forward over T = {T:,} steps (rows of xs) with {n:,} hidden units (W's rows)"
+    if T > MAX_STEPS:
+        raise ValueError(f"{what}: at most {MAX_STEPS:,} steps here (one Python step each); "
+                         f"use fewer rows of xs")
+    check_memory(3 * (T + 1) * n * 8, what + ", keeping h, a and U x for every step,")
+    check_work(T * n * (n + U.shape[1]), what)
     h, a = np.zeros((T + 1, n)), np.zeros((T + 1, n))
     h[0] = h0
     inputs = xs @ U.T                       # U x_t for every t at once, shape (T, n)
-    for t in range(1, T + 1):
-        a[t] = W @ h[t - 1] + inputs[t - 1]
-        h[t] = activate(a[t], nonlinearity)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused just below
+        for t in range(1, T + 1):
+            a[t] = W @ h[t - 1] + inputs[t - 1]
+            h[t] = activate(a[t], nonlinearity)
+    if not np.all(np.isfinite(h)):
+        t = int(np.argwhere(~np.isfinite(h))[0][0])
+        raise ValueError(f"the hidden state overflowed at step t = {t} of T = {T}: W {W.shape} "
+                         f"makes h_t grow past 1.8e308 ({nonlinearity} never bounds it). Use "
+                         f"fewer steps, a smaller W or tanh")
     return RNNTrace(h, a, W, nonlinearity)
 
 
@@ -120,6 +135,8 @@ def jacobian_through_time(trace: RNNTrace, k: int, T: int | None = None) -> np.n
     check_trace(trace)
     T = trace.length if T is None else check_step(T, "T", 0, trace.length)
     k = check_step(k, "k", 0, T, "T")
+    check_work((T - k) * trace.W.shape[0] ** 3,
+               f"dh_T/dh_k over T - k = {T - k:,} steps of {trace.W.shape[0]:,} hidden units")
     product = np.eye(trace.W.shape[0])
     for t in range(k + 1, T + 1):           # each later step multiplies on the left
         product = step_jacobian(trace, t) @ product
@@ -139,6 +156,7 @@ def jacobian_norms(trace: RNNTrace, ord=2) -> np.ndarray:
                          f"{ord!r:.40}")
     for name in ("W", "a", "h"):
         check_finite(getattr(trace, name), f"trace.{name}")
+    check_work(T * n**3, f"jacobian_norms over T = {T:,} steps of {n:,} hidden units")
     norms = np.empty(T + 1)
     product, log_scale = np.eye(n), 0.0   # the true product is exp(log_scale) * product
     norms[T] = np.linalg.norm(product, ord)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .chain import MAX_SECONDS, single_blas_thread
-from .costs import DEFAULT_MAX_BYTES, matmul_costs
+from .costs import DEFAULT_MAX_BYTES, check_memory, check_work, matmul_costs
 from .matmul import chain_rule_via_tensor, matmul_jacobian
 from .validation import (
     as_float_array,
@@ -144,6 +144,10 @@ def measure_routes(sizes, wrt: str = "A", repeats: int = 3, seed: int = 0,
         raise ValueError(f"sizes must hold at least two whole numbers (to fit a slope); got "
                          f"{sizes!r:.40}")
     sizes = np.array([check_count(n, f"sizes[{k}]") for k, n in enumerate(sizes)])
+    n = int(sizes.max())  # A, B, dL/dC and the gradient, n x n each, at the largest size
+    check_memory(4 * n * n * 8, f"measure_routes at the largest of sizes, n = {n:,},")
+    check_work(2 * repeats * n**3 if isinstance(repeats, int) else n**3,
+               f"measure_routes at the largest of sizes, n = {n:,},")
     check_wrt(wrt)
     repeats = check_count(repeats, "repeats")
     tensor_max_bytes = check_max_bytes(tensor_max_bytes, "tensor_max_bytes")

@@ -128,8 +128,8 @@ def check_number(value, name: str, low: float = 0.0, *, low_open: bool = True,
     try:
         value = float(value)
     except OverflowError:  # a Python int past float range: 10**400
-        raise ValueError(f"{name} = a whole number of {len(str(abs(value)))} digits is beyond "
-                         f"the range of floats (about 1.8e308); got {name} too large") from None
+        raise ValueError(f"{name} must be a number within the range of floats (below about "
+                         f"1.8e308); got a whole number of {len(str(abs(value)))} digits") from None
     below = value <= low if low_open else value < low
     above = value >= high if high_open else value > high
     if np.isnan(value) or below or above:
