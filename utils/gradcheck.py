@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .jacobian import numerical_jacobian
+from .jacobian import default_step, numerical_jacobian
 from .validation import (
     as_float_array,
     check_finite,
@@ -73,6 +73,27 @@ class GradientCheck:
         return f"{self.layer}: relative errors {parts}: {verdict}"
 
 
+def _refuse_if_unresolvable(layer: str, name: str, analytic, point, y, grad_output, names: str,
+                            tolerance: float) -> None:
+    """A ValueError when rounding alone would make finite differences miss the tolerance.
+
+    Each nudge of size h changes the output by about gradient * h, but the output itself is
+    only known to eps * max|y|: at 1e300 (or with a tolerance of 1e-320) the comparison would
+    fail a correct layer, so the check says it cannot tell instead.
+    """
+    gradient = np.abs(np.asarray(analytic, dtype=float)).max(initial=0.0)
+    eps = np.finfo(np.float64).eps
+    with np.errstate(over="ignore"):
+        noise = (eps * np.abs(y).max(initial=0.0) / default_step(point).min(initial=np.inf)
+                 * np.abs(grad_output).sum())
+    if gradient > 0 and noise > tolerance * gradient:
+        raise ValueError(f"finite differences cannot check {layer}'s gradient for {name!r} to "
+                         f"tolerance = {tolerance:.1e} here: rounding in the output (max |y| = "
+                         f"{np.abs(y).max():.1e}) blurs each nudge by about {noise:.1e}, against a "
+                         f"gradient of size {gradient:.1e}. Use {names} near 1, or a larger "
+                         f"tolerance")
+
+
 def check_layer_gradients(layer, x, *forward_args, grad_output=None, tolerance: float = 1e-6,
                           seed: int = 0, raise_on_failure: bool = True) -> GradientCheck:
     """Check layer.backward's gradients (input and every parameter) against finite differences.
@@ -99,6 +120,9 @@ def check_layer_gradients(layer, x, *forward_args, grad_output=None, tolerance: 
     analytic_params = {name: np.array(g) for name, g in getattr(layer, "grads", {}).items()}
 
     report = GradientCheck(type(layer).__name__, tolerance=tolerance)
+    names = ", ".join(["x"] + list(getattr(layer, "params", {})))
+    _refuse_if_unresolvable(report.layer, "input", analytic_input, x, y, grad_output, names,
+                            tolerance)
     report.errors["input"] = relative_error(
         analytic_input, numerical_vjp(lambda x_: layer.forward(x_, *forward_args), x, grad_output))
     for name, param in getattr(layer, "params", {}).items():
@@ -118,6 +142,8 @@ def check_layer_gradients(layer, x, *forward_args, grad_output=None, tolerance: 
             finally:
                 param[...] = saved
 
+        _refuse_if_unresolvable(report.layer, name, analytic_params[name], param, y, grad_output,
+                                names, tolerance)
         report.errors[name] = relative_error(analytic_params[name],
                                              numerical_vjp(forward_with, param, grad_output))
     layer.forward(x, *forward_args)  # leave the layer as backward found it

@@ -56,9 +56,12 @@ def private_copy(x, name: str, dtype=None) -> np.ndarray:
 def check_finite(x: np.ndarray, name: str, allow=()) -> np.ndarray:
     """x itself, or a ValueError naming `name` and the first entry that is NaN or infinite.
 
-    allow may hold -np.inf (or np.inf) where that value has a meaning, as -inf has for a logit.
+    allow may hold -np.inf, np.inf or np.nan where that value has a meaning, as -inf has for a
+    logit and NaN for a measurement skipped.
     """
-    bad = np.isnan(x) | (np.isinf(x) & ~np.isin(x, allow))
+    bad = ~np.isfinite(x) & ~np.isin(x, allow)
+    if any(np.isnan(a) for a in allow):  # isin never matches NaN: NaN != NaN
+        bad &= ~np.isnan(x)
     if bad.any():
         where = tuple(int(i) for i in np.argwhere(bad)[0])
         raise ValueError(f"{name} must hold finite numbers; got {x[where]} at index {where}")
