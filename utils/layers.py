@@ -78,8 +78,9 @@ class Dense(Layer):
         W = private_copy(W, "W", np.float64)
         b = np.zeros(n_out) if b is None else private_copy(b, "b", np.float64)
         if W.shape != (n_in, n_out) or b.shape != (n_out,):
-            raise ValueError(f"Dense(n_in={n_in}, n_out={n_out}) needs W of shape {(n_in, n_out)} and b of "
-                             f"shape {(n_out,)}; got W {W.shape} and b {b.shape}")
+            raise ValueError(f"Dense(n_in={n_in}, n_out={n_out}) needs W of shape "
+                             f"{(n_in, n_out)} and b of shape {(n_out,)}; got W {W.shape} and "
+                             f"b {b.shape}")
         self.params = {"W": W, "b": b}
 
     def forward(self, x):
