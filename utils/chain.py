@@ -134,6 +134,8 @@ def multiply_chain(jacobians, order: str = "reverse") -> np.ndarray:
     """J_L ... J_2 J_1 for jacobians = [J_1, ..., J_L], multiplied in the given order."""
     matrices = check_chain(jacobians)
     check_order(order)
+    if len(matrices) == 1:
+        return matrices[0].copy()  # a new array, never the caller's J_1 itself
     if order == "forward":
         product = matrices[0]
         for jacobian in matrices[1:]:

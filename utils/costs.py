@@ -24,7 +24,9 @@ def format_bytes(n_bytes: float) -> str:
     size = check_number(n_bytes, "n_bytes", -np.inf)  # a finite real number of bytes
     for unit in _UNITS:
         if abs(size) < 1024 or unit == _UNITS[-1]:
-            return f"{int(size)} B" if unit == "B" else f"{size:.1f} {unit}"
+            if unit == "B":
+                return f"{int(size)} B"
+            return f"{size:.1f} {unit}" if abs(size) < 1e5 else f"{size:.1e} {unit}"
         size /= 1024
     raise AssertionError("unreachable")
 

@@ -34,7 +34,11 @@ def _check_step(eps, x: np.ndarray) -> np.ndarray:
         return default_step(x)
     if isinstance(eps, bool) or not isinstance(eps, (int, float, np.floating, np.integer)):
         raise TypeError(f"eps must be a positive number or None; got {describe(eps)}")
-    if abs(eps) >= 2**1024 or not np.isfinite(eps) or eps <= 0:  # 10**400 is no float
+    try:
+        step = float(eps)
+    except OverflowError:  # a whole number past the floats: 10**400
+        step = np.inf
+    if not np.isfinite(step) or step <= 0:
         raise ValueError(f"eps must be a positive finite step; got {eps!r:.40}")
     return np.full(x.shape, eps, dtype=x.dtype)
 

@@ -264,6 +264,7 @@ def sgd_step(model: Layer, learning_rate: float) -> None:
     if missing:
         raise ValueError(f"model has no gradient yet for {', '.join(missing)}: call "
                          f"model.backward(...) after a forward pass before sgd_step")
+    steps = {}
     for name, value in model.params.items():
         if not (isinstance(value, np.ndarray) and value.dtype.kind == "f"
                 and value.flags.writeable):
@@ -273,4 +274,11 @@ def sgd_step(model: Layer, learning_rate: float) -> None:
         if model.grads[name].shape != value.shape:
             raise ValueError(f"model.grads[{name!r}] has shape {model.grads[name].shape}, but "
                              f"the parameter has shape {value.shape}")
-        value -= learning_rate * model.grads[name]
+        with np.errstate(over="ignore"):
+            steps[name] = learning_rate * model.grads[name]
+        check_finite(steps[name], f"learning_rate * model.grads[{name!r}]")
+        if not np.all(np.isfinite(value - steps[name])):
+            raise ValueError(f"learning_rate = {learning_rate:g} would push model.params[{name!r}]"
+                             f" past the largest float: training has diverged")
+    for name, step in steps.items():  # every step checked first: no half-updated model
+        model.params[name] -= step

@@ -150,7 +150,8 @@ def jacobian_norms(trace: RNNTrace, ord=2) -> np.ndarray:
     backpropagation through time.
     """
     T, n = check_trace(trace).length, trace.W.shape[0]
-    if not any(ord is o or (type(ord) is type(o) and ord == o) for o in MATRIX_NORMS):
+    number = isinstance(ord, (int, float, np.number)) and not isinstance(ord, (bool, np.bool_))
+    if not (ord is None or ord in ("fro", "nuc") or number and ord in MATRIX_NORMS):
         raise ValueError(f"ord must name a matrix norm, one of "
                          f"{', '.join(map(repr, MATRIX_NORMS))} (as in np.linalg.norm); got "
                          f"{ord!r:.40}")
@@ -188,7 +189,12 @@ def random_recurrent_matrix(n: int, spectral_radius: float, rng=None) -> np.ndar
     spectral_radius = check_number(spectral_radius, "spectral_radius", 0.0, low_open=False)
     rng = check_rng(rng)
     W = rng.normal(size=(n, n))
-    return W * (spectral_radius / np.max(np.abs(np.linalg.eigvals(W))))
+    with np.errstate(over="ignore"):
+        W = W * (spectral_radius / np.max(np.abs(np.linalg.eigvals(W))))
+    if not np.all(np.isfinite(W)):
+        raise ValueError(f"spectral_radius = {spectral_radius:.3g} is too large: some entries of "
+                         f"W would pass the largest float (1.8e308)")
+    return W
 
 
 def spectral_radius(W) -> float:
@@ -208,7 +214,8 @@ def clip_by_norm(gradient, max_norm: float) -> np.ndarray:
     max_norm = check_number(max_norm, "max_norm")
     norm = vector_norm(gradient)
     # the unit vector first, then its length: max_norm / norm would underflow for 1e300 / 1e-300
-    return (gradient / norm) * max_norm if norm > max_norm else gradient
+    # a new array either way: the caller's gradient is never handed back to be changed in place
+    return (gradient / norm) * max_norm if norm > max_norm else gradient.copy()
 
 
 def vector_norm(x: np.ndarray) -> float:

@@ -105,6 +105,8 @@ def fit_slope(x, y) -> float:
                          f"{x.shape} and {y.shape}")
     if np.any(x <= 0) or np.any(y <= 0):
         raise ValueError("a log-log slope needs positive x and y")
+    if np.ptp(np.log(x)) == 0:
+        raise ValueError(f"x must hold at least two different values for a slope; got {x}")
     return float(np.polyfit(np.log(x), np.log(y), 1)[0])
 
 
