@@ -151,3 +151,29 @@ def _nan_trace():
 def test_the_known_offenders_get_clear_errors(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+# ----- found by the fresh attack on issue 15: each was a crash, a silent NaN or a shared array ----
+
+def test_the_fresh_attacks_cases_are_answered():
+    from utils import chain, jacobian, routes
+    x = np.array([0.3, -0.2])
+    for eps in (np.float64(1e-5), np.float32(1e-3), 1e-4):  # np.float64 >= 2**1024 overflowed
+        assert np.allclose(jacobian.numerical_jacobian(np.sin, x, eps), np.diag(np.cos(x)),
+                           atol=1e-5)
+    with pytest.raises(ValueError, match="eps must be a positive finite step"):
+        jacobian.numerical_jacobian(np.sin, x, 10**400)
+    with pytest.raises(ValueError, match="x must hold at least two different values"):
+        routes.fit_slope([1.0, 1.0], [2.0, 3.0])
+    assert np.array_equal(rnn.jacobian_norms(TRACE, ord=2.0), rnn.jacobian_norms(TRACE, ord=2))
+    with pytest.raises(ValueError, match="spectral_radius = 1.7e\\+308 is too large"):
+        rnn.random_recurrent_matrix(2, 1.7e308)  # an entry of W is larger than its radius
+    assert costs.format_bytes(1e300) == "8.7e+281 EiB"
+    g, J = np.array([0.3, 0.4]), np.ones((2, 3))
+    assert rnn.clip_by_norm(g, 1.0) is not g and chain.multiply_chain([J]) is not J
+    model = _trained_model()
+    before = {k: v.copy() for k, v in model.params.items()}
+    model.grads["2.b"][0] = np.nan
+    with pytest.raises(ValueError, match=r"model.grads\['2.b'\] must hold finite numbers"):
+        layers.sgd_step(model, 0.1)
+    assert all(np.array_equal(model.params[k], before[k]) for k in before)  # nothing half-done
