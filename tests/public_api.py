@@ -261,7 +261,6 @@ CASES = [
     Case("rnn.random_recurrent_matrix", rnn.random_recurrent_matrix,
          dict(n=3, spectral_radius=0.9, rng=None),
          dict(n="size", spectral_radius="nonnegative", rng="rng")),
-    Case("rnn.vector_norm", rnn.vector_norm, dict(x=X23), dict(x="array")),
     Case("rnn.spectral_radius", rnn.spectral_radius, dict(W=W), dict(W="matrix")),
     Case("rnn.clip_by_norm", rnn.clip_by_norm, dict(gradient=X23 * 3, max_norm=1.0),
          dict(gradient="array", max_norm="positive")),

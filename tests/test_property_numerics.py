@@ -21,7 +21,7 @@ from utils import costs, gradcheck, layers, maps, rnn
 
 # Powers of ten that exercise every regime: subnormal, tiny, ordinary, huge.
 SCALES = [1e-310, 1e-300, 1e-200, 1e-20, 1.0, 1e20, 1e200, 1e300]
-FLOAT32_SCALES = [1e-40, 1e-30, 1e-10, 1.0, 1e10, 3e19, 1e30]
+FLOAT32_SCALES = [1e-40, 1e-30, 1e-10, 1.0, 1e10, 3e19, 1e30, 3e38]
 unit_entries = st.lists(st.floats(-1, 1, allow_subnormal=False), min_size=1, max_size=6)
 settings.register_profile("numerics", max_examples=60, deadline=None)
 
@@ -61,6 +61,7 @@ def test_clip_by_norm_gives_the_clipped_vector_at_any_scale(gradient, max_norm):
 def test_clip_by_norm_of_the_issues_cases():
     assert np.allclose(rnn.clip_by_norm(np.array([3e19, 4e19], np.float32), 5.0), [3, 4])
     assert np.allclose(rnn.clip_by_norm(np.array([1e200, 1e200]), 1.0), [0.70710678] * 2)
+    assert np.allclose(rnn.clip_by_norm(np.float32([3e38, 3e38]), 1.0), [0.70710678] * 2)
     assert np.allclose(rnn.clip_by_norm(np.array([3e-320, 4e-320]), 1e-320), [6e-321, 8e-321],
                        rtol=0.05, atol=0)
 

@@ -209,20 +209,19 @@ def spectral_radius(W) -> float:
 
 
 def clip_by_norm(gradient, max_norm: float) -> np.ndarray:
-    """Rescale gradient to norm max_norm if it is longer; its direction never changes."""
+    """Rescale gradient to norm max_norm if it is longer; its direction never changes.
+
+    Always a new array. Scaled by its largest entry first, so squaring never overflows (float32
+    3e19² does) or underflows (1e-200² does): [3e19, 4e19] in float32 clipped to 5 is [3, 4].
+    """
     gradient = check_finite(as_float_array(gradient, "gradient"), "gradient")
     max_norm = check_number(max_norm, "max_norm")
-    norm = vector_norm(gradient)
-    # the unit vector first, then its length: max_norm / norm would underflow for 1e300 / 1e-300
-    # a new array either way: the caller's gradient is never handed back to be changed in place
-    return (gradient / norm) * max_norm if norm > max_norm else gradient.copy()
-
-
-def vector_norm(x: np.ndarray) -> float:
-    """The Euclidean norm of all entries, scaled by the largest so squares never overflow
-    (float32 3e19² does) or underflow (1e-200² does)."""
-    x = check_finite(as_float_array(x, "x"), "x", allow=(np.inf, -np.inf))
-    largest = float(np.abs(x).max(initial=0.0))  # a Python float: float32's sums overflow
-    if largest == 0 or not np.isfinite(largest):
-        return largest
-    return largest * float(np.linalg.norm(x / largest))
+    largest = np.abs(gradient).max(initial=0.0)
+    if largest == 0:
+        return gradient.copy()
+    unit = gradient / largest                        # entries in [-1, 1], same dtype
+    unit_norm = float(np.linalg.norm(unit))          # between 1 and sqrt(size)
+    if float(largest) * unit_norm <= max_norm:       # the norm, in Python floats: no overflow
+        return gradient.copy()
+    with np.errstate(over="ignore"):  # a max_norm past float32's range gives inf, and says so
+        return unit * gradient.dtype.type(max_norm / unit_norm)
