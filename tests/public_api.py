@@ -1,16 +1,12 @@
-"""The public math API, found by introspection, and one working call of each function.
+"""One working call of every public math function (tests/public_names.py lists them).
 
 Shared by the tests that sweep every public function: test_bad_input.py (bad input gets a clear
 error), test_property_layout.py (layout never changes a result) and test_fuzz_public_api.py
-(anything at all: a right answer or a clear error, in time). `public_names()` lists every public
-function, class and method of the math modules; each is either driven by a Case in CASES or
-listed in NOT_DRIVEN with the reason, and test_property_layout.py fails on a name that is
-neither, so a new function is covered without anyone remembering.
+(anything at all: a right answer or a clear error, in time).
 """
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,36 +26,12 @@ from utils import (
     validation,
 )
 
-MATH_MODULES = (jacobian, matmul, costs, chain, routes, maps, layers, gradcheck, rnn, data,
-                validation, autodiff)
-
 rng = np.random.default_rng(0)
 A, B = rng.normal(size=(2, 3)), rng.normal(size=(3, 4))
 G = rng.normal(size=(2, 4))
 X23 = rng.normal(size=(2, 3))
 W, U, XS = rnn.random_recurrent_matrix(3, 0.9), rng.normal(size=(3, 2)), rng.normal(size=(5, 2))
 TRACE = rnn.rnn_forward(W, U, XS)
-
-
-def public_names() -> set[str]:
-    """'module.name' and 'module.Class.method' for every public callable of the math modules."""
-    names = set()
-    for module in MATH_MODULES:
-        short = module.__name__.rsplit(".", 1)[1]
-        for name, obj in vars(module).items():
-            if name.startswith("_"):
-                continue
-            if inspect.isfunction(obj) or inspect.isclass(obj):
-                if obj.__module__ != module.__name__:
-                    continue  # imported from elsewhere: counted where it is defined
-                names.add(f"{short}.{name}")
-                if inspect.isclass(obj):
-                    names.update(f"{short}.{name}.{attr}" for attr, member in vars(obj).items()
-                                 if (not attr.startswith("_") or attr == "__call__")
-                                 and inspect.isfunction(member))
-            elif callable(obj) and type(obj).__module__ == module.__name__:
-                names.add(f"{short}.{name}")  # a callable instance, e.g. autodiff.tanh
-    return names
 
 
 @dataclass(frozen=True)
@@ -318,88 +290,3 @@ CASES += [Case("autodiff.matmul", _grad_binary(autodiff.matmul), dict(x=A, y=B),
                lambda logits: autodiff.grad(
                    lambda z: autodiff.softmax_cross_entropy(z, np.array([0, 2])))(logits),
                dict(logits=X23), dict(logits="autodiff input"))]
-
-HUGE = 10**12
-
-# ----- wrong values, by the kind of argument they are wrong for (test_bad_input.py, the fuzz) --
-
-_ARRAY = [None, "text", {"a": 1}, np.array([1 + 2j, 3.0]), [[1.0, 2.0], [3.0]],
-          np.ma.masked_array([1.0, 2.0], mask=[False, True]), np.array([object()]),
-          np.array([True, False])]
-_COUNT = [None, "3", 2.5, True, -1, 0, float("nan"), 1 + 2j, np.array([2, 3])]
-_POSITIVE = [None, "1", float("nan"), float("inf"), -1.0, 0.0, True, 1 + 2j, np.array([1.0, 2.0])]
-_INDEX = [None, "2", 1.5, True, -1, 10**6, float("nan"), np.array([1])]
-_NONNEGATIVE = [v for v in _POSITIVE if not (isinstance(v, float) and v == 0.0)]
-_CHOICE = [None, 3, "nope", ["A"]]
-_CALLABLE = [None, 3, "f"]
-_WIDTHS = [None, "abc", 5, [3], [3, 0], [3, -1], [3, 2.5], [True, 2], [3, float("nan")],
-           [3, None]]
-_RNG = ["seed", 3.5, [1, 2]]
-_FLAG = [None, "yes", 2, float("nan")]
-_SEED = ["3", 2.5, True, -1, float("nan"), np.array([2, 3])]
-BAD_VALUES = {"array": _ARRAY, "count": _COUNT, "positive": _POSITIVE, "index": _INDEX,
-        "choice": _CHOICE, "callable": _CALLABLE, "widths": _WIDTHS, "rng": _RNG,
-        "flag": _FLAG, "matrix": _ARRAY + [np.ones(3), np.ones((2, 2, 2)), np.ones((0, 3))],
-        "size": _COUNT + [HUGE], "trace": [None, np.ones(3), "trace"],
-        "model": [None, 3, "model", layers.Sequential(layers.Dense(3, 2))],
-        "number": [None, "1", float("nan"), float("inf"), 1 + 2j, [1.0]],
-        "dtype": ["nope", 3.5, str, bool, np.int64], "seed": _SEED, "path": [3, 2.5, ["a"]],
-        "step": _POSITIVE[1:], "optional index": _INDEX[1:], "nonnegative": _NONNEGATIVE,
-        "argnums": [None, "0", 1.5, True, 5, -3, (0, 0), [0, "1"]],
-        "layer": [None, 3, "layer", np.tanh],
-        "ord": [3, "two", 2.5, float("nan")], "optional array": _ARRAY[1:],
-        "real": [None, "1", 1 + 2j, [1.0], np.ones(2)]}
-BAD_VALUES["optional matrix"] = BAD_VALUES["matrix"][1:]
-
-
-
-_HELPER = "a helper of the public functions, driven through them"
-_INTERNAL = "part of the autodiff's machinery, driven through grad and the primitives"
-NOT_DRIVEN = {
-    "matmul.TensorTooLargeError": "an exception class: raised, never called",
-    "gradcheck.GradientCheckError": "an exception class: raised, never called",
-    "gradcheck.GradientCheck": "a record check_layer_gradients returns; no computation",
-    "costs.MatmulCosts": "a record matmul_costs builds; driven through it",
-    "chain.ChainCosts": "a record chain_costs builds; driven through it",
-    "routes.RouteMeasurement": "a record measure_routes builds; driven through it",
-    "rnn.RNNTrace": "a record rnn_forward builds; driven through it",
-    "layers.Layer": "the interface; each layer below is driven",
-    "layers.ModelParams": "the mapping Sequential.params; driven through Sequential, mlp and "
-                          "sgd_step",
-    "layers.Layer.__call__": "calls forward, which each layer's case drives",
-    "layers.ReLU": "its constructor takes nothing; forward and backward are driven",
-    "layers.Tanh": "its constructor takes nothing; forward and backward are driven",
-    "layers.SoftmaxCrossEntropy": "its constructor takes nothing; forward and backward are "
-                                  "driven",
-    "chain.single_blas_thread": "takes nothing: a context manager around timings",
-    "costs.check_memory": _HELPER, "costs.check_work": _HELPER,
-    "data.sha256": "reads a file path, no arrays; driven through load_digits",
-    "rnn.activate": _HELPER, "rnn.derivative": _HELPER, "rnn.check_nonlinearity": _HELPER,
-    "rnn.check_trace": _HELPER, "rnn.check_step": _HELPER,
-    "validation.describe": "describes anything it is given; never refuses",
-    "validation.check_matmul_shapes": _HELPER, "validation.check_finite": _HELPER,
-    "validation.check_wrt": _HELPER,
-    "validation.check_max_bytes": _HELPER, "validation.check_count": _HELPER,
-    "validation.check_number": _HELPER, "validation.check_choice": _HELPER,
-    "validation.check_rng": _HELPER, "validation.check_function": _HELPER,
-    "autodiff.Node.backward": _INTERNAL, "autodiff.check_rule_shape": _INTERNAL,
-    "autodiff.topological_order": _INTERNAL, "autodiff.Primitive": _INTERNAL,
-    "autodiff.Primitive.vjp_rule": _INTERNAL, "autodiff.Primitive.__call__": _INTERNAL,
-    "autodiff.check_matmul": _INTERNAL,
-    "autodiff.softmax_cross_entropy_value": _INTERNAL, "autodiff.unbroadcast": _INTERNAL,
-    "autodiff.grad_sum": _INTERNAL, "autodiff.grad_mean": _INTERNAL,
-    "autodiff.grad_softmax_cross_entropy": _INTERNAL,
-}
-
-# The kinds of argument that take arrays (the others take sizes, choices, functions, ...).
-# "autodiff input" is an input of a function grad differentiates: errors name its position.
-ARRAY_KINDS = ("array", "matrix", "optional array", "optional matrix", "record array",
-               "autodiff input")
-
-# Measurements of time or memory: their results are not a function of the values given.
-MEASUREMENTS = {"chain.time_product", "routes.best_time", "routes.peak_bytes",
-                "routes.measure_routes"}
-
-# Results that depend on the dtype by design (checked only to run in float32).
-DTYPE_DEPENDENT = {"jacobian.default_step": "the step suits the dtype's precision: float32's "
-                                            "is larger"}

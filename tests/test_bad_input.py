@@ -15,10 +15,11 @@ import sys
 
 import numpy as np
 import pytest
+from bad_values import BAD_VALUES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
-from public_api import BAD_VALUES, CASES, TRACE, A, B, Case, G, _trained_model
+from public_api import CASES, TRACE, A, B, Case, G, _trained_model
 
 from utils import costs, layers, maps, matmul, rnn
 from utils.checks._running import TimedOut, call_with_limit

@@ -27,10 +27,12 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from bad_values import BAD_VALUES
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
-from public_api import ARRAY_KINDS, BAD_VALUES, CASES, MEASUREMENTS
+from public_api import CASES
+from public_names import ARRAY_KINDS, MEASUREMENTS
 
 from utils import chain, matmul, routes
 from utils.checks._running import TimedOut, call_with_limit

@@ -20,14 +20,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from public_api import (
-    ARRAY_KINDS,
-    CASES,
-    DTYPE_DEPENDENT,
-    MEASUREMENTS,
-    NOT_DRIVEN,
-    public_names,
-)
+from public_api import CASES
+from public_names import ARRAY_KINDS, DTYPE_DEPENDENT, MEASUREMENTS, NOT_DRIVEN, public_names
 
 from utils import layers
 
