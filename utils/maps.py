@@ -22,6 +22,7 @@ from .validation import (
 )
 
 MAX_SAMPLES = 100_000  # points per line or side: far more than any picture can show
+MAX_LINES = 1_000      # grid lines each way: a picture shows tens; each is a Python step
 
 
 @dataclass(frozen=True)
@@ -104,10 +105,11 @@ def grid_lines(domain, lines: int = 9, samples: int = 60) -> list[np.ndarray]:
     if domain.shape != (2, 2) or not np.all(np.isfinite(domain)):
         raise ValueError(f"domain must be ((x1_low, x1_high), (x2_low, x2_high)) of finite "
                          f"numbers, shape (2, 2); got shape {domain.shape}")
-    lines = check_count(lines, "lines", 2, MAX_SAMPLES)
-    samples = check_count(samples, "samples", 2, MAX_SAMPLES)
+    lines, samples = check_count(lines, "lines", 2), check_count(samples, "samples", 2)
     check_memory(2 * lines * 2 * samples * 8, f"grid_lines(lines={lines:,}, samples={samples:,}),"
-                 f" 2 × {lines:,} lines of {samples:,} points,")
+                 f" 2 × {lines:,} lines of {samples:,} points,")  # the product first, then each
+    check_count(lines, "lines", 2, MAX_LINES)
+    check_count(samples, "samples", 2, MAX_SAMPLES)
     (x_low, x_high), (y_low, y_high) = domain
     xs, ys = np.linspace(x_low, x_high, lines), np.linspace(y_low, y_high, lines)
     along_x, along_y = np.linspace(x_low, x_high, samples), np.linspace(y_low, y_high, samples)

@@ -26,7 +26,7 @@ from .validation import (
 NONLINEARITIES = ("tanh", "linear", "relu")
 MATRIX_NORMS = (2, 1, np.inf, "fro", "nuc", -2, -1, -np.inf, None)  # np.linalg.norm's for matrices
 MAX_STEPS = 100_000  # time steps: a Python loop of 10**5 steps is a fraction of a second
-MAX_HIDDEN = 4096  # eigenvalues of a larger random W take minutes: no lesson needs one
+MAX_HIDDEN = 1024  # eigenvalues of a 1024 x 1024 W take about a second: no lesson needs more
 
 
 def check_nonlinearity(name: str) -> str:
