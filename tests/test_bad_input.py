@@ -10,243 +10,35 @@ inputs tried and of clear errors can be printed (python tests/test_bad_input.py)
 
 from __future__ import annotations
 
+import re
 import sys
-from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from bad_values import BAD_VALUES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
+from public_api import CASES, TRACE, A, B, Case, G, _trained_model
 
-from utils import (
-    autodiff,
-    chain,
-    costs,
-    data,
-    forward,
-    gradcheck,
-    hessian,
-    jacobian,
-    layers,
-    maps,
-    matmul,
-    rnn,
-    routes,
-)
+from utils import costs, layers, maps, matmul, rnn
 from utils.checks._running import TimedOut, call_with_limit
-
-rng = np.random.default_rng(0)
-A, B = rng.normal(size=(2, 3)), rng.normal(size=(3, 4))
-G = rng.normal(size=(2, 4))
-W, U, XS = rnn.random_recurrent_matrix(3, 0.9), rng.normal(size=(3, 2)), rng.normal(size=(5, 2))
-TRACE = rnn.rnn_forward(W, U, XS)
-HUGE = 10**12
-
-# ----- wrong values, by the kind of argument they are wrong for -----
-
-_ARRAY = [None, "text", {"a": 1}, np.array([1 + 2j, 3.0]), [[1.0, 2.0], [3.0]],
-          np.ma.masked_array([1.0, 2.0], mask=[False, True]), np.array([object()]),
-          np.array([True, False])]
-_COUNT = [None, "3", 2.5, True, -1, 0, float("nan"), 1 + 2j, np.array([2, 3])]
-_POSITIVE = [None, "1", float("nan"), float("inf"), -1.0, 0.0, True, 1 + 2j, np.array([1.0, 2.0])]
-_INDEX = [None, "2", 1.5, True, -1, 10**6, float("nan"), np.array([1])]
-_NONNEGATIVE = [v for v in _POSITIVE if not (isinstance(v, float) and v == 0.0)]
-_CHOICE = [None, 3, "nope", ["A"]]
-_CALLABLE = [None, 3, "f"]
-_WIDTHS = [None, "abc", 5, [3], [3, 0], [3, -1], [3, 2.5], [True, 2], [3, float("nan")],
-           [3, None]]
-_RNG = ["seed", 3.5, [1, 2]]
-_FLAG = [None, "yes", 2, float("nan")]
-_SEED = ["3", 2.5, True, -1, float("nan"), np.array([2, 3])]
-_BAD = {"array": _ARRAY, "count": _COUNT, "positive": _POSITIVE, "index": _INDEX,
-        "choice": _CHOICE, "callable": _CALLABLE, "widths": _WIDTHS, "rng": _RNG,
-        "flag": _FLAG, "matrix": _ARRAY + [np.ones(3), np.ones((2, 2, 2)), np.ones((0, 3))],
-        "size": _COUNT + [HUGE], "trace": [None, np.ones(3), "trace"],
-        "model": [None, 3, "model", layers.Sequential(layers.Dense(3, 2))],
-        "number": [None, "1", float("nan"), float("inf"), 1 + 2j, [1.0]],
-        "dtype": ["nope", 3.5, str, bool, np.int64], "seed": _SEED, "path": [3, 2.5, ["a"]],
-        "step": _POSITIVE[1:], "optional index": _INDEX[1:], "nonnegative": _NONNEGATIVE,
-        "argnums": [None, "0", 1.5, True, 5, -3, (0, 0), [0, "1"]],
-        "layer": [None, 3, "layer", np.tanh]}
-
-
-@dataclass(frozen=True)
-class Case:
-    """One public function: a call that works, and the kind of each argument to spoil."""
-
-    name: str
-    function: object
-    good: dict
-    kinds: dict
-
-
-def _dense_forward(x):
-    return layers.Dense(3, 2).forward(x)
-
-
-def _dense_backward(grad_output):
-    layer = layers.Dense(3, 2)
-    layer.forward(np.ones((4, 3)))
-    return layer.backward(grad_output)
-
-
-def _trained_model():
-    model = layers.mlp([3, 4, 2])
-    model.backward(np.ones(model.forward(np.ones((5, 3))).shape))
-    return model
-
-
-def _defvjp_then_forget(primitive, argnum, rule):
-    """defvjp on the given primitive: its rules are its own, so no other primitive changes."""
-    autodiff.defvjp(primitive, argnum, rule)
-
-
-def _SQUARES(x):
-    return autodiff.sum(x * x)
-
-
-def _loss_forward(logits, labels):
-    return layers.SoftmaxCrossEntropy().forward(logits, labels)
-
-
-CASES = [
-    Case("numerical_jacobian", jacobian.numerical_jacobian,
-         dict(f=np.tanh, x=np.ones(3), eps=1e-5, max_bytes=10**6, max_evaluations=100),
-         dict(f="callable", x="array", eps="step", max_bytes="count",
-              max_evaluations="count")),
-    Case("default_step", jacobian.default_step, dict(x=np.ones(3)), dict(x="array")),
-    Case("matmul_jacobian", matmul.matmul_jacobian, dict(A=A, B=B, wrt="A", max_bytes=10**6),
-         dict(A="matrix", B="matrix", wrt="choice", max_bytes="count")),
-    Case("chain_rule_via_tensor", matmul.chain_rule_via_tensor,
-         dict(dL_dC=G, dC_dX=matmul.matmul_jacobian(A, B)), dict(dL_dC="array", dC_dX="array")),
-    Case("matmul_vjp", matmul.matmul_vjp, dict(dL_dC=G, A=A, B=B),
-         dict(dL_dC="matrix", A="matrix", B="matrix")),
-    Case("format_bytes", costs.format_bytes, dict(n_bytes=1536), dict(n_bytes="number")),
-    Case("matmul_costs", costs.matmul_costs, dict(m=2, n=3, p=4, wrt="A", dtype=np.float64),
-         dict(m="count", n="count", p="count", wrt="choice", dtype="dtype")),
-    Case("check_widths", chain.check_widths, dict(widths=[3, 2]), dict(widths="widths")),
-    Case("chain_widths", chain.chain_widths,
-         dict(length=3, input_width=4, hidden_width=5, output_width=1),
-         dict(length="count", input_width="count", hidden_width="count", output_width="count")),
-    Case("chain_costs", chain.chain_costs, dict(widths=[3, 2, 1]), dict(widths="widths")),
-    Case("random_chain", chain.random_chain, dict(widths=[3, 2, 1], rng=None),
-         dict(widths="widths", rng="rng")),
-    Case("multiply_chain", chain.multiply_chain,
-         dict(jacobians=[np.ones((2, 3)), np.ones((1, 2))], order="reverse"),
-         dict(jacobians="array", order="choice")),
-    Case("time_product", chain.time_product,
-         dict(jacobians=[np.ones((2, 3))], order="forward", repeats=2, budget=0.01),
-         dict(jacobians="array", order="choice", repeats="count", budget="nonnegative")),
-    Case("tensor_route", routes.tensor_route, dict(dL_dC=G, A=A, B=B, wrt="B", max_bytes=10**6),
-         dict(dL_dC="matrix", A="matrix", B="matrix", wrt="choice", max_bytes="count")),
-    Case("vjp_route", routes.vjp_route, dict(dL_dC=G, A=A, B=B, wrt="A"),
-         dict(dL_dC="matrix", A="matrix", B="matrix", wrt="choice")),
-    Case("best_time", routes.best_time, dict(run=lambda: None, repeats=2, min_seconds=1e-4),
-         dict(run="callable", repeats="count", min_seconds="positive")),
-    Case("fit_slope", routes.fit_slope, dict(x=[1.0, 2.0, 4.0], y=[1.0, 4.0, 16.0]),
-         dict(x="array", y="array")),
-    Case("grid_lines", maps.grid_lines, dict(domain=((0.0, 1.0), (0.0, 2.0)), lines=3, samples=4),
-         dict(domain="array", lines="size", samples="size")),
-    Case("square_outline", maps.square_outline,
-         dict(point=[0.5, 0.5], size=0.1, samples_per_side=3, centred=True),
-         dict(point="array", size="positive", samples_per_side="size", centred="flag")),
-    Case("enclosed_area", maps.enclosed_area, dict(path=maps.square_outline([0, 0], 1.0)),
-         dict(path="matrix")),
-    Case("Dense", layers.Dense, dict(n_in=3, n_out=2, rng=None),
-         dict(n_in="size", n_out="size", rng="rng")),
-    Case("Dense.forward", _dense_forward, dict(x=np.ones((4, 3))), dict(x="matrix")),
-    Case("Dense.backward", _dense_backward, dict(grad_output=np.ones((4, 2))),
-         dict(grad_output="matrix")),
-    Case("SoftmaxCrossEntropy.forward", _loss_forward,
-         dict(logits=np.ones((2, 3)), labels=np.array([0, 2])),
-         dict(logits="matrix", labels="array")),
-    Case("log_softmax", layers.log_softmax, dict(logits=np.ones((2, 3))), dict(logits="array")),
-    Case("mlp", layers.mlp, dict(sizes=[3, 4, 2], activation="relu", rng=None),
-         dict(sizes="widths", activation="choice", rng="rng")),
-    Case("sgd_step", layers.sgd_step, dict(model=_trained_model(), learning_rate=0.1),
-         dict(model="model", learning_rate="positive")),
-    Case("grad", lambda f, argnums: autodiff.grad(f, argnums)(np.ones(2)),
-         dict(f=autodiff.sum, argnums=0), dict(f="callable", argnums="argnums")),
-    Case("relative_error", gradcheck.relative_error, dict(analytic=np.ones(2), numeric=np.ones(2)),
-         dict(analytic="array", numeric="array")),
-    Case("numerical_vjp", gradcheck.numerical_vjp,
-         dict(f=np.tanh, x=np.ones(3), grad_output=np.ones(3)),
-         dict(f="callable", x="array", grad_output="array")),
-    Case("check_layer_gradients", gradcheck.check_layer_gradients,
-         dict(layer=layers.Tanh(), x=np.ones((2, 2)), tolerance=1e-6),
-         dict(layer="layer", x="array", tolerance="positive")),
-    Case("rnn_forward", rnn.rnn_forward, dict(W=W, U=U, xs=XS, h0=None, nonlinearity="tanh"),
-         dict(W="matrix", U="matrix", xs="matrix", nonlinearity="choice")),
-    Case("step_jacobian", rnn.step_jacobian, dict(trace=TRACE, t=2),
-         dict(trace="trace", t="index")),
-    Case("jacobian_through_time", rnn.jacobian_through_time, dict(trace=TRACE, k=1, T=4),
-         dict(trace="trace", k="index", T="optional index")),
-    Case("jacobian_norms", rnn.jacobian_norms, dict(trace=TRACE), dict(trace="trace")),
-    Case("unrolled_map", rnn.unrolled_map, dict(W=W, U=U, xs=XS, k=1, nonlinearity="tanh"),
-         dict(W="matrix", U="matrix", xs="matrix", k="index", nonlinearity="choice")),
-    Case("random_recurrent_matrix", rnn.random_recurrent_matrix,
-         dict(n=3, spectral_radius=0.9, rng=None),
-         dict(n="size", spectral_radius="nonnegative", rng="rng")),
-    Case("spectral_radius", rnn.spectral_radius, dict(W=W), dict(W="matrix")),
-    Case("clip_by_norm", rnn.clip_by_norm, dict(gradient=np.ones(3), max_norm=1.0),
-         dict(gradient="array", max_norm="positive")),
-    Case("train_test_split", data.train_test_split,
-         dict(X=np.ones((8, 2)), y=np.arange(8), test_fraction=0.25, seed=0),
-         dict(X="matrix", y="array", test_fraction="positive", seed="seed")),
-    Case("load_digits", data.load_digits, dict(path=None), dict(path="path")),
-    Case("peak_bytes", routes.peak_bytes, dict(run=lambda: np.ones(10)), dict(run="callable")),
-    Case("measure_routes", routes.measure_routes,
-         dict(sizes=[2, 3], wrt="A", repeats=1, seed=0, tensor_max_bytes=10**6),
-         dict(sizes="widths", wrt="choice", repeats="count", seed="seed",
-              tensor_max_bytes="count")),
-    Case("Sequential", lambda layer: layers.Sequential(layers.Tanh(), layer),
-         dict(layer=layers.ReLU()), dict(layer="layer")),
-    Case("ReLU.forward", lambda x: layers.ReLU().forward(x), dict(x=np.ones(3)), dict(x="array")),
-    Case("Tanh.forward", lambda x: layers.Tanh().forward(x), dict(x=np.ones(3)), dict(x="array")),
-    Case("PlaneMap", lambda points: maps.PLANE_MAPS["smooth warp"](points),
-         dict(points=np.ones((2, 5))), dict(points="array")),
-    Case("PlaneMap.jacobian", lambda point: maps.PLANE_MAPS["smooth warp"].jacobian(point),
-         dict(point=np.ones(2)), dict(point="array")),
-    Case("Node", autodiff.Node, dict(value=np.ones(2)), dict(value="array")),
-    Case("defjvp", autodiff.defjvp,
-         dict(primitive=autodiff.Primitive("test", np.sin), argnum=0, rule=lambda t, a, x: t),
-         dict(primitive="callable", argnum="seed", rule="callable")),
-    Case("jvp", forward.jvp, dict(f=autodiff.sum, x=np.ones(2), v=np.ones(2)),
-         dict(f="callable", x="array", v="array")),
-    Case("jacobian_forward", forward.jacobian_forward, dict(f=autodiff.tanh, x=np.ones(2)),
-         dict(f="callable", x="array")),
-    *[Case(name, function, dict(f=_SQUARES, x=np.ones(2), v=np.ones(2)),
-           dict(f="callable", x="array", v="array"))
-      for name, function in [*hessian.HVP_ROUTES.items(), ("hvp", hessian.hvp)]],
-    Case("hessian", hessian.hessian, dict(f=_SQUARES, x=np.ones(2)),
-         dict(f="callable", x="array")),
-    Case("hvp_finite_difference", hessian.hvp_finite_difference,
-         dict(f=_SQUARES, x=np.ones(2), v=np.ones(2), step=1e-5),
-         dict(f="callable", x="array", v="array", step="positive")),
-    Case("small_network", hessian.small_network,
-         dict(inputs=2, hidden=2, classes=2, batch=3, seed=0),
-         dict(inputs="count", hidden="count", classes="count", batch="count")),
-    Case("defvjp", _defvjp_then_forget,
-         dict(primitive=autodiff.Primitive("test", np.sin), argnum=0, rule=lambda g, a, x: g),
-         dict(primitive="callable", argnum="seed", rule="callable")),
-]
 
 # Shapes that are wrong for a particular function, beyond what a kind covers.
 EXTRA = {
-    ("spectral_radius", "W"): [np.ones((2, 3))],
-    ("rnn_forward", "W"): [np.ones((2, 3))],
-    ("step_jacobian", "t"): [0, 6],
-    ("jacobian_through_time", "k"): [5, 2.0],
-    ("jacobian_through_time", "T"): [0, 6],
-    ("matmul_vjp", "dL_dC"): [np.ones((4, 2))],
-    ("clip_by_norm", "max_norm"): [np.ones(3)],
-    ("train_test_split", "test_fraction"): [1.0, 1.5],
-    ("train_test_split", "y"): [np.arange(7)],
-    ("mlp", "sizes"): [[3]],
-    ("relative_error", "numeric"): [np.ones(3)],
-    ("fit_slope", "y"): [[1.0, 2.0]],
-    ("PlaneMap", "points"): [np.ones(3), np.ones((3, 2)), 1.0],
+    ("rnn.spectral_radius", "W"): [np.ones((2, 3))],
+    ("rnn.rnn_forward", "W"): [np.ones((2, 3))],
+    ("rnn.step_jacobian", "t"): [0, 6],
+    ("rnn.jacobian_through_time", "k"): [5, 2.0],
+    ("rnn.jacobian_through_time", "T"): [0, 6],
+    ("matmul.matmul_vjp", "dL_dC"): [np.ones((4, 2))],
+    ("rnn.clip_by_norm", "max_norm"): [np.ones(3)],
+    ("data.train_test_split", "test_fraction"): [1.0, 1.5],
+    ("data.train_test_split", "y"): [np.arange(7)],
+    ("layers.mlp", "sizes"): [[3]],
+    ("gradcheck.relative_error", "numeric"): [np.ones(3)],
+    ("routes.fit_slope", "y"): [[1.0, 2.0]],
+    ("maps.PlaneMap.__call__", "points"): [np.ones(3), np.ones((3, 2)), 1.0],
 }
 
 
@@ -254,7 +46,7 @@ def bad_inputs():
     """(case, argument, wrong value) for every argument of every case."""
     for case in CASES:
         for argument, kind in case.kinds.items():
-            for value in _BAD[kind] + EXTRA.get((case.name, argument), []):
+            for value in BAD_VALUES.get(kind, []) + EXTRA.get((case.name, argument), []):
                 yield case, argument, value
 
 
@@ -266,7 +58,8 @@ def outcome(case: Case, argument: str, value) -> str:
     except TimedOut:
         return "hang"
     except (TypeError, ValueError) as error:
-        return "clear" if argument in str(error) else f"unnamed: {error}"
+        named = re.search(rf"(?<!\w){re.escape(argument)}(?!\w)", str(error))
+        return "clear" if named else f"unnamed: {error}"
     except Exception as error:  # noqa: BLE001 (what the sweep is looking for)
         return f"{type(error).__name__}: {error}"
     return "silent result"
@@ -289,7 +82,7 @@ def test_every_bad_input_gets_a_clear_error_naming_the_argument(case):
     unclear = []
     with np.errstate(all="ignore"):
         for argument, kind in case.kinds.items():
-            for value in _BAD[kind] + EXTRA.get((case.name, argument), []):
+            for value in BAD_VALUES.get(kind, []) + EXTRA.get((case.name, argument), []):
                 result = outcome(case, argument, value)
                 if result != "clear":
                     unclear.append(f"{argument}={value!r:.40}: {result}")
@@ -319,6 +112,10 @@ if __name__ == "__main__":  # the counts for a report: inputs tried and clear er
                 print(" ", *result)
 
 
+def _nan_trace():
+    return rnn.RNNTrace(TRACE.h, TRACE.a, np.full_like(TRACE.W, np.nan), "tanh")
+
+
 @pytest.mark.parametrize("call,error,message", [
     (lambda: rnn.jacobian_through_time(TRACE, 1.5), TypeError, "k must be a whole-number"),
     (lambda: rnn.step_jacobian(TRACE, 2.0), TypeError, "t must be a whole-number time step"),
@@ -334,7 +131,50 @@ if __name__ == "__main__":  # the counts for a report: inputs tried and clear er
     (lambda: matmul.matmul_vjp(G, np.ma.masked_array(A, mask=A > 0), B), TypeError,
      "A must be a plain numpy array; got a masked array"),
     (lambda: costs.format_bytes(float("nan")), ValueError, "n_bytes must lie in"),
+    # issue 15's list: each was a LinAlgError, an OverflowError or a MemoryError
+    (lambda: rnn.spectral_radius(np.array([[np.nan, 1.0], [0.0, 1.0]])), ValueError,
+     r"W must hold finite numbers; got nan at index \(0, 0\)"),
+    (lambda: rnn.jacobian_norms(_nan_trace()), ValueError, "trace.W must hold finite numbers"),
+    (lambda: rnn.jacobian_norms(TRACE, ord=3), ValueError, "ord must name a matrix norm"),
+    (lambda: layers.sgd_step(_trained_model(), 10**400), ValueError,
+     "learning_rate must be a number within the range of floats"),
+    (lambda: maps.grid_lines(((0, 1), (0, 1)), lines=100_000, samples=100_000), ValueError,
+     r"grid_lines\(lines=100,000, samples=100,000\).* 298.0 GiB, over the memory budget"),
+    (lambda: layers.mlp([8000] * 10), ValueError,
+     r"mlp\(sizes=\[8000, .* 4.3 GiB, over the memory budget"),
+    (lambda: rnn.rnn_forward(np.eye(2), np.eye(2), np.broadcast_to(0.0, (10**6, 2))),
+     ValueError, r"T = 1,000,000 steps \(rows of xs\) with 2 hidden units"),
+    (lambda: rnn.rnn_forward(np.eye(4096), np.ones((4096, 1)), np.zeros((10**4, 1))),
+     ValueError, r"T = 10,000 steps .* 4,096 hidden units .* over the memory budget"),
+    (lambda: rnn.rnn_forward(5 * np.eye(3), np.eye(3), np.ones((1000, 3)), None, "linear"),
+     ValueError, "the hidden state overflowed at step t = 442"),
 ])
 def test_the_known_offenders_get_clear_errors(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+# ----- found by the fresh attack on issue 15: each was a crash, a silent NaN or a shared array ----
+
+def test_the_fresh_attacks_cases_are_answered():
+    from utils import chain, jacobian, routes
+    x = np.array([0.3, -0.2])
+    for eps in (np.float64(1e-5), np.float32(1e-3), 1e-4):  # np.float64 >= 2**1024 overflowed
+        assert np.allclose(jacobian.numerical_jacobian(np.sin, x, eps), np.diag(np.cos(x)),
+                           atol=1e-5)
+    with pytest.raises(ValueError, match="eps must be a positive finite step"):
+        jacobian.numerical_jacobian(np.sin, x, 10**400)
+    with pytest.raises(ValueError, match="x must hold at least two different values"):
+        routes.fit_slope([1.0, 1.0], [2.0, 3.0])
+    assert np.array_equal(rnn.jacobian_norms(TRACE, ord=2.0), rnn.jacobian_norms(TRACE, ord=2))
+    with pytest.raises(ValueError, match="spectral_radius = 1.7e\\+308 is too large"):
+        rnn.random_recurrent_matrix(2, 1.7e308)  # an entry of W is larger than its radius
+    assert costs.format_bytes(1e300) == "8.7e+281 EiB"
+    g, J = np.array([0.3, 0.4]), np.ones((2, 3))
+    assert rnn.clip_by_norm(g, 1.0) is not g and chain.multiply_chain([J]) is not J
+    model = _trained_model()
+    before = {k: v.copy() for k, v in model.params.items()}
+    model.grads["2.b"][0] = np.nan
+    with pytest.raises(ValueError, match=r"model.grads\['2.b'\] must hold finite numbers"):
+        layers.sgd_step(model, 0.1)
+    assert all(np.array_equal(model.params[k], before[k]) for k in before)  # nothing half-done

@@ -172,3 +172,89 @@ def test_mlp_and_sequential_reject_bad_arguments():
         mlp([2])
     with pytest.raises(TypeError, match="Layer"):
         Sequential(np.ones(2))
+
+
+# ----- values, not references: backward answers for the forward as it was -----
+
+def _layers_and_inputs(gen):
+    """One instance of every Layer subclass in utils.layers, with forward's arguments."""
+    x = away_from_zero((4, 3), gen)
+    return {Dense: (Dense(3, 2, rng=gen), (x,)), ReLU: (ReLU(), (x,)), Tanh: (Tanh(), (x,)),
+            SoftmaxCrossEntropy: (SoftmaxCrossEntropy(), (x, np.array([0, 2, 1, 1]))),
+            Sequential: (mlp([3, 4, 2], rng=gen), (x,))}
+
+
+def test_every_layer_class_is_in_the_values_property():
+    import utils.layers as module
+    classes = {c for c in vars(module).values()
+               if isinstance(c, type) and issubclass(c, Layer) and c is not Layer}
+    assert classes == set(_layers_and_inputs(np.random.default_rng(0))), (
+        "a new Layer subclass: add it to _layers_and_inputs")
+
+
+def _backward_after(layer, args, change):
+    """Forward, then `change(args, output, layer)`, then backward: (dL/dx, grads)."""
+    output = layer.forward(*args)
+    change(args, output, layer)
+    gradient = layer.backward(np.ones(np.shape(output)))
+    return gradient, {k: v.copy() for k, v in layer.grads.items()}
+
+
+CHANGES_AFTER_FORWARD = {
+    "x *= 2": lambda args, y, layer: args[0].__imul__(2.0),
+    "x overwritten": lambda args, y, layer: args[0].__setitem__(..., 7.0),
+    "labels overwritten": lambda args, y, layer: [a.__setitem__(..., 0) for a in args[1:]],
+    "output *= 2": lambda args, y, layer: np.asarray(y).__imul__(2.0) if np.ndim(y) else None,
+    "params replaced": lambda args, y, layer: [layer.params.__setitem__(k, v * 3.0)
+                                               for k, v in list(layer.params.items())],
+    "params changed in place": lambda args, y, layer: [v.__imul__(3.0)
+                                                       for v in layer.params.values()],
+}
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**16), kind=st.sampled_from(sorted(_layers_and_inputs(
+    np.random.default_rng(0)), key=lambda c: c.__name__)),
+    change=st.sampled_from(sorted(CHANGES_AFTER_FORWARD)))
+def test_backward_uses_the_values_forward_saw(seed, kind, change):
+    """Whatever changes after forward (its inputs, its output, the parameters: replaced or
+    edited in place), backward's gradients are those of the forward as it was."""
+    layer, args = _layers_and_inputs(np.random.default_rng(seed))[kind]
+    twin, twin_args = _layers_and_inputs(np.random.default_rng(seed))[kind]
+    expected = _backward_after(twin, twin_args, lambda *_: None)
+    got = _backward_after(layer, args, CHANGES_AFTER_FORWARD[change])
+    assert np.allclose(got[0], expected[0]), f"{kind.__name__}: dL/dx changed after {change}"
+    assert got[1].keys() == expected[1].keys()
+    for name in expected[1]:
+        assert np.allclose(got[1][name], expected[1][name]), f"{kind.__name__}: d{name}, {change}"
+
+
+def test_a_replaced_parameter_is_what_the_next_forward_and_sgd_step_use():
+    """The semantics of params: an entry replaced between steps is the model's parameter from
+    the next forward on (also through Sequential.params), and the one sgd_step updates."""
+    model = mlp([3, 4, 2], rng=np.random.default_rng(0))
+    x = rng.normal(size=(5, 3))
+    new_W = np.full((3, 4), 0.5)
+    model.params["0.W"] = new_W
+    assert model.layers[0].params["W"] is new_W
+    p = dict(model.params)
+    assert np.allclose(model.forward(x), np.maximum(x @ new_W + p["0.b"], 0) @ p["2.W"] + p["2.b"])
+    model.backward(np.ones((5, 2)))
+    before = new_W.copy()
+    sgd_step(model, 0.5)
+    assert model.params["0.W"] is new_W  # updated in place, by its gradient
+    assert np.allclose(new_W, before - 0.5 * model.grads["0.W"]) and not np.allclose(new_W, before)
+    with pytest.raises(KeyError, match="0.W"):
+        model.params["9.W"] = new_W
+    model.params["0.W"] = np.ones((3, 4), int)
+    model.forward(x)
+    model.backward(np.ones((5, 2)))
+    with pytest.raises(TypeError, match=r"params\['0.W'\] must be a writable float array"):
+        sgd_step(model, 0.1)
+    layer = Dense(3, 4)
+    layer.params["W"] = np.ones((2, 4))
+    with pytest.raises(ValueError, match=r"batch, 2"):
+        layer.forward(x)
+    layer.params["b"] = np.ones(5)
+    with pytest.raises(ValueError, match=r'params\["b"\] of shape \(n_out,\)'):
+        layer.forward(np.ones((5, 2)))

@@ -17,6 +17,7 @@ from functools import lru_cache
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
+from .costs import check_memory
 from .validation import as_float_array, check_count, check_number, check_rng, describe
 
 ORDERS = ("forward", "reverse")
@@ -100,6 +101,8 @@ def chain_costs(widths) -> ChainCosts:
 def random_chain(widths, rng=None) -> list[np.ndarray]:
     """Random Jacobians J_1, ..., J_L, J_k of shape (n_k, n_{k-1}), scaled so products stay O(1)."""
     widths = check_widths(widths)
+    check_memory(sum(a * b for a, b in zip(widths, widths[1:], strict=False)) * 8,
+                 f"random_chain(widths={widths!r:.60})'s Jacobians, all steps together,")
     rng = check_rng(rng)
     return [rng.standard_normal((widths[k], widths[k - 1])) / np.sqrt(widths[k - 1])
             for k in range(1, len(widths))]
@@ -131,6 +134,8 @@ def multiply_chain(jacobians, order: str = "reverse") -> np.ndarray:
     """J_L ... J_2 J_1 for jacobians = [J_1, ..., J_L], multiplied in the given order."""
     matrices = check_chain(jacobians)
     check_order(order)
+    if len(matrices) == 1:
+        return matrices[0].copy()  # a new array, never the caller's J_1 itself
     if order == "forward":
         product = matrices[0]
         for jacobian in matrices[1:]:

@@ -3,24 +3,51 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 
 from .validation import check_count, check_number, check_wrt
 
 DEFAULT_MAX_BYTES = 512 * 2**20  # 512 MiB: what a laptop kernel can spare without swapping
+MAX_MULTIPLICATIONS = 10**10     # a few seconds of numpy on a laptop: a lesson never needs more
 
 _UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB")
 
 
 def format_bytes(n_bytes: float) -> str:
-    """Bytes in human units, powers of 1024: 1536 -> '1.5 KiB'."""
+    """Bytes in human units, powers of 1024: 1536 -> '1.5 KiB'; 2**1100 -> '1.2e+313 EiB'."""
+    if isinstance(n_bytes, (int, np.integer)) and not isinstance(n_bytes, (bool, np.bool_)):
+        whole = int(n_bytes)
+        if abs(whole) >= 2**1023:  # no float holds it: decimal arithmetic does
+            return f"{Decimal(whole) / 2**60:.1e} EiB"
     size = check_number(n_bytes, "n_bytes", -np.inf)  # a finite real number of bytes
     for unit in _UNITS:
         if abs(size) < 1024 or unit == _UNITS[-1]:
-            return f"{int(size)} B" if unit == "B" else f"{size:.1f} {unit}"
+            if unit == "B":
+                return f"{int(size)} B"
+            return f"{size:.1f} {unit}" if abs(size) < 1e5 else f"{size:.1e} {unit}"
         size /= 1024
     raise AssertionError("unreachable")
+
+
+def check_memory(n_bytes: int, what: str, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    """Refuse, before anything is allocated, what would take more than max_bytes.
+
+    `what` names the call and every size that multiplies into n_bytes, so the message says
+    which product of sizes is too large, not just that memory ran out.
+    """
+    if n_bytes > max_bytes:
+        raise ValueError(f"{what} would take {format_bytes(n_bytes)}, over the memory budget of "
+                         f"{format_bytes(max_bytes)}: make one of those sizes smaller")
+
+
+def check_work(multiplications: int, what: str) -> None:
+    """Refuse, before starting, a computation of more than MAX_MULTIPLICATIONS."""
+    if multiplications > MAX_MULTIPLICATIONS:
+        raise ValueError(f"{what} needs about {multiplications:.2g} multiplications, over the "
+                         f"{MAX_MULTIPLICATIONS:.0e} that take a few seconds: make one of those "
+                         f"sizes smaller")
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .jacobian import numerical_jacobian
-from .validation import as_float_array, check_function, check_number
+from .jacobian import default_step, numerical_jacobian
+from .validation import (
+    as_float_array,
+    check_finite,
+    check_function,
+    check_number,
+    private_copy,
+)
 
 
 class GradientCheckError(AssertionError):
@@ -21,13 +27,17 @@ class GradientCheckError(AssertionError):
 
 def relative_error(analytic, numeric) -> float:
     """max |a - n| / max(|a|, |n|): scale-free, and 0 when both are exactly zero."""
-    analytic, numeric = as_float_array(analytic, "analytic"), as_float_array(numeric, "numeric")
+    analytic = check_finite(as_float_array(analytic, "analytic"), "analytic")
+    numeric = check_finite(as_float_array(numeric, "numeric"), "numeric")
     if analytic.shape != numeric.shape:
         raise ValueError(f"cannot compare analytic, a gradient of shape {analytic.shape}, with "
                          f"numeric, of shape {numeric.shape}: a gradient must have the shape of "
                          f"what it is for")
     scale = max(np.abs(analytic).max(initial=0.0), np.abs(numeric).max(initial=0.0))
-    return 0.0 if scale == 0 else float(np.abs(analytic - numeric).max() / scale)
+    if scale == 0:
+        return 0.0
+    # divided first: 1e308 - (-1e308) would overflow, 2 does not
+    return float(np.abs(analytic / scale - numeric / scale).max())
 
 
 def numerical_vjp(f, x, grad_output) -> np.ndarray:
@@ -63,6 +73,27 @@ class GradientCheck:
         return f"{self.layer}: relative errors {parts}: {verdict}"
 
 
+def _refuse_if_unresolvable(layer: str, name: str, analytic, point, y, grad_output, names: str,
+                            tolerance: float) -> None:
+    """A ValueError when rounding alone would make finite differences miss the tolerance.
+
+    Each nudge of size h changes the output by about gradient * h, but the output itself is
+    only known to eps * max|y|: at 1e300 (or with a tolerance of 1e-320) the comparison would
+    fail a correct layer, so the check says it cannot tell instead.
+    """
+    gradient = np.abs(np.asarray(analytic, dtype=float)).max(initial=0.0)
+    eps = np.finfo(np.float64).eps
+    with np.errstate(over="ignore"):
+        noise = (eps * np.abs(y).max(initial=0.0) / default_step(point).min(initial=np.inf)
+                 * np.abs(grad_output).sum())
+    if gradient > 0 and noise > tolerance * gradient:
+        raise ValueError(f"finite differences cannot check {layer}'s gradient for {name!r} to "
+                         f"tolerance = {tolerance:.1e} here: rounding in the output (max |y| = "
+                         f"{np.abs(y).max():.1e}) blurs each nudge by about {noise:.1e}, against a "
+                         f"gradient of size {gradient:.1e}. Use {names} near 1, or a larger "
+                         f"tolerance")
+
+
 def check_layer_gradients(layer, x, *forward_args, grad_output=None, tolerance: float = 1e-6,
                           seed: int = 0, raise_on_failure: bool = True) -> GradientCheck:
     """Check layer.backward's gradients (input and every parameter) against finite differences.
@@ -77,7 +108,7 @@ def check_layer_gradients(layer, x, *forward_args, grad_output=None, tolerance: 
             raise TypeError(f"check_layer_gradients needs a layer with forward and backward; got "
                             f"a {type(layer).__name__} without {method}()")
     tolerance = check_number(tolerance, "tolerance")
-    x = np.array(as_float_array(x, "x"), dtype=np.float64)
+    x = private_copy(x, "x", np.float64)
     y = np.asarray(layer.forward(x, *forward_args))
     if grad_output is None:
         grad_output = np.random.default_rng(seed).normal(size=y.shape)
@@ -89,6 +120,9 @@ def check_layer_gradients(layer, x, *forward_args, grad_output=None, tolerance: 
     analytic_params = {name: np.array(g) for name, g in getattr(layer, "grads", {}).items()}
 
     report = GradientCheck(type(layer).__name__, tolerance=tolerance)
+    names = ", ".join(["x"] + list(getattr(layer, "params", {})))
+    _refuse_if_unresolvable(report.layer, "input", analytic_input, x, y, grad_output, names,
+                            tolerance)
     report.errors["input"] = relative_error(
         analytic_input, numerical_vjp(lambda x_: layer.forward(x_, *forward_args), x, grad_output))
     for name, param in getattr(layer, "params", {}).items():
@@ -108,6 +142,8 @@ def check_layer_gradients(layer, x, *forward_args, grad_output=None, tolerance: 
             finally:
                 param[...] = saved
 
+        _refuse_if_unresolvable(report.layer, name, analytic_params[name], param, y, grad_output,
+                                names, tolerance)
         report.errors[name] = relative_error(analytic_params[name],
                                              numerical_vjp(forward_with, param, grad_output))
     layer.forward(x, *forward_args)  # leave the layer as backward found it

@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from .costs import DEFAULT_MAX_BYTES, format_bytes
-from .validation import as_float_array, check_count, check_function, check_max_bytes, describe
+from .validation import (
+    as_float_array,
+    check_count,
+    check_function,
+    check_max_bytes,
+    describe,
+    private_copy,
+)
 
 # 2 evaluations of f per input entry: 20,001 calls is seconds for a small f, hours for a big one
 DEFAULT_MAX_EVALUATIONS = 20_001
@@ -27,8 +34,12 @@ def _check_step(eps, x: np.ndarray) -> np.ndarray:
         return default_step(x)
     if isinstance(eps, bool) or not isinstance(eps, (int, float, np.floating, np.integer)):
         raise TypeError(f"eps must be a positive number or None; got {describe(eps)}")
-    if not np.isfinite(eps) or eps <= 0:
-        raise ValueError(f"eps must be a positive finite step; got {eps}")
+    try:
+        step = float(eps)
+    except OverflowError:  # a whole number past the floats: 10**400
+        step = np.inf
+    if not np.isfinite(step) or step <= 0:
+        raise ValueError(f"eps must be a positive finite step; got {eps!r:.40}")
     return np.full(x.shape, eps, dtype=x.dtype)
 
 
@@ -43,7 +54,7 @@ def numerical_jacobian(f, x, eps=None, max_bytes: int = DEFAULT_MAX_BYTES,
     """
     check_function(f, "f", "a function of one array")
     max_bytes = check_max_bytes(max_bytes)
-    x = np.array(as_float_array(x, "x"))  # a private copy we may nudge entry by entry
+    x = private_copy(x, "x")  # C-ordered: flat_x below is a view, nudged entry by entry
     if not np.all(np.isfinite(x)):
         raise ValueError(f"x must hold finite numbers; got NaN or inf at index "
                          f"{tuple(int(i) for i in np.argwhere(~np.isfinite(x))[0])}")

@@ -13,17 +13,21 @@ that each layer computes directly, without ever building the Jacobian.
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
+
 import numpy as np
 
-from .costs import DEFAULT_MAX_BYTES, format_bytes
+from .costs import check_memory
 from .validation import (
     as_float_array,
     check_choice,
     check_count,
+    check_finite,
     check_labels,
     check_number,
     check_rng,
     describe,
+    private_copy,
 )
 
 
@@ -57,33 +61,41 @@ class Layer:
 
 
 class Dense(Layer):
-    """y = x @ W + b for a batch x (batch, n_in): W (n_in, n_out), b (n_out,), y (batch, n_out)."""
+    """y = x @ W + b for a batch x (batch, n_in): W (n_in, n_out), b (n_out,), y (batch, n_out).
+
+    backward uses x and W as they were at forward: changing x in place afterwards, or putting
+    a new array in params["W"], never changes the gradients of the forward already done. A new
+    params["W"] or params["b"] (same shapes) is what the next forward uses, and sgd_step updates.
+    """
 
     def __init__(self, n_in: int, n_out: int, rng=None, W=None, b=None):
         super().__init__()
         n_in, n_out = check_count(n_in, "n_in"), check_count(n_out, "n_out")
-        if n_in * n_out * 8 > DEFAULT_MAX_BYTES:  # refused before anything is allocated
-            raise ValueError(f"Dense(n_in={n_in:,}, n_out={n_out:,}) needs a weight matrix of "
-                             f"{format_bytes(n_in * n_out * 8)}, over the memory budget of "
-                             f"{format_bytes(DEFAULT_MAX_BYTES)}")
+        check_memory(n_in * n_out * 8, f"Dense(n_in={n_in:,}, n_out={n_out:,})'s weights")
         rng = check_rng(rng)
         if W is None:  # He initialisation: keeps the scale of activations through ReLU layers
             W = rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_out))
-        W = np.array(as_float_array(W, "W"), dtype=np.float64)
-        b = np.zeros(n_out) if b is None else np.array(as_float_array(b, "b"), dtype=np.float64)
+        W = private_copy(W, "W", np.float64)
+        b = np.zeros(n_out) if b is None else private_copy(b, "b", np.float64)
         if W.shape != (n_in, n_out) or b.shape != (n_out,):
-            raise ValueError(f"Dense({n_in}, {n_out}) needs W of shape {(n_in, n_out)} and b of "
-                             f"shape {(n_out,)}; got W {W.shape} and b {b.shape}")
+            raise ValueError(f"Dense(n_in={n_in}, n_out={n_out}) needs W of shape "
+                             f"{(n_in, n_out)} and b of shape {(n_out,)}; got W {W.shape} and "
+                             f"b {b.shape}")
         self.params = {"W": W, "b": b}
 
     def forward(self, x):
         x = as_float_array(x, "x")
-        n_in = self.params["W"].shape[0]
+        W = as_float_array(self.params["W"], 'params["W"]')  # it may have been replaced
+        b = as_float_array(self.params["b"], 'params["b"]')
+        if W.ndim != 2 or b.shape != W.shape[1:]:
+            raise ValueError(f'Dense needs params["W"] of shape (n_in, n_out) and params["b"] '
+                             f"of shape (n_out,); got {W.shape} and {b.shape}")
+        n_in = W.shape[0]
         if x.ndim != 2 or x.shape[1] != n_in or len(x) == 0:
             raise ValueError(f"Dense.forward expects x, a batch of shape (batch, {n_in}) with "
                              f"batch >= 1; got shape {x.shape}")
-        self.x = x
-        y = x @ self.params["W"] + self.params["b"]
+        self.x, self.W = x.copy(), W.copy()  # values, not references: see the class docstring
+        y = x @ W + b
         self._output_shape = y.shape
         return y
 
@@ -91,7 +103,7 @@ class Dense(Layer):
         G = self._check_grad_output(grad_output)          # (batch, n_out)
         self.grads["W"] = self.x.T @ G                     # G |--> x.T @ G, shape (n_in, n_out)
         self.grads["b"] = G.sum(axis=0)                    # b is added to every row: sum over them
-        return G @ self.params["W"].T                      # G |--> G @ W.T, shape (batch, n_in)
+        return G @ self.W.T                                # G |--> G @ W.T, shape (batch, n_in)
 
 
 class ReLU(Layer):
@@ -112,9 +124,9 @@ class Tanh(Layer):
 
     def forward(self, x):
         x = as_float_array(x, "x")
-        self.y = np.tanh(x)
-        self._output_shape = x.shape
-        return self.y
+        y = np.tanh(x)
+        self.y, self._output_shape = y.copy(), x.shape  # y *= 2 by the caller changes no gradient
+        return y
 
     def backward(self, grad_output):
         return self._check_grad_output(grad_output) * (1.0 - self.y ** 2)
@@ -126,7 +138,12 @@ def log_softmax(logits: np.ndarray) -> np.ndarray:
     if logits.ndim == 0 or logits.shape[-1] == 0:
         raise ValueError(f"logits must have at least one class along the last axis; got shape "
                          f"{logits.shape}")
-    shifted = logits - logits.max(axis=-1, keepdims=True)
+    check_finite(logits, "logits", allow=(-np.inf,))  # -inf: a class that cannot happen
+    largest = logits.max(axis=-1, keepdims=True)
+    if np.isinf(largest).any():
+        raise ValueError(f"logits must give each row at least one possible class; row "
+                         f"{np.argwhere(np.isinf(largest))[0][:-1].tolist()} is all -inf")
+    shifted = logits - largest
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
@@ -140,7 +157,7 @@ class SoftmaxCrossEntropy(Layer):
                              f"shape {logits.shape}")
         if labels is None:
             raise ValueError("SoftmaxCrossEntropy.forward needs labels: forward(logits, labels)")
-        self.labels = check_labels(labels, *logits.shape)
+        self.labels = check_labels(labels, *logits.shape).copy()  # a value, not a reference
         self.log_probs = log_softmax(logits)
         self._output_shape = ()
         rows = np.arange(len(logits))
@@ -163,9 +180,7 @@ class Sequential(Layer):
             raise TypeError(f"Sequential needs one or more layer objects (Layer); got "
                             f"{[type(layer).__name__ for layer in layers]}")
         self.layers = list(layers)
-        # one shared dict per layer, named "0.W", "0.b", ...: updating them updates the layers
-        self.params = {f"{i}.{k}": v for i, layer in enumerate(self.layers)
-                       for k, v in layer.params.items()}
+        self.params = ModelParams(self.layers)
 
     def forward(self, x):
         for layer in self.layers:
@@ -185,6 +200,41 @@ class Sequential(Layer):
         return "Sequential(" + ", ".join(repr(layer) for layer in self.layers) + ")"
 
 
+class ModelParams(MutableMapping):
+    """Sequential.params: "0.W" is layers[0].params["W"], read and assigned through the layer,
+    so a parameter replaced here is the one the layer uses and sgd_step updates."""
+
+    def __init__(self, layers):
+        self._layers = layers
+
+    def _where(self, key) -> tuple[dict, str]:
+        index, _, name = str(key).partition(".")
+        if not (index.isdigit() and int(index) < len(self._layers)
+                and name in self._layers[int(index)].params):
+            raise KeyError(f"{key!r}: the model's parameters are {', '.join(self)}")
+        return self._layers[int(index)].params, name
+
+    def __getitem__(self, key):
+        params, name = self._where(key)
+        return params[name]
+
+    def __setitem__(self, key, value):
+        params, name = self._where(key)
+        params[name] = value
+
+    def __delitem__(self, key):
+        raise TypeError(f"a model's parameters cannot be removed; replace {key!r} instead")
+
+    def __iter__(self):
+        return (f"{i}.{k}" for i, layer in enumerate(self._layers) for k in layer.params)
+
+    def __len__(self) -> int:
+        return sum(len(layer.params) for layer in self._layers)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
 def mlp(sizes, activation: str = "relu", rng=None) -> Sequential:
     """Dense layers of the given sizes with an activation between them, e.g. mlp([64, 32, 10])."""
     activations = {"relu": ReLU, "tanh": Tanh}
@@ -195,9 +245,12 @@ def mlp(sizes, activation: str = "relu", rng=None) -> Sequential:
     sizes = [check_count(n, f"sizes[{i}]") for i, n in enumerate(sizes)]
     if len(sizes) < 2:
         raise ValueError(f"sizes needs at least an input and an output width; got {sizes}")
+    pairs = list(zip(sizes[:-1], sizes[1:], strict=True))  # (n_in, n_out) of each Dense
+    check_memory(sum((n_in + 1) * n_out * 8 for n_in, n_out in pairs),
+                 f"mlp(sizes={sizes!r:.80})'s weights, all layers together,")
     rng = check_rng(rng)
     layers = []
-    for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
+    for n_in, n_out in pairs:
         layers += [Dense(n_in, n_out, rng=rng), activations[activation]()]
     return Sequential(*layers[:-1])  # no activation after the last layer: it makes the logits
 
@@ -211,8 +264,21 @@ def sgd_step(model: Layer, learning_rate: float) -> None:
     if missing:
         raise ValueError(f"model has no gradient yet for {', '.join(missing)}: call "
                          f"model.backward(...) after a forward pass before sgd_step")
+    steps = {}
     for name, value in model.params.items():
+        if not (isinstance(value, np.ndarray) and value.dtype.kind == "f"
+                and value.flags.writeable):
+            read_only = isinstance(value, np.ndarray) and not value.flags.writeable
+            raise TypeError(f"model.params[{name!r}] must be a writable float array, updated "
+                            f"in place; got {describe(value)}{' (read-only)' * read_only}")
         if model.grads[name].shape != value.shape:
             raise ValueError(f"model.grads[{name!r}] has shape {model.grads[name].shape}, but "
                              f"the parameter has shape {value.shape}")
-        value -= learning_rate * model.grads[name]
+        with np.errstate(over="ignore"):
+            steps[name] = learning_rate * model.grads[name]
+        check_finite(steps[name], f"learning_rate * model.grads[{name!r}]")
+        if not np.all(np.isfinite(value - steps[name])):
+            raise ValueError(f"learning_rate = {learning_rate:g} would push model.params[{name!r}]"
+                             f" past the largest float: training has diverged")
+    for name, step in steps.items():  # every step checked first: no half-updated model
+        model.params[name] -= step

@@ -11,9 +11,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validation import as_float_array, as_matrix, check_count, check_number, describe
+from .costs import check_memory
+from .validation import (
+    as_float_array,
+    as_matrix,
+    check_count,
+    check_finite,
+    check_number,
+    describe,
+)
 
 MAX_SAMPLES = 100_000  # points per line or side: far more than any picture can show
+MAX_LINES = 1_000      # grid lines each way: a picture shows tens; each is a Python step
 
 
 @dataclass(frozen=True)
@@ -96,8 +105,11 @@ def grid_lines(domain, lines: int = 9, samples: int = 60) -> list[np.ndarray]:
     if domain.shape != (2, 2) or not np.all(np.isfinite(domain)):
         raise ValueError(f"domain must be ((x1_low, x1_high), (x2_low, x2_high)) of finite "
                          f"numbers, shape (2, 2); got shape {domain.shape}")
-    lines = check_count(lines, "lines", 2, MAX_SAMPLES)
-    samples = check_count(samples, "samples", 2, MAX_SAMPLES)
+    lines, samples = check_count(lines, "lines", 2), check_count(samples, "samples", 2)
+    check_memory(2 * lines * 2 * samples * 8, f"grid_lines(lines={lines:,}, samples={samples:,}),"
+                 f" 2 × {lines:,} lines of {samples:,} points,")  # the product first, then each
+    check_count(lines, "lines", 2, MAX_LINES)
+    check_count(samples, "samples", 2, MAX_SAMPLES)
     (x_low, x_high), (y_low, y_high) = domain
     xs, ys = np.linspace(x_low, x_high, lines), np.linspace(y_low, y_high, lines)
     along_x, along_y = np.linspace(x_low, x_high, samples), np.linspace(y_low, y_high, samples)
@@ -130,5 +142,10 @@ def enclosed_area(path) -> float:
     if path.shape[0] != 2:
         raise ValueError(f"path must have shape (2, N): x on row 0, y on row 1; got "
                          f"{path.shape}")
-    x, y = path
-    return 0.5 * float(np.sum(x[:-1] * y[1:] - x[1:] * y[:-1]))
+    check_finite(path, "path")
+    largest = np.abs(path).max()  # scaled to 1 first: x * y neither overflows nor underflows
+    if largest == 0:
+        return 0.0
+    x, y = path / largest
+    with np.errstate(over="ignore"):  # an area past 1.8e308 is infinite, and says so
+        return 0.5 * float(np.sum(x[:-1] * y[1:] - x[1:] * y[:-1])) * largest * largest

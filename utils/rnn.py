@@ -11,18 +11,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .costs import check_memory, check_work
 from .validation import (
     as_float_array,
     as_matrix,
     check_choice,
     check_count,
+    check_finite,
     check_number,
     check_rng,
     describe,
 )
 
 NONLINEARITIES = ("tanh", "linear", "relu")
-MAX_HIDDEN = 4096  # eigenvalues of a larger random W take minutes: no lesson needs one
+MATRIX_NORMS = (2, 1, np.inf, "fro", "nuc", -2, -1, -np.inf, None)  # np.linalg.norm's for matrices
+MAX_STEPS = 100_000  # time steps: a Python loop of 10**5 steps is a fraction of a second
+MAX_HIDDEN = 1024  # eigenvalues of a 1024 x 1024 W take about a second: no lesson needs more
 
 
 def check_nonlinearity(name: str) -> str:
@@ -83,11 +87,12 @@ def check_rnn_inputs(W, U, xs, h0):
     n = W.shape[0]
     if W.shape != (n, n):
         raise ValueError(f"W must be square (hidden, hidden); got shape {W.shape}")
-    U, xs = as_matrix(U, "U"), as_float_array(xs, "xs")
+    check_finite(W, "W")
+    U, xs = check_finite(as_matrix(U, "U"), "U"), check_finite(as_float_array(xs, "xs"), "xs")
     if U.shape[0] != n or xs.ndim != 2 or xs.shape[1] != U.shape[1]:
         raise ValueError(f"with W {W.shape}, U must be ({n}, d) and xs (T, d); got U {U.shape} "
                          f"and xs {xs.shape}")
-    h0 = np.zeros(n) if h0 is None else as_float_array(h0, "h0")
+    h0 = np.zeros(n) if h0 is None else check_finite(as_float_array(h0, "h0"), "h0")
     if h0.shape != (n,):
         raise ValueError(f"h0 must have shape ({n},); got {h0.shape}")
     return W, U, xs, h0
@@ -98,12 +103,24 @@ def rnn_forward(W, U, xs, h0=None, nonlinearity: str = "tanh") -> RNNTrace:
     W, U, xs, h0 = check_rnn_inputs(W, U, xs, h0)
     check_nonlinearity(nonlinearity)
     T, n = len(xs), len(h0)
+    what = f"rnn_forward over T = {T:,} steps (rows of xs) with {n:,} hidden units (W's rows)"
+    if T > MAX_STEPS:
+        raise ValueError(f"{what}: at most {MAX_STEPS:,} steps here (one Python step each); "
+                         f"use fewer rows of xs")
+    check_memory(3 * (T + 1) * n * 8, what + ", keeping h, a and U x for every step,")
+    check_work(T * n * (n + U.shape[1]), what)
     h, a = np.zeros((T + 1, n)), np.zeros((T + 1, n))
     h[0] = h0
     inputs = xs @ U.T                       # U x_t for every t at once, shape (T, n)
-    for t in range(1, T + 1):
-        a[t] = W @ h[t - 1] + inputs[t - 1]
-        h[t] = activate(a[t], nonlinearity)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused just below
+        for t in range(1, T + 1):
+            a[t] = W @ h[t - 1] + inputs[t - 1]
+            h[t] = activate(a[t], nonlinearity)
+    if not np.all(np.isfinite(h)):
+        t = int(np.argwhere(~np.isfinite(h))[0][0])
+        raise ValueError(f"the hidden state overflowed at step t = {t} of T = {T}: W {W.shape} "
+                         f"makes h_t grow past 1.8e308 ({nonlinearity} never bounds it). Use "
+                         f"fewer steps, a smaller W or tanh")
     return RNNTrace(h, a, W, nonlinearity)
 
 
@@ -118,6 +135,8 @@ def jacobian_through_time(trace: RNNTrace, k: int, T: int | None = None) -> np.n
     check_trace(trace)
     T = trace.length if T is None else check_step(T, "T", 0, trace.length)
     k = check_step(k, "k", 0, T, "T")
+    check_work((T - k) * trace.W.shape[0] ** 3,
+               f"dh_T/dh_k over T - k = {T - k:,} steps of {trace.W.shape[0]:,} hidden units")
     product = np.eye(trace.W.shape[0])
     for t in range(k + 1, T + 1):           # each later step multiplies on the left
         product = step_jacobian(trace, t) @ product
@@ -131,12 +150,25 @@ def jacobian_norms(trace: RNNTrace, ord=2) -> np.ndarray:
     backpropagation through time.
     """
     T, n = check_trace(trace).length, trace.W.shape[0]
+    number = isinstance(ord, (int, float, np.number)) and not isinstance(ord, (bool, np.bool_))
+    if not (ord is None or ord in ("fro", "nuc") or number and ord in MATRIX_NORMS):
+        raise ValueError(f"ord must name a matrix norm, one of "
+                         f"{', '.join(map(repr, MATRIX_NORMS))} (as in np.linalg.norm); got "
+                         f"{ord!r:.40}")
+    for name in ("W", "a", "h"):
+        check_finite(getattr(trace, name), f"trace.{name}")
+    check_work(T * n**3, f"jacobian_norms over T = {T:,} steps of {n:,} hidden units")
     norms = np.empty(T + 1)
-    product = np.eye(n)
+    product, log_scale = np.eye(n), 0.0   # the true product is exp(log_scale) * product
     norms[T] = np.linalg.norm(product, ord)
     for k in range(T, 0, -1):
         product = product @ step_jacobian(trace, k)
-        norms[k - 1] = np.linalg.norm(product, ord)
+        largest = np.abs(product).max()
+        if largest > 0:  # kept near 1: an exploding (or vanishing) chain never becomes inf * 0
+            product, log_scale = product / largest, log_scale + np.log(largest)
+        norm = np.linalg.norm(product, ord)
+        with np.errstate(over="ignore"):  # a norm past 1.8e308 is inf, and says so
+            norms[k - 1] = np.exp(log_scale + np.log(norm)) if norm > 0 else 0.0
     return norms
 
 
@@ -157,20 +189,39 @@ def random_recurrent_matrix(n: int, spectral_radius: float, rng=None) -> np.ndar
     spectral_radius = check_number(spectral_radius, "spectral_radius", 0.0, low_open=False)
     rng = check_rng(rng)
     W = rng.normal(size=(n, n))
-    return W * (spectral_radius / np.max(np.abs(np.linalg.eigvals(W))))
+    with np.errstate(over="ignore"):
+        W = W * (spectral_radius / np.max(np.abs(np.linalg.eigvals(W))))
+    if not np.all(np.isfinite(W)):
+        raise ValueError(f"spectral_radius = {spectral_radius:.3g} is too large: some entries of "
+                         f"W would pass the largest float (1.8e308)")
+    return W
 
 
 def spectral_radius(W) -> float:
     """The largest |eigenvalue| of a square matrix W."""
-    W = as_matrix(W, "W")
+    W = check_finite(as_matrix(W, "W"), "W")
     if W.shape[0] != W.shape[1]:
         raise ValueError(f"W must be square to have eigenvalues; got shape {W.shape}")
-    return float(np.max(np.abs(np.linalg.eigvals(W))))
+    largest = np.abs(W).max()  # eigenvalues of W / largest, scaled back: no overflow inside
+    if largest == 0:
+        return 0.0
+    return float(largest * np.max(np.abs(np.linalg.eigvals(W / largest))))
 
 
 def clip_by_norm(gradient, max_norm: float) -> np.ndarray:
-    """Rescale gradient to norm max_norm if it is longer; its direction never changes."""
-    gradient = as_float_array(gradient, "gradient")
+    """Rescale gradient to norm max_norm if it is longer; its direction never changes.
+
+    Always a new array. Scaled by its largest entry first, so squaring never overflows (float32
+    3e19² does) or underflows (1e-200² does): [3e19, 4e19] in float32 clipped to 5 is [3, 4].
+    """
+    gradient = check_finite(as_float_array(gradient, "gradient"), "gradient")
     max_norm = check_number(max_norm, "max_norm")
-    norm = np.linalg.norm(gradient)
-    return gradient * (max_norm / norm) if norm > max_norm else gradient
+    largest = np.abs(gradient).max(initial=0.0)
+    if largest == 0:
+        return gradient.copy()
+    unit = gradient / largest                        # entries in [-1, 1], same dtype
+    unit_norm = float(np.linalg.norm(unit))          # between 1 and sqrt(size)
+    if float(largest) * unit_norm <= max_norm:       # the norm, in Python floats: no overflow
+        return gradient.copy()
+    with np.errstate(over="ignore"):  # a max_norm past float32's range gives inf, and says so
+        return unit * gradient.dtype.type(max_norm / unit_norm)

@@ -17,18 +17,21 @@ from dataclasses import dataclass
 import numpy as np
 
 from .chain import MAX_SECONDS, single_blas_thread
-from .costs import DEFAULT_MAX_BYTES, matmul_costs
+from .costs import DEFAULT_MAX_BYTES, check_memory, check_work, matmul_costs
 from .matmul import chain_rule_via_tensor, matmul_jacobian
 from .validation import (
     as_float_array,
     as_matrix,
     check_count,
+    check_finite,
     check_function,
     check_matmul_shapes,
     check_max_bytes,
     check_number,
     check_wrt,
 )
+
+MAX_REPEATS = 100  # timings per route and size in measure_routes: the best of 100 is plenty
 
 
 def tensor_route(dL_dC, A, B, wrt: str = "A", max_bytes: int = DEFAULT_MAX_BYTES) -> np.ndarray:
@@ -61,6 +64,9 @@ def best_time(run, repeats: int = 3, min_seconds: float = 2e-3) -> float:
     check_function(run, "run", "a function of no arguments")
     repeats = check_count(repeats, "repeats")
     min_seconds = check_number(min_seconds, "min_seconds", high=MAX_SECONDS, high_open=False)
+    if repeats * min_seconds > MAX_SECONDS:
+        raise ValueError(f"repeats = {repeats:,} timings of min_seconds = {min_seconds:g} s each "
+                         f"would take {repeats * min_seconds:,.0f} s, over {MAX_SECONDS:g} s")
     start = time.perf_counter()
     run()
     once = max(time.perf_counter() - start, 1e-9)
@@ -93,12 +99,14 @@ def peak_bytes(run) -> int:
 
 def fit_slope(x, y) -> float:
     """The slope of log y against log x: y ~ x**slope."""
-    x, y = as_float_array(x, "x"), as_float_array(y, "y")
+    x, y = check_finite(as_float_array(x, "x"), "x"), check_finite(as_float_array(y, "y"), "y")
     if x.shape != y.shape or x.ndim != 1 or x.size < 2:
         raise ValueError(f"x and y must be 1-D of the same length >= 2; got shapes "
                          f"{x.shape} and {y.shape}")
     if np.any(x <= 0) or np.any(y <= 0):
         raise ValueError("a log-log slope needs positive x and y")
+    if np.ptp(np.log(x)) == 0:
+        raise ValueError(f"x must hold at least two different values for a slope; got {x}")
     return float(np.polyfit(np.log(x), np.log(y), 1)[0])
 
 
@@ -117,6 +125,15 @@ class RouteMeasurement:
     vjp_bytes: np.ndarray
     tensor_max_bytes: int = 160 * 2**20
 
+    def __post_init__(self):  # one number per size in every column, NaN only where skipped
+        sizes = as_float_array(self.sizes, "sizes")
+        for name in ("tensor_seconds", "vjp_seconds", "tensor_bytes", "vjp_bytes"):
+            column = as_float_array(getattr(self, name), name)
+            if column.shape != sizes.shape or sizes.ndim != 1:
+                raise ValueError(f"{name} must hold one number per size, shape {sizes.shape}; "
+                                 f"got {column.shape}")
+            check_finite(column, name, allow=() if name.startswith("vjp") else (np.nan,))
+
     def slopes(self, smallest: int = 1) -> dict:
         """Log-log slopes (the exponent k in cost ~ n**k), fitted on sizes >= `smallest`."""
         slopes = {}
@@ -126,6 +143,9 @@ class RouteMeasurement:
             if keep.sum() < 2:
                 raise ValueError(f"need at least two measured sizes >= {smallest} for {name}; "
                                  f"sizes are {self.sizes.tolist()}")
+            if np.any(values[keep] <= 0):
+                raise ValueError(f"{name} must be positive to fit a log-log slope; got "
+                                 f"{values.tolist()}")
             slopes[name] = fit_slope(self.sizes[keep], values[keep])
         return slopes
 
@@ -145,7 +165,11 @@ def measure_routes(sizes, wrt: str = "A", repeats: int = 3, seed: int = 0,
                          f"{sizes!r:.40}")
     sizes = np.array([check_count(n, f"sizes[{k}]") for k, n in enumerate(sizes)])
     check_wrt(wrt)
-    repeats = check_count(repeats, "repeats")
+    repeats = check_count(repeats, "repeats", maximum=MAX_REPEATS)
+    n = int(sizes.max())  # A, B, dL/dC and the gradient, n x n each, at the largest size
+    check_memory(4 * n * n * 8, f"measure_routes at the largest of sizes, n = {n:,},")
+    check_work(2 * repeats * n**3, f"measure_routes with repeats = {repeats} at the largest "
+                                   f"of sizes, n = {n:,},")
     tensor_max_bytes = check_max_bytes(tensor_max_bytes, "tensor_max_bytes")
     if on_progress is not None:
         check_function(on_progress, "on_progress", "a function of the number of sizes done")

@@ -43,6 +43,31 @@ def as_float_array(x, name: str) -> np.ndarray:
                     f"{what} with shape {array.shape}")
 
 
+def private_copy(x, name: str, dtype=None) -> np.ndarray:
+    """A fresh, writable, C-ordered float copy of `x`, for code that writes into it.
+
+    np.array(x) would keep a Fortran-ordered or transposed input's order, and then
+    copy.reshape(-1) is a new array instead of a view: writes through it never reach the copy
+    (a finite-difference Jacobian that nudges a copy f never sees answers zeros).
+    """
+    return np.array(as_float_array(x, name), dtype=dtype, order="C")
+
+
+def check_finite(x: np.ndarray, name: str, allow=()) -> np.ndarray:
+    """x itself, or a ValueError naming `name` and the first entry that is NaN or infinite.
+
+    allow may hold -np.inf, np.inf or np.nan where that value has a meaning, as -inf has for a
+    logit and NaN for a measurement skipped.
+    """
+    bad = ~np.isfinite(x) & ~np.isin(x, allow)
+    if any(np.isnan(a) for a in allow):  # isin never matches NaN: NaN != NaN
+        bad &= ~np.isnan(x)
+    if bad.any():
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(f"{name} must hold finite numbers; got {x[where]} at index {where}")
+    return x
+
+
 def as_matrix(x, name: str) -> np.ndarray:
     """`x` as a 2-D float array with at least one row and column, or a clear error."""
     matrix = as_float_array(x, name)
@@ -103,7 +128,11 @@ def check_number(value, name: str, low: float = 0.0, *, low_open: bool = True,
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer,
                                                                      np.floating)):
         raise TypeError(f"{name} must be a real number; got {describe(value)}: {value!r:.40}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # a Python int past float range: 10**400
+        raise ValueError(f"{name} must be a number within the range of floats (below about "
+                         f"1.8e308); got a whole number of {len(str(abs(value)))} digits") from None
     below = value <= low if low_open else value < low
     above = value >= high if high_open else value > high
     if np.isnan(value) or below or above:
