@@ -117,7 +117,8 @@ def line_mistakes(c, d) -> dict:
                     "mu: add dmu / N to every row."),
         ],
         "W1": [
-            Mistake("transpose missing", d.H_pre.T @ c.X, "dL/dW1 has W1's shape: Xᵀ dH_pre."),
+            Mistake("transpose missing", d.H_pre.T @ c.X, "yours is (Xᵀ dH_pre)ᵀ = dH_preᵀ X, "
+                    "transposed: dL/dW1 = Xᵀ dH_pre, one row per input like W1."),
             Mistake("averaged", c.X.T @ d.H_pre / N, "the 1/N is already inside dH_pre."),
         ],
         "b1": [Mistake("bias not summed over the batch", d.H_pre, summed.format("b1") + ".")],
