@@ -88,6 +88,7 @@ NOT_DRIVEN = {
     "tracing.new_level": "takes nothing: a counter of trace levels",
     "tracing.primal": _INTERNAL, "tracing.shape_of": _INTERNAL,
     "primitives.box_sum": _INTERNAL, "primitives.check_matmul": _INTERNAL,
+    "primitives.check_shape": _HELPER,
     "primitives.softmax_value": _INTERNAL, "primitives.softmax_cross_entropy_value": _INTERNAL,
     "vjps.unbroadcast": _INTERNAL, "vjps.mask": _INTERNAL, "vjps.kept_axes_shape": _INTERNAL,
     "vjps.count": _INTERNAL, "vjps.grad_softmax_cross_entropy": _INTERNAL,

@@ -129,6 +129,7 @@ def gradient_of(grads, name: str):
 def batch_norm_statistics(params, X) -> tuple[np.ndarray, np.ndarray]:
     """mu and var of H_pre over all of X: after training, they replace a batch's statistics."""
     p = check_params(params)
+    X = as_float_array(X, "X")
     X, _ = check_batch(p, X, np.zeros(len(np.atleast_2d(X)), dtype=int))
     H_pre = X @ p["W1"] + p["b1"]
     return H_pre.mean(axis=0), H_pre.var(axis=0)
@@ -139,9 +140,9 @@ def predict(params, X, mu, var, eps: float = EPS) -> np.ndarray:
     p = check_params(params)
     X = as_float_array(X, "X")
     mu, var = as_float_array(mu, "mu"), as_float_array(var, "var")
-    if X.ndim != 2 or X.shape[1] != p["W1"].shape[0] or mu.shape != p["b1"].shape \
+    if X.ndim != 2 or X.shape[1] != p["W1"].shape[0] or len(X) == 0 or mu.shape != p["b1"].shape \
             or var.shape != p["b1"].shape:
-        raise ValueError(f"predict needs X (N, {p['W1'].shape[0]}) and mu, var of shape "
+        raise ValueError(f"predict needs X (N, {p['W1'].shape[0]}) with N >= 1 and mu, var of shape "
                          f"{p['b1'].shape}; got X {X.shape}, mu {mu.shape}, var {var.shape}")
     Hn = (X @ p["W1"] + p["b1"] - mu) / np.sqrt(var + check_number(eps, "eps"))
     return (np.tanh(p["gamma"] * Hn + p["beta"]) @ p["W2"] + p["b2"]).argmax(axis=1)

@@ -56,6 +56,8 @@ def jvp(f, x, v):
 
 def jacobian_forward(f, x) -> np.ndarray:
     """The Jacobian of f at x, one forward pass per input entry; shape f(x).shape + x.shape."""
+    if not callable(f):  # checked here too: an empty x makes no pass that would check it
+        raise TypeError(f"jacobian_forward needs a function f; got {describe(f)}")
     x = np.asarray(as_float_array(x, "x"), dtype=float)
     columns = []
     for i in range(x.size):

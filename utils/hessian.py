@@ -58,7 +58,7 @@ HVP_ROUTES = {
 
 def hvp(f, x, v, route: str = "forward-over-reverse") -> np.ndarray:
     """∇²f v, the Hessian-vector product of scalar f at x, shaped like x, by one of HVP_ROUTES."""
-    if route not in HVP_ROUTES:
+    if not isinstance(route, str) or route not in HVP_ROUTES:
         raise ValueError(f"route must be one of {', '.join(HVP_ROUTES)}; got {route!r:.60}")
     return HVP_ROUTES[route](f, x, v)
 
@@ -72,6 +72,8 @@ def hessian(f, x) -> np.ndarray:
         e_i = np.zeros(x.size)
         e_i[i] = 1.0
         columns.append(hvp_forward_over_reverse(f, x, e_i.reshape(x.shape)).ravel())
+    if not columns:  # an empty x: no entries, no passes, an empty Hessian
+        return np.zeros(x.shape + x.shape)
     return np.stack(columns, axis=1).reshape(x.shape + x.shape)
 
 
@@ -91,6 +93,7 @@ def small_network(inputs: int = 4, hidden: int = 3, classes: int = 3, batch: int
     """
     for name, size in dict(inputs=inputs, hidden=hidden, classes=classes, batch=batch).items():
         check_count(size, name, maximum=4096)
+    seed = check_count(seed, "seed", minimum=0)
     gen = np.random.default_rng(seed)
     X = gen.normal(size=(batch, inputs))
     W2 = gen.normal(size=(hidden, classes)) / np.sqrt(hidden)

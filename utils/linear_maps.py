@@ -55,7 +55,7 @@ def unvec(v, shape, order: str = "C") -> np.ndarray:
         raise TypeError(f"shape must be a tuple of whole numbers; got {type(shape).__name__}")
     shape = tuple(check_count(s, "shape entry") for s in shape)
     if v.ndim != 1 or v.size != int(np.prod(shape)):
-        raise ValueError(f"unvec needs a vector of {int(np.prod(shape))} entries for shape "
+        raise ValueError(f"v must be a vector of {int(np.prod(shape))} entries for shape "
                          f"{shape}; got an array of shape {v.shape}")
     return v.reshape(shape, order=check_choice(order, "order", ORDERS))
 
