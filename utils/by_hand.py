@@ -19,6 +19,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from . import autodiff as ad
+from .costs import check_memory
 from .validation import as_float_array, check_count, check_labels, check_number, check_rng, describe
 
 EPS = 1e-5  # keeps 1/sqrt(var + eps) finite for a feature that is constant over the batch
@@ -32,6 +33,8 @@ def init_params(n_in: int = 64, n_hidden: int = 64, n_out: int = 10, rng=None) -
     """W1 (n_in, n_hidden), b1, gamma = 1, beta = 0 (n_hidden,), W2 (n_hidden, n_out), b2."""
     n_in, n_hidden = check_count(n_in, "n_in"), check_count(n_hidden, "n_hidden")
     n_out, rng = check_count(n_out, "n_out"), check_rng(rng)
+    check_memory((n_in + 3 + n_out) * n_hidden * 8 + n_out * 8,
+                 f"init_params(n_in={n_in:,}, n_hidden={n_hidden:,}, n_out={n_out:,})")
     return {"W1": rng.normal(0.0, 1.0 / np.sqrt(n_in), size=(n_in, n_hidden)),
             "b1": np.zeros(n_hidden),   # batch norm subtracts the mean: b1 cancels (its grad is 0)
             "gamma": np.ones(n_hidden), "beta": np.zeros(n_hidden),

@@ -72,7 +72,8 @@ def hessian(f, x) -> np.ndarray:
         e_i = np.zeros(x.size)
         e_i[i] = 1.0
         columns.append(hvp_forward_over_reverse(f, x, e_i.reshape(x.shape)).ravel())
-    if not columns:  # an empty x: no entries, no passes, an empty Hessian
+    if not columns:  # an empty x: an empty Hessian, after one pass has checked f
+        hvp_forward_over_reverse(f, x, x)
         return np.zeros(x.shape + x.shape)
     return np.stack(columns, axis=1).reshape(x.shape + x.shape)
 
