@@ -67,6 +67,13 @@ def check_batch(p: dict, X, labels) -> tuple[np.ndarray, np.ndarray]:
     return X, check_labels(labels, len(X), p["W2"].shape[1])
 
 
+def check_statistics(mu, var) -> None:
+    """Batch norm's mean and variance must exist: past ~1e154, X @ W1 squared overflows."""
+    if not (np.all(np.isfinite(mu)) and np.all(np.isfinite(var))):
+        raise ValueError("X @ params['W1'] is too large for batch norm in float64: its mean or "
+                         "variance over the batch overflowed. Scale X or params['W1'] down")
+
+
 def forward(params, X, labels, eps: float = EPS) -> SimpleNamespace:
     """Every line of the forward pass; the result c has c.L, c.Z, ..., c.X, c.Y, c.N, c.W1, ..."""
     p = check_params(params)
@@ -78,6 +85,7 @@ def forward(params, X, labels, eps: float = EPS) -> SimpleNamespace:
     c.mu = c.H_pre.mean(axis=0)                        # (n_hidden,) mean over the batch
     c.Hc = c.H_pre - c.mu                              # (N, n_hidden) centred
     c.var = (c.Hc ** 2).mean(axis=0)                   # (n_hidden,) biased: 1/N, not 1/(N-1)
+    check_statistics(c.mu, c.var)
     c.inv_std = 1.0 / np.sqrt(c.var + eps)             # (n_hidden,) 1 / standard deviation
     c.Hn = c.Hc * c.inv_std                            # (N, n_hidden) mean 0, variance ~1
     c.H_bn = p["gamma"] * c.Hn + p["beta"]             # (N, n_hidden) learned scale and shift
@@ -95,6 +103,7 @@ def traced_gradients(params, X, labels, eps: float = EPS) -> dict:
     p = check_params(params)
     X, labels = check_batch(p, X, labels)
     eps = check_number(eps, "eps")
+    check_statistics(*batch_norm_statistics(p, X))
     n = {name: ad.Node(value) for name, value in p.items()}
     Y, N = np.eye(p["W2"].shape[1])[labels], len(X)
     n["H_pre"] = X @ n["W1"] + n["b1"]
@@ -135,7 +144,10 @@ def batch_norm_statistics(params, X) -> tuple[np.ndarray, np.ndarray]:
     X = as_float_array(X, "X")
     X, _ = check_batch(p, X, np.zeros(len(np.atleast_2d(X)), dtype=int))
     H_pre = X @ p["W1"] + p["b1"]
-    return H_pre.mean(axis=0), H_pre.var(axis=0)
+    with np.errstate(over="ignore", invalid="ignore"):  # refused just below, by name
+        mu, var = H_pre.mean(axis=0), H_pre.var(axis=0)
+    check_statistics(mu, var)
+    return mu, var
 
 
 def predict(params, X, mu, var, eps: float = EPS) -> np.ndarray:
