@@ -94,7 +94,7 @@ NOT_DRIVEN = {
     "vjps.count": _INTERNAL, "vjps.grad_softmax_cross_entropy": _INTERNAL,
     "jvps.spread": _INTERNAL, "jvps.jvp_softmax_cross_entropy": _INTERNAL,
     "forward.Dual": "forward mode's box; driven through jvp and jacobian_forward",
-    "hessian.check_point_and_direction": _HELPER,
+    "hessian.check_point_and_direction": _HELPER, "hessian.along_unit": _HELPER,
     "hessian.timed_calls": "a measurement of time; driven through hvp_costs in test_hessian.py",
     "hessian.hvp_costs": "times HVP routes over sizes (seconds of work); test_hessian.py runs it",
     "linear_maps.measure_kron_route": "a measurement of time; test_linear_maps.py runs it",

@@ -62,8 +62,12 @@ def check_params(params) -> dict:
 def check_batch(p: dict, X, labels) -> tuple[np.ndarray, np.ndarray]:
     X = as_float_array(X, "X")
     if X.ndim != 2 or X.shape[1] != p["W1"].shape[0] or len(X) < 2:
-        raise ValueError(f"X must be a batch of shape (N, {p['W1'].shape[0]}) with N >= 2 (batch "
-                         f"norm needs a batch to average over); got shape {X.shape}")
+        raise ValueError(f"X must be a batch of shape (N, {p['W1'].shape[0]}) (n_in = the rows "
+                         f"of params['W1']) with N >= 2 (batch norm needs a batch to average "
+                         f"over); got shape {X.shape}")
+    if isinstance(labels, np.ndarray) and labels.ndim == 1 and len(labels) != len(X):
+        raise ValueError(f"labels must hold one class per row of X: X has {len(X)} rows, labels "
+                         f"{len(labels)} entries")
     return X, check_labels(labels, len(X), p["W2"].shape[1])
 
 

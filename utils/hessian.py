@@ -9,6 +9,7 @@ constant times one gradient; forming ∇²f costs one such pass per entry of x.
 
 from __future__ import annotations
 
+import functools
 import time
 
 import numpy as np
@@ -31,18 +32,34 @@ def check_point_and_direction(f, x, v):
     return x, v
 
 
+def along_unit(route):
+    """∇²f v is linear in v: the route runs along v / max|v| and its answer is scaled back, so a
+    huge v does not overflow the passes (+inf - inf = NaN) nor a tiny one lose its digits."""
+    @functools.wraps(route)
+    def scaled(f, x, v):
+        x, v = check_point_and_direction(f, x, v)
+        scale = np.abs(v).max(initial=0.0)
+        if scale == 0.0 or not np.isfinite(scale):
+            return route(f, x, v)
+        return route(f, x, v / scale) * scale
+    return scaled
+
+
+@along_unit
 def hvp_forward_over_reverse(f, x, v) -> np.ndarray:
     """∇²f v as the JVP of the gradient: push v forward through the backward pass."""
     x, v = check_point_and_direction(f, x, v)
     return np.asarray(jvp(grad(f), x, v)[1])
 
 
+@along_unit
 def hvp_reverse_over_reverse(f, x, v) -> np.ndarray:
     """∇²f v as the gradient of ⟨∇f(x), v⟩ (∇²f is symmetric, so vᵀ∇²f = (∇²f v)ᵀ)."""
     x, v = check_point_and_direction(f, x, v)
     return grad(lambda x: sum(grad(f)(x) * v))(x)
 
 
+@along_unit
 def hvp_reverse_over_forward(f, x, v) -> np.ndarray:
     """∇²f v as the gradient of the directional derivative ∇f(x)·v, itself a forward pass."""
     x, v = check_point_and_direction(f, x, v)

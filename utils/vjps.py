@@ -66,9 +66,10 @@ defvjp(subtract,     1, lambda g, ans, x, y: unbroadcast(-g, shape_of(y)))
 defvjp(multiply,     0, lambda g, ans, x, y: unbroadcast(g * y, shape_of(x)))
 defvjp(multiply,     1, lambda g, ans, x, y: unbroadcast(g * x, shape_of(y)))
 defvjp(divide,       0, lambda g, ans, x, y: unbroadcast(g / y, shape_of(x)))
-# sum, then divide by y (constant along the summed axes): dividing each term first overflows
-# them to +inf and -inf, whose sum is NaN where the sum itself is a number or one infinity
-defvjp(divide,       1, lambda g, ans, x, y: unbroadcast(-g * ans, shape_of(y)) / y)
+# -g x / y², summed over where y was broadcast before dividing by y (constant there): dividing
+# each term first overflows them to +inf and -inf, whose sum is NaN where the true sum is a
+# number or one infinity
+defvjp(divide,       1, lambda g, ans, x, y: unbroadcast(-g * x, shape_of(y)) / y / y)
 defvjp(transpose,    0, lambda g, ans, x: g.T)
 defvjp(tanh,         0, lambda g, ans, x: g * (1.0 - ans * ans))
 defvjp(exp,          0, lambda g, ans, x: g * ans)
