@@ -99,7 +99,7 @@ NOT_DRIVEN = {
     "hessian.hvp_costs": "times HVP routes over sizes (seconds of work); test_hessian.py runs it",
     "linear_maps.measure_kron_route": "a measurement of time; test_linear_maps.py runs it",
     "by_hand.check_params": _HELPER, "by_hand.check_batch": _HELPER,
-    "by_hand.check_statistics": _HELPER,
+    "by_hand.check_statistics": _HELPER, "by_hand.statistics": _HELPER,
     "by_hand.autodiff_backward": "takes forward's record of the lines; driven through "
                                  "traced_gradients",
     "by_hand.train": "trains for epochs (seconds); test_by_hand.py runs it",

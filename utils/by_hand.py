@@ -68,7 +68,9 @@ def check_batch(p: dict, X, labels) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(labels, np.ndarray) and labels.ndim == 1 and len(labels) != len(X):
         raise ValueError(f"labels must hold one class per row of X: X has {len(X)} rows, labels "
                          f"{len(labels)} entries")
-    return X, check_labels(labels, len(X), p["W2"].shape[1])
+    labels = check_labels(labels, len(X), p["W2"].shape[1])
+    statistics(p, X)  # refuses a batch whose mean or variance overflows, before any line runs
+    return X, labels
 
 
 def check_statistics(mu, var) -> None:
@@ -89,7 +91,6 @@ def forward(params, X, labels, eps: float = EPS) -> SimpleNamespace:
     c.mu = c.H_pre.mean(axis=0)                        # (n_hidden,) mean over the batch
     c.Hc = c.H_pre - c.mu                              # (N, n_hidden) centred
     c.var = (c.Hc ** 2).mean(axis=0)                   # (n_hidden,) biased: 1/N, not 1/(N-1)
-    check_statistics(c.mu, c.var)
     c.inv_std = 1.0 / np.sqrt(c.var + eps)             # (n_hidden,) 1 / standard deviation
     c.Hn = c.Hc * c.inv_std                            # (N, n_hidden) mean 0, variance ~1
     c.H_bn = p["gamma"] * c.Hn + p["beta"]             # (N, n_hidden) learned scale and shift
@@ -107,7 +108,6 @@ def traced_gradients(params, X, labels, eps: float = EPS) -> dict:
     p = check_params(params)
     X, labels = check_batch(p, X, labels)
     eps = check_number(eps, "eps")
-    check_statistics(*batch_norm_statistics(p, X))
     n = {name: ad.Node(value) for name, value in p.items()}
     Y, N = np.eye(p["W2"].shape[1])[labels], len(X)
     n["H_pre"] = X @ n["W1"] + n["b1"]
@@ -147,8 +147,13 @@ def batch_norm_statistics(params, X) -> tuple[np.ndarray, np.ndarray]:
     p = check_params(params)
     X = as_float_array(X, "X")
     X, _ = check_batch(p, X, np.zeros(len(np.atleast_2d(X)), dtype=int))
-    H_pre = X @ p["W1"] + p["b1"]
+    return statistics(p, X)
+
+
+def statistics(p: dict, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """mu and var of H_pre = X @ W1 + b1 over the rows of X, or a clear error if they overflow."""
     with np.errstate(over="ignore", invalid="ignore"):  # refused just below, by name
+        H_pre = X @ p["W1"] + p["b1"]
         mu, var = H_pre.mean(axis=0), H_pre.var(axis=0)
     check_statistics(mu, var)
     return mu, var
