@@ -35,4 +35,5 @@ BAD_VALUES = {"array": _ARRAY, "count": _COUNT, "positive": _POSITIVE, "index": 
         "layer": [None, 3, "layer", np.tanh],
         "ord": [3, "two", 2.5, float("nan")], "optional array": _ARRAY[1:],
         "real": [None, "1", 1 + 2j, [1.0], np.ones(2)]}
+BAD_VALUES["shape"] = [None, "2, 3", 2.5, (2, -3), (2.0, 3), (True, 6), (7,), (1, 2, 4)]
 BAD_VALUES["optional matrix"] = BAD_VALUES["matrix"][1:]

@@ -13,7 +13,17 @@ import inspect
 
 MATH_MODULES = tuple(importlib.import_module(f"utils.{name}") for name in (
     "jacobian", "matmul", "costs", "chain", "routes", "maps", "layers", "gradcheck", "rnn", "data",
-    "validation", "autodiff"))  # DESIGN.md's math modules: numpy only
+    "validation", "autodiff", "tracing", "primitives", "vjps", "jvps", "forward", "hessian",
+    "linear_maps", "by_hand"))
+# DESIGN.md's math modules: numpy only. Not here: environment.py (reports the Python and
+# packages installed), files.py (finds and reads the course's files) and solutions.py (the
+# exercises' reference answers, checked by tests/test_solutions.py): they take no arrays and
+# compute no mathematics, so layout, bad-value and fuzz properties say nothing about them.
+
+
+# Callable instances of a class defined elsewhere, counted where they are made: the primitives
+# (tracing.Primitive objects) are made in primitives.py and re-exported by autodiff.py.
+_INSTANCES = {"utils.primitives": ("utils.tracing",)}
 
 
 def public_names() -> set[str]:
@@ -32,8 +42,9 @@ def public_names() -> set[str]:
                     names.update(f"{short}.{name}.{attr}" for attr, member in vars(obj).items()
                                  if (not attr.startswith("_") or attr == "__call__")
                                  and inspect.isfunction(member))
-            elif callable(obj) and type(obj).__module__ == module.__name__:
-                names.add(f"{short}.{name}")  # a callable instance, e.g. autodiff.tanh
+            elif callable(obj) and type(obj).__module__ in (module.__name__, *_INSTANCES.get(
+                    module.__name__, ())):
+                names.add(f"{short}.{name}")  # a callable instance, e.g. primitives.tanh
     return names
 
 
@@ -66,13 +77,32 @@ NOT_DRIVEN = {
     "validation.check_max_bytes": _HELPER, "validation.check_count": _HELPER,
     "validation.check_number": _HELPER, "validation.check_choice": _HELPER,
     "validation.check_rng": _HELPER, "validation.check_function": _HELPER,
-    "autodiff.Node.backward": _INTERNAL, "autodiff.check_rule_shape": _INTERNAL,
-    "autodiff.topological_order": _INTERNAL, "autodiff.Primitive": _INTERNAL,
-    "autodiff.Primitive.vjp_rule": _INTERNAL, "autodiff.Primitive.__call__": _INTERNAL,
-    "autodiff.check_matmul": _INTERNAL,
-    "autodiff.softmax_cross_entropy_value": _INTERNAL, "autodiff.unbroadcast": _INTERNAL,
-    "autodiff.grad_sum": _INTERNAL, "autodiff.grad_mean": _INTERNAL,
-    "autodiff.grad_softmax_cross_entropy": _INTERNAL,
+    "autodiff.Node.backward": _INTERNAL, "autodiff.Node.parents": _INTERNAL,
+    "autodiff.topological_order": _INTERNAL, "autodiff.check_argnums": _HELPER,
+    "autodiff.function_name": _HELPER, "autodiff.refuse_untraced": _HELPER,
+    "data.data_dir": "takes nothing: the folder the data files live in",
+    "tracing.Box": "the base class of Node and Dual; driven through them",
+    "tracing.Box.sum": _INTERNAL, "tracing.Primitive": _INTERNAL,
+    "tracing.Primitive.__call__": _INTERNAL, "tracing.Primitive.rule": _INTERNAL,
+    "tracing.Primitive.vjp_rule": _INTERNAL, "tracing.check_rule_shape": _INTERNAL,
+    "tracing.new_level": "takes nothing: a counter of trace levels",
+    "tracing.primal": _INTERNAL, "tracing.shape_of": _INTERNAL,
+    "primitives.box_sum": _INTERNAL, "primitives.check_matmul": _INTERNAL,
+    "primitives.check_shape": _HELPER,
+    "primitives.softmax_value": _INTERNAL, "primitives.softmax_cross_entropy_value": _INTERNAL,
+    "vjps.unbroadcast": _INTERNAL, "vjps.mask": _INTERNAL, "vjps.kept_axes_shape": _INTERNAL,
+    "vjps.count": _INTERNAL, "vjps.grad_softmax_cross_entropy": _INTERNAL,
+    "jvps.spread": _INTERNAL, "jvps.jvp_softmax_cross_entropy": _INTERNAL,
+    "forward.Dual": "forward mode's box; driven through jvp and jacobian_forward",
+    "hessian.check_point_and_direction": _HELPER, "hessian.along_unit": _HELPER,
+    "hessian.timed_calls": "a measurement of time; driven through hvp_costs in test_hessian.py",
+    "hessian.hvp_costs": "times HVP routes over sizes (seconds of work); test_hessian.py runs it",
+    "linear_maps.measure_kron_route": "a measurement of time; test_linear_maps.py runs it",
+    "by_hand.check_params": _HELPER, "by_hand.check_batch": _HELPER,
+    "by_hand.check_statistics": _HELPER, "by_hand.statistics": _HELPER,
+    "by_hand.autodiff_backward": "takes forward's record of the lines; driven through "
+                                 "traced_gradients",
+    "by_hand.train": "trains for epochs (seconds); test_by_hand.py runs it",
 }
 
 # The kinds of argument that take arrays (the others take sizes, choices, functions, ...).

@@ -338,7 +338,8 @@ def test_none_and_complex_inputs_get_clear_errors():
         ad.grad(lambda x: ad.sum(x))(None)
     with pytest.raises(TypeError, match="argument 0 of f must hold real numbers.*complex"):
         ad.grad(lambda x: ad.sum(x))(np.array([1 + 2j]))
-    with pytest.raises(TypeError, match="primitive 'add': argument 1 must be a real array.*None"):
+    with pytest.raises(TypeError,  # the operand's name comes from numpy, where it says it
+                       match=r"primitive 'add': argument 1( \(x2\))? must be a real array.*None"):
         ad.add(ad.Node(np.ones(2)), None)
     with pytest.raises(TypeError, match="primitive 'multiply': argument 0 .* complex"):
         ad.multiply(np.array([1j, 2.0]), ad.Node(np.ones(2)))

@@ -178,3 +178,30 @@ def test_the_fresh_attacks_cases_are_answered():
     with pytest.raises(ValueError, match=r"model.grads\['2.b'\] must hold finite numbers"):
         layers.sgd_step(model, 0.1)
     assert all(np.array_equal(model.params[k], before[k]) for k in before)  # nothing half-done
+
+
+# ----- found by the properties over the modules merged later (autodiff, Hessian, by_hand) -----
+
+def test_the_merged_modules_offenders_are_answered():
+    from utils import autodiff as ad
+    from utils import by_hand, hessian, linear_maps
+    with pytest.raises(ValueError, match=r"primitive 'add' cannot take argument 0.*shape "
+                                         r"\(2, 3\).*argument 1.*shape \(4,\)"):
+        ad.grad(lambda x, y: ad.sum(x + y), (0, 1))(np.ones((2, 3)), np.ones(4))
+    with pytest.raises(ValueError, match=r"primitive 'matmul' cannot take argument 0 \(A\)"):
+        ad.grad(lambda x: ad.sum(x @ x))(np.ones(3))
+    with pytest.raises(ValueError, match="shape must hold sizes >= 0"):
+        ad.reshape(np.ones(6), (2, -3))
+    x, y = np.array([1e300, -1e300, 2e300]), np.array(1e-200)  # dL/dy = -sum(x)/y² = -inf
+    assert ad.grad(lambda y_: ad.sum(x / y_))(y) == -np.inf
+    v = np.array([1e300, 1e300])
+    for route in hessian.HVP_ROUTES:  # linear in v: no overflow of the passes to NaN
+        assert np.allclose(hessian.hvp(lambda z: ad.sum(z * z * z), np.ones(2), v, route) / 1e300,
+                           6.0)
+    with pytest.raises(TypeError, match="returned None"):
+        hessian.hessian(lambda z: None, np.zeros(0))
+    with pytest.raises(ValueError, match="f returned a value that is not finite"):
+        linear_maps.directional_difference(lambda X: np.full(2, np.nan), np.ones(2), np.ones(2))
+    params = by_hand.init_params(3, 4, 2)
+    with pytest.raises(ValueError, match=r"X @ params\['W1'\] is too large for batch norm"):
+        by_hand.forward(params, np.full((2, 3), 1e300) * [[1], [-1]], np.array([0, 1]))

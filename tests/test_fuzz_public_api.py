@@ -34,9 +34,10 @@ from hypothesis.extra.numpy import array_shapes, arrays
 from public_api import CASES
 from public_names import ARRAY_KINDS, MEASUREMENTS
 
-from utils import chain, matmul, routes
+from utils import autodiff, chain, hessian, linear_maps, matmul, routes
 from utils.checks._running import TimedOut, call_with_limit
 from utils.gradcheck import GradientCheckError
+from utils.jacobian import numerical_jacobian
 
 LIMIT = 5.0  # seconds per call: the per-example deadline
 EXAMPLES_PER_FUNCTION = 6  # ~90 functions: about 540 calls, well under a minute
@@ -140,6 +141,15 @@ def _shoelace_exactly(path) -> float:
     return float(sum(x[i] * y[i + 1] - x[i + 1] * y[i] for i in range(len(x) - 1)) / 2)
 
 
+def _hvp_agrees(k, r) -> bool:
+    """Every route gives the same ∇²f v; where the values are moderate, finite differences too."""
+    others = [route(k["f"], k["x"], k["v"]) for route in hessian.HVP_ROUTES.values()]
+    scales = [np.abs(np.asarray(k[a], float)).max(initial=0) for a in "xv"]
+    moderate = max(scales) < 1e3 and scales[1] > 1e-3  # where a step of 1e-5 along v tells
+    return all(_close(r, o, 1e-9) for o in others) and (not moderate or _close(
+        r, hessian.hvp_finite_difference(k["f"], k["x"], k["v"]), 1e-4))
+
+
 # Independent routes: (kwargs, result) -> True when they agree. Called on finite inputs only.
 ORACLES = {
     "matmul.matmul_vjp": lambda k, r: all(_close(r[i], routes.tensor_route(
@@ -163,6 +173,19 @@ ORACLES = {
     "layers.log_softmax": lambda k, r: np.all(r <= 0) and np.allclose(
         np.exp(r).sum(axis=-1), 1.0, rtol=1e-5),
     "gradcheck.relative_error": lambda k, r: 0 <= r <= 2,
+    "linear_maps.kron_route_vjp": lambda k, r: _close(r, matmul.matmul_vjp(
+        k["dL_dC"], k["A"], k["B"])[0]),
+    "linear_maps.matmul_kron": lambda k, r: _close(r @ linear_maps.vec(
+        np.ones(np.shape(k["A" if k["wrt"] == "A" else "B"])), k["order"]), linear_maps.vec(
+        (np.ones(np.shape(k["A"])) @ np.asarray(k["B"], float)) if k["wrt"] == "A" else
+        (np.asarray(k["A"], float) @ np.ones(np.shape(k["B"]))), k["order"])),
+    "forward.jvp": lambda k, r: _close(r[1], np.sum(autodiff.grad(k["f"])(k["x"]) * k["v"]))
+        if np.ndim(r[1]) == 0 else True,
+    "forward.jacobian_forward": lambda k, r: _close(r, numerical_jacobian(
+        k["f"], np.asarray(k["x"], float), max_bytes=2**30), 1e-5)
+        if np.size(k["x"]) < 50 and np.abs(k["x"]).max(initial=0) < 1e3 else True,
+    **{f"hessian.{name}": _hvp_agrees for name in (
+        "hvp", "hvp_forward_over_reverse", "hvp_reverse_over_reverse", "hvp_reverse_over_forward")},
 }
 
 
@@ -217,20 +240,9 @@ def spoiled_call(draw, case):
 
 
 FUZZED = [case for case in CASES if _fuzzable(case)]
-# utils/autodiff.py is being rewritten on another branch (issue 15, item 3): its shape errors
-# ("operands could not be broadcast", "matmul needs matrices") name no argument yet.
-AUTODIFF_PENDING = {"autodiff.grad", "autodiff.add", "autodiff.subtract", "autodiff.multiply",
-                    "autodiff.matmul"}
 
 
-def _marked(case):
-    if case.name in AUTODIFF_PENDING:
-        return pytest.param(case, marks=pytest.mark.xfail(reason="autodiff: branch secondorder",
-                                                          strict=False))
-    return case
-
-
-@pytest.mark.parametrize("case", [_marked(c) for c in FUZZED],
+@pytest.mark.parametrize("case", FUZZED,
                          ids=[f"{c.name}-{i}" for i, c in enumerate(FUZZED)])
 @settings(max_examples=EXAMPLES_PER_FUNCTION, deadline=None, phases=[Phase.generate],
           suppress_health_check=list(HealthCheck))

@@ -123,13 +123,13 @@ def refuse_untraced(f, out, level: int, mode: str) -> None:
         return
     name = function_name(f)
     if out is None:
-        raise TypeError(f"{mode}: the function {name} returned None: did it forget `return`?")
+        raise TypeError(f"{mode}: f, the function {name}, returned None: did it forget "
+                        f"`return`?")
     what = ("a Box of another trace (built from some other function's inputs)"
             if isinstance(out, Box) else describe(out))
-    if not isinstance(out, Box) and np.ndim(out) == 0 and isinstance(out, (int, float, np.generic,
-                                                                            np.ndarray)):
+    if isinstance(out, (int, float, np.generic, np.ndarray)) and np.ndim(out) == 0:
         what += f" ({float(out):.6g})"
-    raise TypeError(f"{mode}: the function {name} returned {what}, which is not built from its "
+    raise TypeError(f"{mode}: f, the function {name}, returned {what}, which is not built from its "
                     f"inputs, so it has no derivative to follow. Compute the result from the "
                     f"inputs with the autodiff's operations (+, *, @, ad.sum, ad.tanh, ...), "
                     f"not numpy on .value or a constant")

@@ -19,6 +19,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from . import autodiff as ad
+from .costs import check_memory
 from .validation import as_float_array, check_count, check_labels, check_number, check_rng, describe
 
 EPS = 1e-5  # keeps 1/sqrt(var + eps) finite for a feature that is constant over the batch
@@ -32,6 +33,8 @@ def init_params(n_in: int = 64, n_hidden: int = 64, n_out: int = 10, rng=None) -
     """W1 (n_in, n_hidden), b1, gamma = 1, beta = 0 (n_hidden,), W2 (n_hidden, n_out), b2."""
     n_in, n_hidden = check_count(n_in, "n_in"), check_count(n_hidden, "n_hidden")
     n_out, rng = check_count(n_out, "n_out"), check_rng(rng)
+    check_memory((n_in + 3 + n_out) * n_hidden * 8 + n_out * 8,
+                 f"init_params(n_in={n_in:,}, n_hidden={n_hidden:,}, n_out={n_out:,})")
     return {"W1": rng.normal(0.0, 1.0 / np.sqrt(n_in), size=(n_in, n_hidden)),
             "b1": np.zeros(n_hidden),   # batch norm subtracts the mean: b1 cancels (its grad is 0)
             "gamma": np.ones(n_hidden), "beta": np.zeros(n_hidden),
@@ -59,9 +62,22 @@ def check_params(params) -> dict:
 def check_batch(p: dict, X, labels) -> tuple[np.ndarray, np.ndarray]:
     X = as_float_array(X, "X")
     if X.ndim != 2 or X.shape[1] != p["W1"].shape[0] or len(X) < 2:
-        raise ValueError(f"X must be a batch of shape (N, {p['W1'].shape[0]}) with N >= 2 (batch "
-                         f"norm needs a batch to average over); got shape {X.shape}")
-    return X, check_labels(labels, len(X), p["W2"].shape[1])
+        raise ValueError(f"X must be a batch of shape (N, {p['W1'].shape[0]}) (n_in = the rows "
+                         f"of params['W1']) with N >= 2 (batch norm needs a batch to average "
+                         f"over); got shape {X.shape}")
+    if isinstance(labels, np.ndarray) and labels.ndim == 1 and len(labels) != len(X):
+        raise ValueError(f"labels must hold one class per row of X: X has {len(X)} rows, labels "
+                         f"{len(labels)} entries")
+    labels = check_labels(labels, len(X), p["W2"].shape[1])
+    statistics(p, X)  # refuses a batch whose mean or variance overflows, before any line runs
+    return X, labels
+
+
+def check_statistics(mu, var) -> None:
+    """Batch norm's mean and variance must exist: past ~1e154, X @ W1 squared overflows."""
+    if not (np.all(np.isfinite(mu)) and np.all(np.isfinite(var))):
+        raise ValueError("X @ params['W1'] is too large for batch norm in float64: its mean or "
+                         "variance over the batch overflowed. Scale X or params['W1'] down")
 
 
 def forward(params, X, labels, eps: float = EPS) -> SimpleNamespace:
@@ -129,9 +145,18 @@ def gradient_of(grads, name: str):
 def batch_norm_statistics(params, X) -> tuple[np.ndarray, np.ndarray]:
     """mu and var of H_pre over all of X: after training, they replace a batch's statistics."""
     p = check_params(params)
+    X = as_float_array(X, "X")
     X, _ = check_batch(p, X, np.zeros(len(np.atleast_2d(X)), dtype=int))
-    H_pre = X @ p["W1"] + p["b1"]
-    return H_pre.mean(axis=0), H_pre.var(axis=0)
+    return statistics(p, X)
+
+
+def statistics(p: dict, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """mu and var of H_pre = X @ W1 + b1 over the rows of X, or a clear error if they overflow."""
+    with np.errstate(over="ignore", invalid="ignore"):  # refused just below, by name
+        H_pre = X @ p["W1"] + p["b1"]
+        mu, var = H_pre.mean(axis=0), H_pre.var(axis=0)
+    check_statistics(mu, var)
+    return mu, var
 
 
 def predict(params, X, mu, var, eps: float = EPS) -> np.ndarray:
@@ -139,10 +164,10 @@ def predict(params, X, mu, var, eps: float = EPS) -> np.ndarray:
     p = check_params(params)
     X = as_float_array(X, "X")
     mu, var = as_float_array(mu, "mu"), as_float_array(var, "var")
-    if X.ndim != 2 or X.shape[1] != p["W1"].shape[0] or mu.shape != p["b1"].shape \
+    if X.ndim != 2 or X.shape[1] != p["W1"].shape[0] or len(X) == 0 or mu.shape != p["b1"].shape \
             or var.shape != p["b1"].shape:
-        raise ValueError(f"predict needs X (N, {p['W1'].shape[0]}) and mu, var of shape "
-                         f"{p['b1'].shape}; got X {X.shape}, mu {mu.shape}, var {var.shape}")
+        raise ValueError(f"predict needs X (N, {p['W1'].shape[0]}) with N >= 1 and mu, var of "
+                         f"shape {p['b1'].shape}; got X {X.shape}, mu {mu.shape}, var {var.shape}")
     Hn = (X @ p["W1"] + p["b1"] - mu) / np.sqrt(var + check_number(eps, "eps"))
     return (np.tanh(p["gamma"] * Hn + p["beta"]) @ p["W2"] + p["b2"]).argmax(axis=1)
 

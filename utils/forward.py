@@ -57,11 +57,11 @@ def jvp(f, x, v):
 def jacobian_forward(f, x) -> np.ndarray:
     """The Jacobian of f at x, one forward pass per input entry; shape f(x).shape + x.shape."""
     x = np.asarray(as_float_array(x, "x"), dtype=float)
+    if x.size == 0:  # no entries, no columns; one pass still checks f and gives the output shape
+        return np.zeros(np.shape(jvp(f, x, x)[0]) + x.shape)
     columns = []
     for i in range(x.size):
         direction = np.zeros(x.size)
         direction[i] = 1.0
         columns.append(np.asarray(jvp(f, x, direction.reshape(x.shape))[1]))
-    out_shape = columns[0].shape if columns else np.shape(f(x))
-    return np.stack(columns, axis=-1).reshape(out_shape + x.shape) if columns else \
-        np.zeros(out_shape + x.shape)
+    return np.stack(columns, axis=-1).reshape(columns[0].shape + x.shape)

@@ -9,6 +9,7 @@ constant times one gradient; forming ∇²f costs one such pass per entry of x.
 
 from __future__ import annotations
 
+import functools
 import time
 
 import numpy as np
@@ -31,18 +32,34 @@ def check_point_and_direction(f, x, v):
     return x, v
 
 
+def along_unit(route):
+    """∇²f v is linear in v: the route runs along v / max|v| and its answer is scaled back, so a
+    huge v does not overflow the passes (+inf - inf = NaN) nor a tiny one lose its digits."""
+    @functools.wraps(route)
+    def scaled(f, x, v):
+        x, v = check_point_and_direction(f, x, v)
+        scale = np.abs(v).max(initial=0.0)
+        if scale == 0.0 or not np.isfinite(scale):
+            return route(f, x, v)
+        return route(f, x, v / scale) * scale
+    return scaled
+
+
+@along_unit
 def hvp_forward_over_reverse(f, x, v) -> np.ndarray:
     """∇²f v as the JVP of the gradient: push v forward through the backward pass."""
     x, v = check_point_and_direction(f, x, v)
     return np.asarray(jvp(grad(f), x, v)[1])
 
 
+@along_unit
 def hvp_reverse_over_reverse(f, x, v) -> np.ndarray:
     """∇²f v as the gradient of ⟨∇f(x), v⟩ (∇²f is symmetric, so vᵀ∇²f = (∇²f v)ᵀ)."""
     x, v = check_point_and_direction(f, x, v)
     return grad(lambda x: sum(grad(f)(x) * v))(x)
 
 
+@along_unit
 def hvp_reverse_over_forward(f, x, v) -> np.ndarray:
     """∇²f v as the gradient of the directional derivative ∇f(x)·v, itself a forward pass."""
     x, v = check_point_and_direction(f, x, v)
@@ -58,7 +75,7 @@ HVP_ROUTES = {
 
 def hvp(f, x, v, route: str = "forward-over-reverse") -> np.ndarray:
     """∇²f v, the Hessian-vector product of scalar f at x, shaped like x, by one of HVP_ROUTES."""
-    if route not in HVP_ROUTES:
+    if not isinstance(route, str) or route not in HVP_ROUTES:
         raise ValueError(f"route must be one of {', '.join(HVP_ROUTES)}; got {route!r:.60}")
     return HVP_ROUTES[route](f, x, v)
 
@@ -72,6 +89,9 @@ def hessian(f, x) -> np.ndarray:
         e_i = np.zeros(x.size)
         e_i[i] = 1.0
         columns.append(hvp_forward_over_reverse(f, x, e_i.reshape(x.shape)).ravel())
+    if not columns:  # an empty x: an empty Hessian, after one pass has checked f
+        hvp_forward_over_reverse(f, x, x)
+        return np.zeros(x.shape + x.shape)
     return np.stack(columns, axis=1).reshape(x.shape + x.shape)
 
 
@@ -91,6 +111,7 @@ def small_network(inputs: int = 4, hidden: int = 3, classes: int = 3, batch: int
     """
     for name, size in dict(inputs=inputs, hidden=hidden, classes=classes, batch=batch).items():
         check_count(size, name, maximum=4096)
+    seed = check_count(seed, "seed", minimum=0)
     gen = np.random.default_rng(seed)
     X = gen.normal(size=(batch, inputs))
     W2 = gen.normal(size=(hidden, classes)) / np.sqrt(hidden)

@@ -22,6 +22,7 @@ from .validation import (
     as_matrix,
     check_choice,
     check_count,
+    check_finite,
     check_function,
     check_matmul_shapes,
     check_max_bytes,
@@ -55,7 +56,7 @@ def unvec(v, shape, order: str = "C") -> np.ndarray:
         raise TypeError(f"shape must be a tuple of whole numbers; got {type(shape).__name__}")
     shape = tuple(check_count(s, "shape entry") for s in shape)
     if v.ndim != 1 or v.size != int(np.prod(shape)):
-        raise ValueError(f"unvec needs a vector of {int(np.prod(shape))} entries for shape "
+        raise ValueError(f"v must be a vector of {int(np.prod(shape))} entries for shape "
                          f"{shape}; got an array of shape {v.shape}")
     return v.reshape(shape, order=check_choice(order, "order", ORDERS))
 
@@ -100,12 +101,19 @@ def kron_route_vjp(dL_dC, A, B, max_bytes: int = DEFAULT_MAX_BYTES) -> np.ndarra
 def directional_difference(f, X, dX, h: float = 1e-6) -> np.ndarray:
     """(f(X + h dX) - f(X - h dX)) / 2h: what the differential f'(X)[dX] must match."""
     check_function(f, "f")
-    X, dX = as_float_array(X, "X"), as_float_array(dX, "dX")
+    X, dX = check_finite(as_float_array(X, "X"), "X"), check_finite(as_float_array(dX, "dX"), "dX")
     if X.shape != dX.shape:
         raise ValueError(f"dX must have X's shape {X.shape}; got {dX.shape}")
     h = check_number(h, "h", high=1.0, high_open=False)
     ahead = as_float_array(f(X + h * dX), "f(X + h dX)")
     behind = as_float_array(f(X - h * dX), "f(X - h dX)")
+    if ahead.shape != behind.shape:
+        raise ValueError(f"f must return one shape near X; f(X + h dX) has shape {ahead.shape}, "
+                         f"f(X - h dX) {behind.shape}")
+    for where, value in (("X + h dX", ahead), ("X - h dX", behind)):
+        if not np.all(np.isfinite(value)):  # NaN or inf - inf is no difference quotient
+            raise ValueError(f"f returned a value that is not finite at {where} (NaN or "
+                             f"infinite), so the difference quotient has no meaning there")
     return (ahead - behind) / (2 * h)
 
 

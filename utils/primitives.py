@@ -39,6 +39,19 @@ def softmax_cross_entropy_value(logits, labels):
     return -log_probs[np.arange(len(labels)), labels].mean()
 
 
+def check_shape(shape, infer: bool = False) -> tuple:
+    """A shape as a tuple of sizes >= 0 (reshape may leave one -1 to infer), or a clear error."""
+    entries = tuple(shape) if isinstance(shape, (tuple, list)) else None
+    if entries is None or any(isinstance(s, bool) or not isinstance(s, (int, np.integer))
+                              for s in entries):
+        raise TypeError(f"shape must be a tuple of whole numbers; got {shape!r:.60}")
+    if any(s < 0 for s in entries if not (infer and s == -1)) or (
+            infer and entries.count(-1) > 1):
+        allowed = " (one of them may be -1, to infer it)" if infer else ""
+        raise ValueError(f"shape must hold sizes >= 0{allowed}; got {shape!r:.60}")
+    return tuple(int(s) for s in entries)
+
+
 matmul = Primitive("matmul", check_matmul)
 add = Primitive("add", np.add)
 subtract = Primitive("subtract", np.subtract)
@@ -51,8 +64,9 @@ log = Primitive("log", np.log)
 relu = Primitive("relu", lambda x: np.maximum(x, 0.0))
 sum = Primitive("sum", lambda x, axis=None: np.sum(x, axis=axis), ("axis",))  # noqa: A001
 mean = Primitive("mean", lambda x, axis=None: np.mean(x, axis=axis), ("axis",))
-reshape = Primitive("reshape", lambda x, shape: np.reshape(x, shape))
-broadcast_to = Primitive("broadcast_to", lambda x, shape: np.broadcast_to(x, shape).copy())
+reshape = Primitive("reshape", lambda x, shape: np.reshape(x, check_shape(shape, infer=True)))
+broadcast_to = Primitive("broadcast_to",
+                         lambda x, shape: np.broadcast_to(x, check_shape(shape)).copy())
 softmax = Primitive("softmax", softmax_value)
 softmax_cross_entropy = Primitive("softmax_cross_entropy", softmax_cross_entropy_value)
 

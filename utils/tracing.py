@@ -11,6 +11,7 @@ Rules belong to the primitive object (its .vjps and .jvps), never to its name.
 
 from __future__ import annotations
 
+import inspect
 import itertools
 
 import numpy as np
@@ -68,15 +69,29 @@ class Primitive:
                             f"{', '.join(unknown)}; the ones it supports: {allowed}")
         for i, a in enumerate(args):
             if a is None or (not isinstance(a, Box) and np.iscomplexobj(a)):
-                raise TypeError(f"primitive {self.name!r}: argument {i} must be a real array or "
-                                f"number; got {'None' if a is None else describe(a)}")
+                raise TypeError(f"primitive {self.name!r}: {self._argument(i)} must be a real "
+                                f"array or number; got {'None' if a is None else describe(a)}")
         boxes = [a for a in args if isinstance(a, Box)]
         if not boxes:
-            return self.forward(*args, **kwargs)   # nothing to differentiate: plain numpy
+            try:
+                return self.forward(*args, **kwargs)   # nothing to differentiate: plain numpy
+            except (TypeError, ValueError) as error:   # numpy's words name no operand: add them
+                given = "; ".join(f"{self._argument(i)}: {describe(a)}"
+                                  for i, a in enumerate(args))
+                kind = ValueError if isinstance(error, ValueError) else TypeError
+                raise kind(f"primitive {self.name!r} cannot take {given}. {error}") from None
         top = max(boxes, key=lambda b: b.level)
         values = [a.value if isinstance(a, Box) and a.level == top.level else a for a in args]
         ans = self(*values, **kwargs)              # outer traces (lower levels) record this
         return type(top).lift(self, ans, args, values, kwargs, top.level)
+
+    def _argument(self, i: int) -> str:
+        """'argument 1 (shape)': the position, and the forward function's name for it if known."""
+        try:
+            names = [p for p in inspect.signature(self.forward).parameters]
+        except (TypeError, ValueError):  # a numpy ufunc may not say
+            names = []
+        return f"argument {i}" + (f" ({names[i]})" if i < len(names) else "")
 
     def rule(self, kind: str, argnum: int):
         rules = self.vjps if kind == "VJP" else self.jvps

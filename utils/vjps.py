@@ -2,6 +2,9 @@
 
 Written with the autodiff's own primitives, so each rule is differentiable again: run inside
 another trace (forward or reverse), it is traced like any function (Hessian-vector products).
+divide's rule for y, -g x / y², sums over the axes y was broadcast along before dividing by y
+(constant along them): dividing each term first overflowed huge terms to +inf and -inf, whose
+sum is NaN where the true gradient is a number or one infinity.
 """
 
 from __future__ import annotations
@@ -66,7 +69,7 @@ defvjp(subtract,     1, lambda g, ans, x, y: unbroadcast(-g, shape_of(y)))
 defvjp(multiply,     0, lambda g, ans, x, y: unbroadcast(g * y, shape_of(x)))
 defvjp(multiply,     1, lambda g, ans, x, y: unbroadcast(g * x, shape_of(y)))
 defvjp(divide,       0, lambda g, ans, x, y: unbroadcast(g / y, shape_of(x)))
-defvjp(divide,       1, lambda g, ans, x, y: unbroadcast(-g * ans / y, shape_of(y)))
+defvjp(divide,       1, lambda g, ans, x, y: unbroadcast(-g * x, shape_of(y)) / y / y)
 defvjp(transpose,    0, lambda g, ans, x: g.T)
 defvjp(tanh,         0, lambda g, ans, x: g * (1.0 - ans * ans))
 defvjp(exp,          0, lambda g, ans, x: g * ans)
