@@ -102,6 +102,8 @@ def directional_difference(f, X, dX, h: float = 1e-6) -> np.ndarray:
     """(f(X + h dX) - f(X - h dX)) / 2h: what the differential f'(X)[dX] must match."""
     check_function(f, "f")
     X, dX = check_finite(as_float_array(X, "X"), "X"), check_finite(as_float_array(dX, "dX"), "dX")
+    # in float64 whatever came in: a step of 1e-6 is below float32's resolution near 1
+    X, dX = X.astype(np.float64), dX.astype(np.float64)
     if X.shape != dX.shape:
         raise ValueError(f"dX must have X's shape {X.shape}; got {dX.shape}")
     h = check_number(h, "h", high=1.0, high_open=False)
