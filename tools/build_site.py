@@ -5,11 +5,11 @@
 
 Slides are built for the session decks only (notebooks/lecture/, in SESSION_DECKS order): a
 lesson notebook is a handout, read as the static site, not presented. `slides` also puts
-reveal.js's styles into the live-slides Voila template's static/ folder (PRESENT_STATIC), so
-`make present` needs no network either.
+reveal.js's styles into the live-slides Voila template's static/ folder
+(site_assets.PRESENT_STATIC), so `make present` needs no network either.
 
 Both work with no network at view time: reveal.js and MathJax are copied beside the pages from
-two wheels on PyPI (downloaded once into build/cache/wheels by `pip download`, no Node needed),
+two wheels (tools/site_assets.py: downloaded once into build/cache/wheels, no Node needed),
 and nbconvert runs with the templates in tools/templates, which load nothing from a CDN.
 Widgets cannot run without a kernel, so each widget output is replaced by a static snapshot of
 the state nbclient stored when the notebook was executed: the figure as it was drawn, the
@@ -21,10 +21,8 @@ from __future__ import annotations
 import argparse
 import html
 import re
-import subprocess
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 import nbformat
@@ -34,73 +32,16 @@ from traitlets.config import Config
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from notebook_files import NOTEBOOKS, notebook_paths  # noqa: E402
+from site_assets import MATHJAX, MATHJAX_HEAD, copy_assets, install_present_assets  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-CACHE = ROOT / "build" / "cache" / "wheels"
 # Notebooks made to be presented (not lessons: no number, no navigation), one per session.
 LECTURE = NOTEBOOKS / "lecture"
 SESSION_DECKS = ("lecture-deck", "backward-pass-deck", "through-time-deck")  # teaching order
-# Where Voila's live-slides template (share/jupyter/voila/templates/course_present) finds them.
-PRESENT_STATIC = ROOT / "share" / "jupyter" / "voila" / "templates" / "course_present" / "static"
 
-# name beside the pages -> (the PyPI wheel that ships it, the folder inside the wheel, what to copy)
-ASSETS = {
-    "reveal.js": ("sphinx-revealjs==3.2.1", "sphinx_revealjs/_static/revealjs/",
-                  ("dist/", "plugin/notes/", "LICENSE")),  # reveal.js 5.2.0
-    "mathjax": ("jupyter-server-mathjax==0.2.6", "jupyter_server_mathjax/static/",
-                ("",)),  # MathJax 2.7, with its STIX-Web fonts
-}
-MATHJAX = "_static/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
-# MathJax 2.7 configured for the fonts its wheel ships (STIX-Web), so no font comes from a CDN.
-MATHJAX_HEAD = """<script type="text/x-mathjax-config">
-MathJax.Hub.Config({
-    TeX: {equationNumbers: {autoNumber: "AMS", useLabelIds: true}},
-    tex2jax: {inlineMath: [["$", "$"], ["\\\\(", "\\\\)"]],
-              displayMath: [["$$", "$$"], ["\\\\[", "\\\\]"]],
-              processEscapes: true, processEnvironments: true},
-    "HTML-CSS": {availableFonts: [], preferredFont: null, webFont: "STIX-Web", imageFont: null,
-                 linebreaks: {automatic: true}},
-    displayAlign: "center", messageStyle: "none"
-});
-</script>
-<script src="MATHJAX_URL"></script>"""
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
-
-
-def wheel(spec: str) -> Path:
-    """The wheel for `spec` ("name==version"), downloaded from PyPI once and then cached."""
-    name, version = spec.split("==")
-    pattern = f"{name.replace('-', '_')}-{version}-*.whl"
-    found = sorted(CACHE.glob(pattern))
-    if not found:
-        CACHE.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-                        "--only-binary=:all:", "--dest", str(CACHE), spec], check=True)
-        found = sorted(CACHE.glob(pattern))
-    if not found:
-        raise FileNotFoundError(f"pip download {spec} left no {pattern} in {CACHE}")
-    return found[-1]
-
-
-def copy_assets(out: Path, names: tuple[str, ...], static: str = "_static", renamed=None) -> None:
-    """Unpack the named assets into out/<static>/<name>/ (skipped when already there); renamed
-    maps a name to another folder name."""
-    for name in names:
-        spec, prefix, keep = ASSETS[name]
-        target = out / static / (renamed or {}).get(name, name)
-        if (target / ".complete").exists():
-            continue
-        with zipfile.ZipFile(wheel(spec)) as archive:
-            for member in archive.namelist():
-                relative = member[len(prefix):]
-                if (member.startswith(prefix) and not member.endswith("/")
-                        and relative.startswith(keep) and not relative.endswith(".map")):
-                    destination = target / relative
-                    destination.parent.mkdir(parents=True, exist_ok=True)
-                    destination.write_bytes(archive.read(member))
-        (target / ".complete").write_text(spec + "\n")
 
 
 # --- widgets as static snapshots -------------------------------------------------------------
@@ -295,15 +236,6 @@ def deck_paths() -> list[Path]:
 def course_pages() -> list[Path]:
     """What `make html` builds: the lessons in order, then the session decks."""
     return notebook_paths() + deck_paths()
-
-
-def install_present_assets() -> Path:
-    """reveal.js's styles for the live slides, in the Voila template's git-ignored static/
-    (Voila brings reveal.js's code and MathJax itself)."""
-    # "revealjs": a folder named reveal.js would hide Voila's own static file of that name
-    copy_assets(PRESENT_STATIC.parent, ("reveal.js",), static="static",
-                renamed={"reveal.js": "revealjs"})
-    return PRESENT_STATIC
 
 
 if __name__ == "__main__":

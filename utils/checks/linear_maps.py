@@ -16,14 +16,21 @@ def linear_map_inputs(n: int = 3, seed: int = 11):
     return A, rng.standard_normal((n, n))
 
 
+def _run_on_invertible(exercise: str, function, seed: int, gradient_first: bool = False):
+    """(answer, feedback, A, the other input, A⁻¹): the learner's function run on an invertible
+    A and a second (n, n) input, dA or dL/dC (passed first when gradient_first)."""
+    A, other = linear_map_inputs(seed=seed)
+    args = (other, A) if gradient_first else (A, other)
+    answer, feedback = run_learner_function(exercise, function, *args)
+    return answer, feedback, A, other, np.linalg.inv(A)
+
+
 def check_inverse_differential(d_inverse) -> Feedback:
     """04a-inverse-differential: the learner's d_inverse(A, dA) = d(A⁻¹) = -A⁻¹ dA A⁻¹."""
     exercise = "04a-inverse-differential"
-    A, dA = linear_map_inputs()
-    answer, feedback = run_learner_function(exercise, d_inverse, A, dA)
+    answer, feedback, A, dA, inv = _run_on_invertible(exercise, d_inverse, seed=11)
     if feedback is not None:
         return feedback
-    inv = np.linalg.inv(A)
     mistakes = [
         Mistake("scalar rule", -inv @ inv @ dA,
                 "you wrote -A⁻² dA, the scalar rule d(1/a) = -da/a². Matrices do not commute: "
@@ -101,11 +108,10 @@ def check_trace_trick(middle_factor_grad) -> Feedback:
 def check_inverse_vjp(inverse_vjp) -> Feedback:
     """04a-inverse-vjp: the learner's inverse_vjp(dL_dC, A) = dL/dA for C = A⁻¹."""
     exercise = "04a-inverse-vjp"
-    A, G = linear_map_inputs(seed=14)
-    answer, feedback = run_learner_function(exercise, inverse_vjp, G, A)
+    answer, feedback, A, G, inv = _run_on_invertible(exercise, inverse_vjp, seed=14,
+                                                     gradient_first=True)
     if feedback is not None:
         return feedback
-    inv = np.linalg.inv(A)
     mistakes = [
         Mistake("differential, not its adjoint", -inv @ G @ inv,
                 "you applied the differential's map to G: -A⁻¹ G A⁻¹. The gradient comes from "
