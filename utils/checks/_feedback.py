@@ -20,6 +20,7 @@ import numpy as np
 from .. import solutions
 from ._answers import find_foreign
 from ._isolation import run_isolated
+from ._library import UsedTheLibrary, refusal, watched
 from ._mistake_map import MistakePicture, read_scalar, read_values
 from ._operands import shape_note
 from ._running import TimedOut, body_is_stub, seconds_left
@@ -186,9 +187,12 @@ def run_learner_function(exercise: str, function, *args, names: dict | None = No
     describe = None if names is None else functools.partial(
         _operands_note, names=names, answer=answer)
     try:
-        outcome = run_isolated(function, args, observer, describe)
+        outcome = run_isolated(watched(exercise, function), args, observer, describe)
     except TimedOut as timeout:
         return None, timed_out(exercise, timeout, called_with)
+    if outcome.raised is not None and outcome.raised.kind == UsedTheLibrary.__name__:
+        return None, Feedback(False, f"{FAIL} {exercise}: {refusal(exercise, outcome.raised.message)}",
+                              "used the library")
     if outcome.ended is not None:
         return None, Feedback(False, f"{FAIL} {exercise}: your function did not return: "
                                      f"{outcome.ended} (called with {called_with}). A "
