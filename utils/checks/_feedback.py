@@ -191,8 +191,8 @@ def run_learner_function(exercise: str, function, *args, names: dict | None = No
     except TimedOut as timeout:
         return None, timed_out(exercise, timeout, called_with)
     if outcome.raised is not None and outcome.raised.kind == UsedTheLibrary.__name__:
-        return None, Feedback(False, f"{FAIL} {exercise}: {refusal(exercise, outcome.raised.message)}",
-                              "used the library")
+        refused = refusal(exercise, outcome.raised.message)
+        return None, Feedback(False, f"{FAIL} {exercise}: {refused}", "used the library")
     if outcome.ended is not None:
         return None, Feedback(False, f"{FAIL} {exercise}: your function did not return: "
                                      f"{outcome.ended} (called with {called_with}). A "

@@ -7,8 +7,9 @@ Each checker module declares, per exercise, what the learner's function must not
 A name is a function ("utils.rnn.clip_by_norm"), a class (every method defined in it), a module
 (every function defined in its file: "utils.jacobian") or a group: "autograd" (its
 differentiation, autograd.core and autograd.differential_operators) and "utils.autodiff" (the
-course's autodiff: reverse and forward mode and their rule tables). The reference solutions,
-utils.solutions, are refused in every exercise.
+course's autodiff: reverse and forward mode and their rule tables). The reference solutions
+(utils.solutions) are no notebook's import and the tests' model answers, so they are refused
+only where an exercise names one (07).
 
 While the learner's function runs (in the forked child or in-process, see `watched`), a profile
 hook (sys.setprofile, and threading.setprofile for threads it starts) sees every Python function
@@ -29,6 +30,7 @@ import functools
 import importlib
 import os
 import sys
+import sysconfig
 import threading
 import types
 
@@ -36,10 +38,9 @@ from . import _running
 from ._answers import plain
 
 _running._OWN_FILES.add(__file__)  # the alarm's tracer leaves this module's frames alone
-ALWAYS = ("utils.solutions",)
 GROUPS = {"autograd": ("autograd.core", "autograd.differential_operators"),
           "utils.autodiff": ("utils.autodiff", "utils.forward", "utils.vjps", "utils.jvps")}
-_CHECKS = os.path.dirname(os.path.abspath(__file__)) + os.sep  # the checker's own code
+_CHECKS = os.path.normcase(os.path.dirname(os.path.abspath(__file__))) + os.sep
 SWITCHED = "sys.setprofile"  # the learner's code switched the hook off
 
 
@@ -48,8 +49,8 @@ class UsedTheLibrary(BaseException):
 
 
 def declared(exercise: str) -> tuple:
-    """Every name refused in `exercise`: the checker modules' LIBRARY entries, and ALWAYS."""
-    names = list(ALWAYS)
+    """Every name refused in `exercise`: the checker modules' LIBRARY entries."""
+    names = []
     for module_name, module in list(sys.modules.items()):
         if module_name.startswith("utils.checks.") and module is not None:
             names += getattr(module, "LIBRARY", {}).get(exercise, ())
@@ -120,6 +121,39 @@ def _path(file: str) -> str:
     return os.path.normcase(os.path.abspath(file))
 
 
+def _by_learner(caller, table: Refused, root, trusted: bool) -> bool:
+    """True if the learner's code made this call: walking out from the caller through numpy's,
+    Python's and the course's code, the learner's code comes before the checker's own code or
+    a refused function (whose insides these are). The root, the wrapper calling the function
+    itself, counts as the learner's unless the function is the checker's own (trusted)."""
+    while caller is not None:
+        code = caller.f_code
+        if code is root:
+            return not trusted
+        kind = _KINDS.get(code) or _KINDS.setdefault(code, _kind(code.co_filename))
+        if kind == "checker" or table.name_of(code) is not None:
+            return False
+        if kind == "learner":
+            return True
+        caller = caller.f_back
+    return True  # a thread the learner's code started
+
+
+_KINDS: dict = {}  # code -> "checker", "learner" or "neutral" (numpy, Python, the course)
+_NEUTRAL = tuple(_path(p) + os.sep for p in {
+    os.path.dirname(_CHECKS.rstrip(os.sep)),  # utils/: the course
+    *(sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib"))})
+
+
+def _kind(file: str) -> str:
+    if file.startswith("<"):
+        return "neutral" if file.startswith("<frozen") else "learner"  # <string>: exec'd code
+    file = _path(file)
+    if file.startswith(_CHECKS):
+        return "checker"
+    return "neutral" if file.startswith(_NEUTRAL) else "learner"
+
+
 @functools.lru_cache(maxsize=64)
 def refused(names: tuple) -> Refused:
     return Refused(names)
@@ -141,14 +175,8 @@ def watched(exercise: str, function, trusted: bool = False):
             shown = table.name_of(frame.f_code)
             if shown is None:
                 return
-            caller = frame.f_back
-            if caller is not None:
-                code = caller.f_code
-                if code is run.__code__:
-                    if trusted:
-                        return
-                elif table.name_of(code) is not None or code.co_filename.startswith(_CHECKS):
-                    return  # the helper's insides, or the checker's own code calling it
+            if not _by_learner(frame.f_back, table, run.__code__, trusted):
+                return
             used.append(shown)
             raise UsedTheLibrary(shown)
 
@@ -175,9 +203,9 @@ def watched(exercise: str, function, trusted: bool = False):
 def refusal(exercise: str, shown: str) -> str:
     """What the learner is told: the helper by name, why it is refused, what to do instead."""
     if shown == SWITCHED:
-        return (f"your function switched off sys.setprofile, which the check uses to see "
-                f"whether it calls the course's own helpers (they are off limits here). Leave "
-                f"the profiler alone and write the answer with numpy.")
+        return ("your function switched off sys.setprofile, which the check uses to see "
+                "whether it calls the course's own helpers (they are off limits here). Leave "
+                "the profiler alone.")
     module = next((shown[:i] for i in range(len(shown), 0, -1)
                    if shown[i:i + 1] in ("", ".") and shown[:i] in sys.modules), shown)
     short = shown[len(module):].lstrip(".") or shown
@@ -189,8 +217,8 @@ def refusal(exercise: str, shown: str) -> str:
     if module.startswith("utils."):
         return (f"your function called the course's {short} (from {module}), which does the "
                 f"very work this exercise asks you to write, so the check cannot tell what your "
-                f"own code does. Write it yourself with numpy: the course's {short} is there to "
+                f"own code does. Write it yourself: the course's {short} is there to "
                 f"compare your answer with afterwards, not to call.")
     return (f"your function called {module.split('.')[0]}'s {short}, which differentiates for "
-            f"you: this exercise asks you to derive the result and write it with numpy. Use "
+            f"you: this exercise asks you to derive the result and write it yourself. Use "
             f"{module.split('.')[0]} afterwards, outside your function, to check your answer.")

@@ -10,6 +10,14 @@ from .. import solutions
 from ..plotting._matrices import block_layout
 from ._feedback import FAIL, Feedback, Mistake, compare, correct, run_learner_function
 
+# The course's helpers that do an exercise's work: its learner's function may not call them.
+LIBRARY = {
+    "03-dC-dA": ("utils.matmul.matmul_jacobian", "utils.jacobian"),
+    "03-dC-dB": ("utils.matmul.matmul_jacobian", "utils.jacobian"),
+    "03-tensor-bytes": ("utils.costs.matmul_costs", "utils.costs.MatmulCosts"),
+    "03-batch-jacobian": ("utils.matmul.matmul_jacobian", "utils.jacobian"),
+}
+
 _AXES = {"A": "m p m n", "B": "m p n p"}  # dC/dX's axes in the exercise's letters
 
 
