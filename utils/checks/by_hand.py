@@ -19,7 +19,7 @@ from ._feedback import FAIL, PASS, TODO, Feedback, Mistake, compare, is_stub, ru
 
 # The course's helpers that do an exercise's work: its learner's function may not call them.
 LIBRARY = {"05a-backward-by-hand": ("utils.by_hand.autodiff_backward",
-                                    "utils.by_hand.traced_gradients", "utils.autodiff")}
+                                    "utils.by_hand.traced_gradients")}
 
 EXERCISE = "05a-backward-by-hand"
 
