@@ -62,6 +62,15 @@ def dense(x, W, b):
     return layer, flip
 """
 
+# The derivative along each entry of X in turn, by the course's central difference.
+_ALONG_EACH_ENTRY = """
+def along_each_entry(f, X):
+    for index in np.ndindex(X.shape):
+        E = np.zeros(X.shape)
+        E[index] = 1.0
+        yield index, directional_difference(f, X, E)
+"""
+
 # (exercise, the imported name it leans on) -> a learner's function that gets the answer from it
 SUBMISSIONS = {
     ("01-jacobian-shape", "numerical_jacobian"):
@@ -146,13 +155,11 @@ def answer(G, A, B):
         "answer = lambda A, dA: directional_difference(np.linalg.inv, A, dA)",
     ("04a-inverse-differential", "autograd"):
         "answer = lambda A, dA: np.tensordot(autograd.jacobian(anp.linalg.inv)(A), dA, 2)",
-    ("04a-trace-trick", "directional_difference"): """
+    ("04a-trace-trick", "directional_difference"): _ALONG_EACH_ENTRY + """
 def answer(G, A, M, B):
     gradient = np.zeros(M.shape)
-    for index in np.ndindex(M.shape):
-        E = np.zeros(M.shape)
-        E[index] = 1.0
-        gradient[index] = np.sum(G * directional_difference(lambda M_: A @ M_ @ B, M, E))
+    for index, change in along_each_entry(lambda M_: A @ M_ @ B, M):
+        gradient[index] = np.sum(G * change)
     return gradient
 """,
     ("04a-trace-trick", "autograd"):
@@ -161,13 +168,11 @@ def answer(G, A, M, B):
     ("04a-trace-trick", "matmul_jacobian"):
         "answer = lambda G, A, M, B: np.tensordot(np.tensordot("
         "G, matmul_jacobian(A @ M, B, 'A'), 2), matmul_jacobian(A, M, 'B'), 2)",
-    ("04a-inverse-vjp", "directional_difference"): """
+    ("04a-inverse-vjp", "directional_difference"): _ALONG_EACH_ENTRY + """
 def answer(G, A):
     gradient = np.zeros(A.shape)
-    for index in np.ndindex(A.shape):
-        E = np.zeros(A.shape)
-        E[index] = 1.0
-        gradient[index] = np.sum(G * directional_difference(np.linalg.inv, A, E))
+    for index, change in along_each_entry(np.linalg.inv, A):
+        gradient[index] = np.sum(G * change)
     return gradient
 """,
     ("04a-inverse-vjp", "autograd"):
@@ -177,13 +182,9 @@ def answer(G, A):
     ("04a-kron-jacobian", "autograd"):
         "answer = lambda A, B: autograd.jacobian(lambda B_: anp.dot(A, B_))(B)"
         ".reshape(len(A) * B.shape[1], -1)",
-    ("04a-kron-jacobian", "directional_difference"): """
+    ("04a-kron-jacobian", "directional_difference"): _ALONG_EACH_ENTRY + """
 def answer(A, B):
-    columns = []
-    for index in np.ndindex(B.shape):
-        E = np.zeros(B.shape)
-        E[index] = 1.0
-        columns.append(directional_difference(lambda B_: A @ B_, B, E).ravel())
+    columns = [change.ravel() for _, change in along_each_entry(lambda B_: A @ B_, B)]
     return np.stack(columns, axis=1)
 """,
     ("04a-kron-jacobian", "utils.linear_maps.matmul_kron"): """
