@@ -50,10 +50,21 @@ class UsedTheLibrary(BaseException):
 
 def declared(exercise: str) -> tuple:
     """Every name refused in `exercise`: the checker modules' LIBRARY entries."""
+    if len(sys.modules) != _checkers[0]:  # read again only after an import
+        _checkers[:] = len(sys.modules), tuple(
+            module for name, module in list(sys.modules.items())
+            if name.startswith("utils.checks.") and module is not None)
+    return _declared(exercise, _checkers[1])
+
+
+_checkers: list = [0, ()]  # (how many modules were loaded, the checker modules among them)
+
+
+@functools.lru_cache(maxsize=256)
+def _declared(exercise: str, checkers: tuple) -> tuple:
     names = []
-    for module_name, module in list(sys.modules.items()):
-        if module_name.startswith("utils.checks.") and module is not None:
-            names += getattr(module, "LIBRARY", {}).get(exercise, ())
+    for module in checkers:
+        names += getattr(module, "LIBRARY", {}).get(exercise, ())
     return tuple(dict.fromkeys(names))
 
 
