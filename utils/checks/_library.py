@@ -89,9 +89,17 @@ class Refused:
             if getattr(module, "__file__", None) is None:
                 raise TypeError(f"{name} has no file of Python code to watch")
             self.files[_path(module.__file__)] = name
+            for attribute, value in vars(module).items():  # methods by class name (3.10 has
+                if isinstance(value, type) and value.__module__ == name:  # no co_qualname)
+                    self._add_code(f"{name}.{attribute}", value)
             return
         owner, _, attribute = name.rpartition(".")
-        target = getattr(importlib.import_module(owner), attribute)
+        if not self._add_code(name, getattr(importlib.import_module(owner), attribute)):
+            raise TypeError(f"{name} is not Python code (a function, a class with methods or "
+                            f"a module): a call to it could not be seen")
+
+    def _add_code(self, name: str, target) -> int:
+        """Every function of target (itself, or a class's methods) under name; how many."""
         members = list(vars(target).values()) if isinstance(target, type) else [target]
         found = 0
         for member in members:
@@ -104,9 +112,7 @@ class Refused:
                     shown = name if function is target else f"{name}.{function.__name__}"
                     self.functions[_key(code)] = shown
                     found += 1
-        if not found:
-            raise TypeError(f"{name} is not Python code (a function, a class with methods or "
-                            f"a module): a call to it could not be seen")
+        return found
 
     def name_of(self, code) -> str | None:
         shown = self._seen.get(code, False)
