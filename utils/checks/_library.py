@@ -91,15 +91,16 @@ class Refused:
             self.files[_path(module.__file__)] = name
             for attribute, value in vars(module).items():  # methods by class name (3.10 has
                 if isinstance(value, type) and value.__module__ == name:  # no co_qualname)
-                    self._add_code(f"{name}.{attribute}", value)
+                    self._add_code(f"{name}.{attribute}", value, module.__file__)
             return
         owner, _, attribute = name.rpartition(".")
         if not self._add_code(name, getattr(importlib.import_module(owner), attribute)):
             raise TypeError(f"{name} is not Python code (a function, a class with methods or "
                             f"a module): a call to it could not be seen")
 
-    def _add_code(self, name: str, target) -> int:
-        """Every function of target (itself, or a class's methods) under name; how many."""
+    def _add_code(self, name: str, target, file: str | None = None) -> int:
+        """Every function of target (itself, or a class's methods; only those written in
+        `file` if given) under name; how many."""
         members = list(vars(target).values()) if isinstance(target, type) else [target]
         found = 0
         for member in members:
@@ -108,7 +109,7 @@ class Refused:
             for function in ([member.fget, member.fset, member.fdel]
                              if isinstance(member, property) else [member]):
                 code = getattr(function, "__code__", None)
-                if isinstance(code, types.CodeType):
+                if isinstance(code, types.CodeType) and file in (None, code.co_filename):
                     shown = name if function is target else f"{name}.{function.__name__}"
                     self.functions[_key(code)] = shown
                     found += 1
