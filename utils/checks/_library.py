@@ -11,17 +11,20 @@ course's autodiff: reverse and forward mode and their rule tables). The referenc
 (utils.solutions) are no notebook's import and the tests' model answers, so they are refused
 only where an exercise names one (07).
 
-While the learner's function runs (in the forked child or in-process, see `watched`), a profile
-hook (sys.setprofile, and threading.setprofile for threads it starts) sees every Python function
-entered. Entering a refused one counts when it is called by the learner's code, however that
-code reached it (an alias, a lambda, a method, an import inside the function, numpy's
-apply_along_axis), or when the refused function IS the answer (passed itself, or wrapped in
-functools.partial); not when the refused code calls itself (its insides), nor when the
-checker's own code calls it (07's loss is built by utils.hessian, 05's rule checks run the
-autodiff). The hook raises `UsedTheLibrary` (a BaseException, so `except Exception` does not
-swallow it) and remembers the name, so an answer is refused even if the learner's code caught
-it. Copying the helper's source text into the notebook is not detected: that is copying the
-answer, which no check can tell from writing it.
+While the learner's function runs (in the forked child, or in-process where fork is missing:
+`watched` wraps the function itself, so both routes apply it), a profile hook (sys.setprofile,
+and threading.setprofile for threads it starts) sees every Python function entered. Entering a
+refused one counts when, walking out through numpy's, Python's and the course's code, the
+learner's code (any file outside those: a notebook cell, a test) comes first, however it
+reached the helper (an alias, a lambda, a method, an import inside the function, a reloaded
+module, numpy's apply_along_axis, a thread, an answer whose __array__ calls it), or when the
+refused function IS the answer (passed itself, or in functools.partial); not when refused code
+calls itself (its insides), nor when the checker's own code calls it (07's loss is built by
+utils.hessian, 05's rule checks run the autodiff). The hook raises `UsedTheLibrary` (a
+BaseException, so `except Exception` does not swallow it) and remembers the name, so the
+answer is refused even if the learner's code caught it; switching the hook off
+(sys.setprofile) is refused too. Copying a helper's source text into the notebook is not
+detected: that is copying the answer, which no check can tell from writing it.
 """
 
 from __future__ import annotations
@@ -29,10 +32,13 @@ from __future__ import annotations
 import functools
 import importlib
 import os
+import site
 import sys
 import sysconfig
 import threading
 import types
+
+import numpy as np
 
 from . import _running
 from ._answers import plain
@@ -160,6 +166,8 @@ def _by_learner(caller, table: Refused, root, trusted: bool) -> bool:
 _KINDS: dict = {}  # code -> "checker", "learner" or "neutral" (numpy, Python, the course)
 _NEUTRAL = tuple(_path(p) + os.sep for p in {
     os.path.dirname(_CHECKS.rstrip(os.sep)),  # utils/: the course
+    os.path.dirname(os.path.dirname(np.__file__)),  # numpy's home (Debian: dist-packages)
+    *site.getsitepackages(),
     *(sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib"))})
 
 
