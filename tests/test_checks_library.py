@@ -278,3 +278,42 @@ def test_the_hook_is_gone_after_a_check(route):
 def test_a_declaration_that_cannot_be_watched_is_refused(name, error):
     with pytest.raises(error):
         _library.Refused((name,))
+
+
+KERNEL_CODE = """
+import numpy as np
+from utils.checks import _running, check_clip_by_norm
+from utils.rnn import clip_by_norm
+
+def my_clip_by_norm(gradient, max_norm):
+    return clip_by_norm(gradient, max_norm)
+
+def written(gradient, max_norm):
+    norm = np.linalg.norm(gradient)
+    return gradient * (max_norm / norm) if norm > max_norm else gradient
+
+for _running.ROUTE in ("fork", "in-process"):
+    print("answers:", _running.ROUTE, check_clip_by_norm(my_clip_by_norm).mistake,
+          check_clip_by_norm(clip_by_norm).mistake, check_clip_by_norm(written).passed)
+"""
+
+
+def test_in_a_real_kernel_a_cells_call_is_the_learners_in_both_routes():
+    manager = pytest.importorskip("jupyter_client.manager")
+    kernel, client = manager.start_new_kernel(kernel_name="python3")
+    out = []
+
+    def printed(message):
+        if message["msg_type"] == "stream":
+            out.append(message["content"]["text"])
+
+    try:
+        reply = client.execute_interactive(KERNEL_CODE, timeout=60, output_hook=printed)
+    finally:
+        client.stop_channels()
+        kernel.shutdown_kernel(now=True)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    lines = [line.split()[1:] for line in "".join(out).splitlines() if line.startswith("answers:")]
+    assert lines == [[route, "used", "the", "library", "used", "the", "library", "True"]
+                     for route in ("fork", "in-process")], out
+
