@@ -22,7 +22,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from browser_support import ROOT, SCREENSHOTS, is_local, notebooks_dir
+from browser_support import ROOT, SCREENSHOTS, is_local, notebooks_dir, present_python
 
 if not os.environ.get("COURSE_BROWSER_TESTS"):
     collect_ignore_glob = ["test_*.py"]
@@ -134,7 +134,7 @@ PRESENT_EXTENSIONS = ["@voila-dashboards/widgets-manager8", "@jupyter-widgets/ju
 
 
 def voila_command(port: int, template: str, root: Path) -> list[str]:
-    command = [sys.executable, "-m", "voila", "--no-browser", f"--port={port}",
+    command = [present_python(), "-m", "voila", "--no-browser", f"--port={port}",
                f"--template={template}", "--Voila.ip=127.0.0.1",
                "--VoilaConfiguration.show_tracebacks=True"]
     if template == "course_present":
