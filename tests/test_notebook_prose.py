@@ -52,11 +52,12 @@ def first_notebook_named(text: str) -> str | None:
 
 def _disagreements() -> dict[str, str]:
     wrong = {}
-    for here, after in zip(LESSONS, LESSONS[1:]):
+    for here, after in zip(LESSONS[:-1], LESSONS[1:], strict=True):
         text = where_next(here)
         named = first_notebook_named(text or "")
         if named != number_of(after):
-            wrong[here.name] = f"says next is {named!r} ({text!r}), the navigation goes to {after.name}"
+            wrong[here.name] = (f"says next is {named!r} ({text!r}), the navigation goes to "
+                                f"{after.name}")
     return wrong
 
 
@@ -126,7 +127,8 @@ def _pairs(target: ast.AST, value: ast.AST | None):
 
 def misnamed(source: str) -> list[str]:
     """Every course letter a cell's code uses for something of another kind."""
-    source = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+    source = "\n".join(line for line in source.splitlines()
+                       if not line.lstrip().startswith(("%", "!")))  # IPython magics
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -137,9 +139,12 @@ def misnamed(source: str) -> list[str]:
             for target in node.targets:
                 for name, value in _pairs(target, node.value):
                     if name in SIZES and value is not None and _is_array_or_float(value):
-                        found.append(f"{name} = {ast.unparse(value)} (a size holds a whole number)")
-                    if name in ARRAYS and isinstance(value, ast.Constant) and type(value.value) is int:
-                        found.append(f"{name} = {value.value} (a vector or matrix letter as a number)")
+                        found.append(f"{name} = {ast.unparse(value)} (a size holds a whole "
+                                     f"number)")
+                    if name in ARRAYS and isinstance(value, ast.Constant) \
+                            and type(value.value) is int:
+                        found.append(f"{name} = {value.value} (a vector or matrix letter as a "
+                                     f"number)")
         elif isinstance(node, (ast.For, ast.comprehension)):
             for name, _ in _pairs(node.target, None):
                 if name in ARRAYS and _is_count(node.iter):
@@ -153,7 +158,8 @@ def test_the_checker_of_names_finds_each_kind():
         "p = np.array([2.0, 0.5]) (a size holds a whole number)"]
     assert len(misnamed("ok = all(J[r, s] for r in range(3) for s in range(3))")) == 1
     assert len(misnamed("n, d, T, k = 6, 3.5, 10, 4\nfor S in (1, 2):\n    pass")) == 1
-    assert misnamed("m, n, p = 2, 3, 4\nn = A.shape[0]\nfor n in (10, 100):\n    W = rng.normal(size=(n, n))") == []
+    assert misnamed("m, n, p = 2, 3, 4\nn = A.shape[0]\nfor n in (10, 100):\n"
+                    "    W = rng.normal(size=(n, n))") == []
 
 
 @pytest.mark.parametrize("path", PATHS + DECKS, ids=[p.name for p in PATHS + DECKS])
@@ -161,4 +167,5 @@ def test_no_code_variable_borrows_a_course_letter(path):
     cells = nbformat.read(path, as_version=4).cells
     found = [f"cell {index}: {what}" for index, cell in enumerate(cells)
              if cell.cell_type == "code" for what in misnamed(cell.source)]
-    assert not found, f"{path.name} gives a course letter (00a) another meaning: " + "; ".join(found)
+    assert not found, (f"{path.name} gives a course letter (00a) another meaning: "
+                       + "; ".join(found))
