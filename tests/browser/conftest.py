@@ -232,7 +232,7 @@ def offline_page(browser):
     left = sorted({url for page in pages for url in page.left_machine})
     for page in pages:
         page.close()
-    # Lab, Voila, RISE, the decks and the site must work with no network at all: any request to
+    # Lab, Voila, the decks and the site must work with no network at all: any request to
     # an address other than this machine fails the test that made it (it was blocked, so the
     # page may have looked fine: that is exactly what a projector with no connection would hide).
     assert not left, f"requests that would have left the machine: {left}"
