@@ -249,11 +249,11 @@ def test_mean_loss_reference_agrees_with_autograd():
     rng = np.random.default_rng(1)
     P, Y = rng.normal(size=(5, 2)), rng.normal(size=(5, 2))
     loss = lambda P: anp.mean(0.5 * anp.sum((P - Y) ** 2, axis=1))  # noqa: E731
-    assert np.allclose(solutions.mean_squared_error_grad(P, Y), grad(loss)(P))
+    assert np.allclose(solutions.mse_grad(P, Y), grad(loss)(P))
 
 
 def test_mean_loss_checker_accepts_the_reference_and_says_not_done():
-    assert checks.check_mean_loss_grad(solutions.mean_squared_error_grad).passed
+    assert checks.check_mean_loss_grad(solutions.mse_grad).passed
     assert checks.check_mean_loss_grad(lambda P, Y: (P - Y) * (1 / P.shape[0])).passed
     assert checks.check_mean_loss_grad(lambda P, Y: ...).mistake == "not done"
 
@@ -337,7 +337,7 @@ def _dense_part(k, change):
     (checks.check_relu_backward, solutions.dense_relu_backward),
     (checks.check_used_twice, solutions.gram_vjp),
     (checks.check_vjp_rule, solutions.sin_vjp),
-    (checks.check_mean_loss_grad, solutions.mean_squared_error_grad),
+    (checks.check_mean_loss_grad, solutions.mse_grad),
     (checks.check_logsumexp_rule, solutions.logsumexp_vjp),
 ], ids=lambda c: getattr(c, "__name__", ""))
 def test_05_checkers_accept_the_right_answer_in_every_form(check, reference):

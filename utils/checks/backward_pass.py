@@ -239,9 +239,9 @@ def check_mean_loss_grad(mse_grad) -> Feedback:
                 "shape (n_out,) = (3,). dL/dP has P's shape (N, n_out) = (4, 3): each row "
                 "keeps its own gradient, (P_r - Y_r) / N."),
     ]
-    feedback = compare(exercise, answer, solutions.mean_squared_error_grad(P, Y), mistakes,
+    feedback = compare(exercise, answer, solutions.mse_grad(P, Y), mistakes,
                        what="dL/dP", where="with P and Y of shape (4, 3)", axes="N n_out",
-                       reference=(solutions.mean_squared_error_grad, (P, Y)))
+                       reference=(solutions.mse_grad, (P, Y)))
     if not feedback.passed:
         return feedback
     return correct(exercise, "dL/dP = (P - Y) / N: the mean over the batch puts 1/N in every "

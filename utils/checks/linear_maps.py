@@ -50,9 +50,9 @@ def check_inverse_differential(d_inverse) -> Feedback:
         Mistake("inverse of dA", -inv @ np.linalg.inv(dA) @ inv,
                 "d(A⁻¹) is linear in dA: dA itself appears once, not inverted."),
     ]
-    feedback = compare(exercise, answer, solutions.inverse_differential(A, dA), mistakes,
+    feedback = compare(exercise, answer, solutions.d_inverse(A, dA), mistakes,
                        what="d(A⁻¹)", where=f"for A and dA of shape {A.shape}", axes="n n",
-                       reference=(solutions.inverse_differential, (A, dA)))
+                       reference=(solutions.d_inverse, (A, dA)))
     if not feedback.passed:
         return feedback
     return correct(exercise, "d(A⁻¹) = -A⁻¹ dA A⁻¹, the product rule applied to A A⁻¹ = I.")

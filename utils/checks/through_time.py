@@ -40,7 +40,7 @@ def check_jacobian_through_time(my_jacobian_through_time) -> Feedback:
     def step(t):
         return np.diag(1 - hs[t] ** 2) @ W
 
-    expected = solutions.jacobian_through_time(W, hs, k)
+    expected = solutions.my_jacobian_through_time(W, hs, k)
     return compare(exercise, answer, expected, mistakes=[
         Mistake("wrong order", product(step, newest_left=False),
                 "the factors are multiplied in the wrong order: you built J_{k+1} ... J_T. The "
@@ -74,7 +74,7 @@ def check_jacobian_through_time(my_jacobian_through_time) -> Feedback:
         Mistake("nonlinearity ignored", np.linalg.matrix_power(W, T - k),
                 "that is W^(T-k), the Jacobian of a linear RNN. Each tanh step scales the rows "
                 "of W by 1 - h_t²: J_t = diag(1 - h_t²) W."),
-    ], what="dh_T/dh_k", axes="n n", reference=(solutions.jacobian_through_time, (W, hs, k)))
+    ], what="dh_T/dh_k", axes="n n", reference=(solutions.my_jacobian_through_time, (W, hs, k)))
 
 
 def _clip_case():
@@ -105,7 +105,7 @@ def check_clip_by_norm(my_clip_by_norm) -> Feedback:
             return Feedback(False, f"{FAIL} {exercise}: for {what} the result should be a "
                                    f"numeric array; got {type(answer).__name__}.", "not numeric")
         if answer.shape != gradient.shape:  # the map reads it; the message names the case
-            feedback = compare(exercise, answer, solutions.clip_by_norm(gradient, max_norm),
+            feedback = compare(exercise, answer, solutions.my_clip_by_norm(gradient, max_norm),
                                what="the clipped gradient", axes="rows columns")
             return replace(feedback, message=feedback.message.replace(
                 f"{exercise}:", f"{exercise} ({what}):"))
@@ -137,7 +137,7 @@ def check_clip_by_norm(my_clip_by_norm) -> Feedback:
                 "the long gradient (norm 6.5 > max_norm = 2) came back unchanged: it should "
                 "be shrunk to norm max_norm, keeping its direction."),
     ]
-    right = [np.allclose(a, solutions.clip_by_norm(g, max_norm), rtol=1e-6, atol=1e-8)
+    right = [np.allclose(a, solutions.my_clip_by_norm(g, max_norm), rtol=1e-6, atol=1e-8)
                for a, (_, g) in zip(answers, cases, strict=True)]
     if not all(right):
         for mistake in mistakes:
@@ -145,7 +145,7 @@ def check_clip_by_norm(my_clip_by_norm) -> Feedback:
                    for a, (_, g) in zip(answers, cases, strict=True)):
                 return Feedback(False, f"{FAIL} {exercise}: {mistake.hint}", mistake.name)
     for answer, (what, gradient) in zip(answers, cases, strict=True):
-        feedback = compare(exercise, answer, solutions.clip_by_norm(gradient, max_norm),
+        feedback = compare(exercise, answer, solutions.my_clip_by_norm(gradient, max_norm),
                            what="the clipped gradient", axes="rows columns")
         if not feedback.passed:
             return replace(feedback, message=feedback.message.replace(
