@@ -33,7 +33,9 @@ def test_a_failing_product_names_both_operands_and_the_product_that_fits(route):
     message = check_lecture_grad_A(lecture_grad_copied_without_transpose).message
     assert "You multiplied dL/dC (m, p) by B (n, p)" in message
     assert "the inner sizes must be equal, and here they are p and n" in message
-    assert "dL/dC · Bᵀ is (m, p)·(p, n) = (m, n), the answer's shape" in message
+    assert ("With Bᵀ in place of B, the shapes would be (m, p)·(p, n) = (m, n), the answer's "
+            "shape") in message
+    assert "dL/dC · Bᵀ" not in message  # the fix told as a change, not as the answer
     assert "gufunc signature" not in message  # numpy's long words are cut
 
 
@@ -46,7 +48,8 @@ def grad_A_other_side(dL_dC, A, B):
 def test_np_dot_is_read_too(route):
     message = check_grad_A(grad_A_other_side).message
     assert "You multiplied B (n, p) by dL/dC (m, p)" in message
-    assert "B · dL/dCᵀ is (n, p)·(p, m) = (n, m), the answer's shape" in message
+    assert ("With dL/dCᵀ in place of dL/dC, the shapes would be (n, p)·(p, m) = (n, m), the "
+            "answer's shape") in message
 
 
 def dense_with_W_transposed(x, W, b, grad_output):
@@ -56,7 +59,8 @@ def dense_with_W_transposed(x, W, b, grad_output):
 def test_a_transposed_argument_is_named_with_its_transpose(route):
     message = check_dense_backward(dense_with_W_transposed).message
     assert "You multiplied grad_output (N, n_out) by Wᵀ (n_in, n_out)" in message
-    assert "grad_output · W is (N, n_out)·(n_out, n_in) = (N, n_in)" in message
+    assert "With W in place of Wᵀ, the shapes would be (N, n_out)·(n_out, n_in) = (N, n_in)" \
+        in message
 
 
 def broadcast_slip(P, Y):

@@ -142,15 +142,17 @@ def _product_note(labels, left, right, sizes, answer) -> str:
         return note
     names = [label.rsplit(" (", 1)[0] for label in labels]
     flip = {name: name[:-1] if name.endswith("ᵀ") else name + "ᵀ" for name in names}
-    options = [(names[0], left, flip[names[1]], right[::-1]),
-               (flip[names[0]], left[::-1], names[1], right),
-               (names[1], right, names[0], left),
-               (flip[names[1]], right[::-1], flip[names[0]], left[::-1])]
-    for a, a_shape, b, b_shape in options:
+    # the arrangement that fits, told as a change (never as the product itself: that is
+    # often the exercise's whole answer)
+    options = [(f"With {flip[names[1]]} in place of {names[1]}", left, right[::-1]),
+               (f"With {flip[names[0]]} in place of {names[0]}", left[::-1], right),
+               ("In the other order", right, left),
+               ("In the other order, both transposed", right[::-1], left[::-1])]
+    for change, a_shape, b_shape in options:
         result = (a_shape[0], b_shape[1])
         if a_shape[1] == b_shape[0] and (answer is None or spelled(result, sizes) ==
                                          "(" + ", ".join(answer) + ")"):
-            return (f"{note} {a} · {b} is {spelled(a_shape, sizes)}·{spelled(b_shape, sizes)} "
-                    f"= {spelled(result, sizes)}"
+            return (f"{note} {change}, the shapes would be {spelled(a_shape, sizes)}·"
+                    f"{spelled(b_shape, sizes)} = {spelled(result, sizes)}"
                     + (", the answer's shape." if answer else "."))
     return note

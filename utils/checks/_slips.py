@@ -38,8 +38,10 @@ def generic_slip(answer: np.ndarray, expected: np.ndarray, rtol: float, atol: fl
                  or not np.allclose(expected, expected.T, rtol=rtol, atol=atol)):
         return "transposed", (f"your answer is the right matrix transposed (shape "
                               f"{answer.shape}, expected {expected.shape}). A gradient has the "
-                              f"shape of its variable; a Jacobian is output × input. (The "
-                              f"denominator layout writes it the other way: see 00a-notation.)")
+                              f"shape of its variable; a Jacobian is output × input. (A text "
+                              f"may write either transposed: the denominator layout a Jacobian, "
+                              f"the numerator layout a gradient by a matrix; see 00a-notation, "
+                              f"Two layouts.)")
     if answer.shape != expected.shape or expected.size < 2:  # any wrong number is a multiple
         return None
     scale = _scale(answer, expected)
