@@ -415,3 +415,15 @@ def test_dense_backward_accepts_each_gradient_in_every_form(k):
 ])
 def test_05_checkers_map_reads_other_wrong_answers(check, answer, name, words):
     assert_reads(check(answer), name, *words)
+
+
+@pytest.mark.parametrize("order", [(1, 0, 2), (0, 2, 1), (2, 1, 0), (1, 2, 0)])
+def test_the_right_gradients_in_another_order_are_named_as_swapped(order):
+    def swapped(x, W, b, grad_output):
+        gradients = solutions.linear_backward(x, W, b, grad_output)
+        return tuple(gradients[k] for k in order)
+
+    names = ("dL_dx", "dL_dW", "dL_db")
+    feedback = checks.check_dense_backward(swapped)
+    assert_reads(feedback, "wrong order", "in the wrong order",
+                 "(" + ", ".join(names[k] for k in order) + ")", "(dL_dx, dL_dW, dL_db)")
