@@ -178,3 +178,24 @@ CLIP = solutions.my_clip_by_norm
 ])
 def test_06_checkers_map_reads_other_wrong_answers(check, answer, name, words):
     assert_reads(check(answer), name, *words)
+
+
+def _broadcast_product(W, hs, k, factor, newest_left=True):
+    product = np.eye(len(W))
+    for t in range(k + 1, len(hs)):
+        product = factor(hs[t], W) @ product if newest_left else product @ factor(hs[t], W)
+    return product
+
+
+@pytest.mark.parametrize("factor, newest_left, name, words", [
+    (lambda h, W: (1 - h**2) * W, True, "diag on the wrong side",
+     ("broadcasts a 1-D array along the LAST axis", "columns")),
+    (lambda h, W: np.diag(1 - h**2) @ W.T, False, "wrong order and W transposed",
+     ("wrong order", "W.T")),
+    (lambda h, W: np.diag((1 - h) ** 2) @ W, True, "(1 - h)² for 1 - h²",
+     ("one minus the square",)),
+])
+def test_the_through_time_slips_read2_found_are_named(factor, newest_left, name, words):
+    feedback = checks.check_jacobian_through_time(
+        lambda W, hs, k: _broadcast_product(W, hs, k, factor, newest_left))
+    assert_reads(feedback, name, *words)
