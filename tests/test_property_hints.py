@@ -120,7 +120,10 @@ def canonical(text: str) -> str:
 
 
 def contains(text: str, form: str) -> bool:
-    return re.search(rf"(?<![{_WORD}]){re.escape(form)}(?![{_WORD}])", text) is not None
+    """form in text, not as a piece of a longer name (`A G` is not in `A Gx`)."""
+    before = rf"(?<![{_WORD}])" if re.match(rf"[{_WORD}]", form) else ""
+    after = rf"(?![{_WORD}])" if re.match(rf"[{_WORD}]", form[-1]) else ""
+    return re.search(before + re.escape(form) + after, text) is not None
 
 
 def _inlined_returns(function) -> list[str]:
@@ -159,7 +162,7 @@ def answer_forms(exercise: str) -> list[str]:
     reference = solutions.REFERENCES[exercise]
     code = _inlined_returns(reference) if callable(reference) else []
     forms = {canonical(form) for form in code + ANSWER_FORMS.get(exercise, [])}
-    return sorted(form for form in forms if len(form.replace(" ", "")) >= 3)
+    return sorted(form for form in forms if len(form.replace(" ", "")) >= 2)
 
 
 class _Recorded(list):
@@ -210,6 +213,15 @@ def _wrong_answers(exercise: str, mistakes) -> list:
     return answers + SLIPS.get(exercise, [])
 
 
+def _loops_b_jl(A, B):
+    tensor = np.zeros((len(A), B.shape[1], *A.shape))
+    for i in range(len(A)):
+        for j in range(B.shape[1]):
+            for l in range(A.shape[1]):
+                tensor[i, j, i, l] = B[j, l]
+    return tensor
+
+
 SLIPS = {  # wrong answers whose feedback is written apart from any Mistake
     "01-central-difference": [
         lambda f, x, h: (f(x + h) - f(x)) / h, lambda f, x, h: (f(x + 1e-3) - f(x)) / 1e-3,
@@ -217,7 +229,12 @@ SLIPS = {  # wrong answers whose feedback is written apart from any Mistake
         lambda f, x, h: (f(x + h) + f(x - h)) / (2 * h), lambda f, x, h: np.cos(x)],
     "02-chain-vjp": [lambda u, J: u @ (J[2] @ J[1] @ J[0])],
     "03-tensor-bytes": [lambda m, n, p: (m * n) ** 2 * 8, lambda m, n, p: 1],
-    "04-lecture-grad-A": [lambda G, A, B: G @ B.T[:, :1]],
+    "03-dC-dA": [_loops_b_jl],  # raises on sizes all different: diagnosed on square ones
+    # right on square inputs, a shape error on the others: the shape error's own words
+    "04-grad-A": [lambda G, A, B: B @ G.T + 0 * (A @ B)[:, :1], lambda G, A, B: B @ G],
+    "04-grad-B": [lambda G, A, B: A @ G + 0 * (A @ B)[:, :1], lambda G, A, B: A.T @ G],
+    "04-lecture-grad-A": [lambda G, A, B: G @ B.T[:, :1],
+                          lambda G, A, B: G @ B.T if len(A) == len(B) else G @ B],
 }
 
 

@@ -75,8 +75,8 @@ def _fallback(shape: tuple) -> tuple[str, str]:
     if len(shape) != 4:
         return "wrong number of axes", (f"{shape} has {len(shape)} axes; a matrix differentiated "
                                         f"by a matrix has four: C's two, then A's two ({_RULE}).")
-    return "wrong axes", (f"with A (m, n) = {_A} and B (n, p) = {_B}, C is (m, p) = {_C} and "
-                          f"dC/dA is (m, p, m, n); yours reads as {_read(shape)}. {_RULE}.")
+    return "wrong axes", (f"with A (m, n) = {_A} and B (n, p) = {_B}, C is (m, p) = {_C}; "
+                          f"yours reads as {_read(shape)}. {_RULE}.")
 
 
 def _whole(size) -> bool:
