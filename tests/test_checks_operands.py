@@ -11,6 +11,7 @@ from utils.checks import (
     check_dense_backward,
     check_grad_A,
     check_lecture_grad_A,
+    check_used_twice,
     run_learner_function,
 )
 from utils.checks._operands import spelled
@@ -71,7 +72,7 @@ def test_a_broadcasting_error_names_the_operands(route):
     P, Y = np.ones((4, 3)), np.ones((4, 3))
     value, feedback = run_learner_function("00-test", broadcast_slip, P, Y,
                                            names={"P": ("N", "k"), "Y": ("N", "k")})
-    assert "You combined P (N, k) and Yᵀ (k, N) entry by entry" in feedback.message
+    assert "You subtracted P (N, k) and Yᵀ (k, N)" in feedback.message
 
 
 def compound(dL_dC, A, B):
@@ -98,3 +99,17 @@ def test_without_names_the_error_is_numpys_own(route):
 ])
 def test_a_shape_is_spelled_in_letters_where_the_sizes_have_them(shape, sizes, text):
     assert spelled(shape, sizes) == text
+
+
+def gram_with_a_transposed_term(A, grad_output):
+    return grad_output @ A + A.T @ grad_output
+
+
+def test_a_broadcast_error_in_a_sum_of_gradients_says_which_term_is_off(route):
+    """05-used-twice: numpy's shapes (3,5) (5,3) told in the exercise's letters, the odd term
+    named (in the child any operand is evaluated; in-process only names and their .T)."""
+    message = check_used_twice(gram_with_a_transposed_term).message
+    if route == "fork":
+    assert "broadcast together with shapes" not in message  # numpy's words cut short
+        assert "You added (grad_output @ A) (m, n) and (A.T @ grad_output) (n, m)" in message
+        assert "The answer has shape (m, n), and (A.T @ grad_output) (n, m) does not." in message

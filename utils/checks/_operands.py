@@ -40,10 +40,26 @@ def shape_note(error, traceback, args, names: dict, answer: str | None, anything
         left, right = (shape for _, shape in shapes)
         if node[0] == "@" and not _fits(left, right):
             return _product_note(labels, left, right, sizes, answer)
-        if node[0] == "*" and not _broadcasts(left, right):
-            return (f"You combined {labels[0]} and {labels[1]} entry by entry: those shapes "
-                    f"do not broadcast (each axis must match or be 1, counted from the right).")
+        if node[0] in _VERBS and not _broadcasts(left, right):
+            return _broadcast_note(node[0], labels, (left, right), sizes, answer)
     return None
+
+
+_VERBS = {"+": "added", "-": "subtracted", "*": "multiplied entry by entry",
+          "/": "divided entry by entry"}
+
+
+def _broadcast_note(op: str, labels, shapes, sizes, answer) -> str:
+    note = (f"You {_VERBS[op]} {labels[0]} and {labels[1]}: those shapes do not broadcast "
+            f"(each axis must match or be 1, counted from the right).")
+    if answer is None:
+        return note
+    want = "(" + ", ".join(answer) + ")"
+    odd = [label for label, shape in zip(labels, shapes, strict=True)
+           if spelled(shape, sizes) != want]
+    if len(odd) == 1:  # e.g. two gradients added, one of them transposed
+        note += f" The answer has shape {want}, and {odd[0]} does not."
+    return note
 
 
 def _learner_line(traceback):
@@ -58,15 +74,17 @@ def _learner_line(traceback):
     return found
 
 
+_SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+
+
 def _operations(tree):
     """(kind, left, right) for each product and entry-by-entry operation, innermost first."""
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
             found.append(("@", node.left, node.right))
-        elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Add, ast.Sub,
-                                                                  ast.Div)):
-            found.append(("*", node.left, node.right))
+        elif isinstance(node, ast.BinOp) and type(node.op) in _SYMBOLS:
+            found.append((_SYMBOLS[type(node.op)], node.left, node.right))
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                 and node.func.attr in ("dot", "matmul"):
             operands = node.args if len(node.args) == 2 else [node.func.value, *node.args]
