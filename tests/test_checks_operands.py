@@ -110,6 +110,6 @@ def test_a_broadcast_error_in_a_sum_of_gradients_says_which_term_is_off(route):
     named (in the child any operand is evaluated; in-process only names and their .T)."""
     message = check_used_twice(gram_with_a_transposed_term).message
     if route == "fork":
-    assert "broadcast together with shapes" not in message  # numpy's words cut short
+        assert "broadcast together with shapes" not in message  # numpy's words cut short
         assert "You added (grad_output @ A) (m, n) and (A.T @ grad_output) (n, m)" in message
         assert "The answer has shape (m, n), and (A.T @ grad_output) (n, m) does not." in message
