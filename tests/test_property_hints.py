@@ -281,3 +281,38 @@ def test_no_text_a_wrong_answer_gets_contains_the_answer(exercise, monkeypatch):
 ])
 def test_the_answer_is_found_however_it_is_written(text, form, found):
     assert contains(canonical(text), canonical(form)) is found
+
+
+def test_every_gradient_a_05a_hint_names_is_a_line_of_the_forward_pass():
+    """dL/dr or dD in a hint name no line of utils/by_hand.py: a learner cannot find them."""
+    from utils import by_hand
+    from utils.checks.by_hand import check_case, line_mistakes
+    c = check_case()
+    named = {}
+    for line, mistakes in line_mistakes(c, solutions.backward_by_hand(c)).items():
+        for mistake in mistakes:
+            for name in re.findall(r"dL/d(\w+)", mistake.hint) + [
+                    word for word in re.findall(r"(?<![\w/.])d(\w+)(?![\w/])", mistake.hint)
+                    if word[0].isupper() or word in by_hand.LINES]:
+                named.setdefault(name.rstrip("ᵀ"), []).append(f"line d{line}: {mistake.hint}")
+    unknown = {name: where for name, where in named.items()
+               if name not in by_hand.LINES}
+    assert len(named) >= 5 and not unknown, unknown
+
+
+def test_the_central_difference_hint_says_which_taylor_terms_cancel():
+    feedback = checks.check_central_difference(lambda f, x, h: (f(x + h) - f(x)) / h, 1e-5,
+                                               record=False)
+    assert feedback.mistake == "one-sided difference"
+    assert "even powers of h" in feedback.message and "the h terms" not in feedback.message
+
+
+@pytest.mark.parametrize("exercise", sorted(e for e in EXERCISES if e.startswith("04a")))
+def test_04a_texts_use_words_04a_and_00a_define(exercise, monkeypatch):
+    """No "adjoint" (never defined in 04a or 00a) and no Y as a placeholder (00a: targets)."""
+    recorded = _recording(monkeypatch)
+    checker = getattr(checks, EXERCISES[exercise][0])
+    texts = [checker(solutions.REFERENCES[exercise], record=False).message]
+    texts += [m.hint for m in recorded]
+    for text in texts:
+        assert "adjoint" not in text and "⟨Y" not in text and " Y⟩" not in text, text

@@ -281,7 +281,7 @@ def check_batch_jacobian(batch_jacobian) -> Feedback:
         if n == p:  # W and Wᵀ have the same shape only here
             mistakes.append(Mistake(
                 "block transposed", np.einsum("rs,ml->rmsl", np.eye(N), W) * fade[:, :, None, None],
-                "your blocks use W where Wᵀ belongs: H_ri = tanh(Σ_l X_rl w_li), so "
+                "your blocks use W where Wᵀ belongs: H_ri = tanh(Σ_j X_rj w_ji), so "
                 "∂H_ri/∂X_rl = (1 - H_ri²) w_li: W's entry (l, i) goes to (i, l) of the "
                 "block."))
         where = f"with X {X.shape}, W {W.shape}"
