@@ -53,3 +53,18 @@ def generic_slip(answer: np.ndarray, expected: np.ndarray, rtol: float, atol: fl
     return "scaled", (f"your answer is the right one times {scale:.4g}: a constant factor is "
                       f"missing or extra (a 1/N of a mean, a ½ or 2 of a square, a size "
                       f"divided twice?).")
+
+
+def order_swapped(answers, expected, names) -> str | None:
+    """The hint for the right results returned in another order, told by their shapes (which
+    must all differ), else None."""
+    try:
+        shapes = [np.shape(part) for part in answers]
+    except ValueError:  # a ragged part: the comparison of each part says what is wrong
+        return None
+    wanted = [np.shape(value) for value in expected]
+    if shapes == wanted or sorted(shapes) != sorted(wanted) or len(set(wanted)) < len(wanted):
+        return None
+    given = ", ".join(names[wanted.index(shape)] for shape in shapes)
+    return (f"going by their shapes you returned ({given}): the right results in the wrong "
+            f"order. Return them in the order the exercise asks for, ({', '.join(names)}).")

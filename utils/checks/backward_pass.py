@@ -11,6 +11,7 @@ from .. import autodiff as ad
 from .. import solutions
 from ._feedback import FAIL, Feedback, Mistake, compare, correct, run_learner_function
 from ._graph import in_graph
+from ._slips import order_swapped
 
 
 def _dense_case():
@@ -34,9 +35,9 @@ def check_dense_backward(linear_backward) -> Feedback:
                                f"(dL_dx, dL_dW, dL_db); got {type(answer).__name__}.",
                         "not three gradients")
     dL_dx, dL_dW, dL_db = solutions.linear_backward(x, W, b, G)
-    swapped = _order_swapped(exercise, answer, (dL_dx, dL_dW, dL_db))
+    swapped = order_swapped(answer, (dL_dx, dL_dW, dL_db), ("dL_dx", "dL_dW", "dL_db"))
     if swapped is not None:
-        return swapped
+        return Feedback(False, f"{FAIL} {exercise}: {swapped}", "wrong order")
     parts = [
         ("dL_dx", answer[0], dL_dx, "N n_in", [
             Mistake("dx averaged", dL_dx / len(x),
@@ -83,22 +84,6 @@ def check_dense_backward(linear_backward) -> Feedback:
             return feedback
     return correct(exercise, "dL_dx = G @ W, dL_dW = G.T @ x and "
                              "dL_db = G summed over the batch; each has its variable's shape.")
-
-
-def _order_swapped(exercise: str, answer, expected) -> Feedback | None:
-    """Feedback for the three gradients returned in another order (their shapes all differ)."""
-    names = ("dL_dx", "dL_dW", "dL_db")
-    try:
-        shapes = [np.shape(part) for part in answer]
-    except ValueError:  # a ragged part: the comparison below says what is wrong with it
-        return None
-    wanted = [value.shape for value in expected]
-    if shapes == wanted or sorted(shapes) != sorted(wanted):
-        return None
-    given = ", ".join(names[wanted.index(shape)] for shape in shapes)
-    return Feedback(False, f"{FAIL} {exercise}: going by their shapes you returned ({given}): "
-                           f"the right gradients in the wrong order. Return them in the order "
-                           f"the exercise asks for, (dL_dx, dL_dW, dL_db).", "wrong order")
 
 
 def _dense_relu_case():
