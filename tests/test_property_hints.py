@@ -238,9 +238,8 @@ RIGHT = {"07-network-hvp": _network_hvp}
 
 
 def _run(checker, exercise, answer):
-    if exercise == "01-central-difference":
-        return checker(answer, 1e-5, record=False)
-    return checker(answer, record=False)
+    good_step = (1e-5,) if exercise == "01-central-difference" else ()  # its second input
+    return checker(answer, *good_step, record=False)
 
 
 @pytest.mark.parametrize("exercise", sorted(set(EXERCISES) - NOT_JUDGED))
