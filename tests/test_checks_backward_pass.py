@@ -249,11 +249,11 @@ def test_mean_loss_reference_agrees_with_autograd():
     rng = np.random.default_rng(1)
     P, Y = rng.normal(size=(5, 2)), rng.normal(size=(5, 2))
     loss = lambda P: anp.mean(0.5 * anp.sum((P - Y) ** 2, axis=1))  # noqa: E731
-    assert np.allclose(solutions.mean_squared_error_grad(P, Y), grad(loss)(P))
+    assert np.allclose(solutions.mse_grad(P, Y), grad(loss)(P))
 
 
 def test_mean_loss_checker_accepts_the_reference_and_says_not_done():
-    assert checks.check_mean_loss_grad(solutions.mean_squared_error_grad).passed
+    assert checks.check_mean_loss_grad(solutions.mse_grad).passed
     assert checks.check_mean_loss_grad(lambda P, Y: (P - Y) * (1 / P.shape[0])).passed
     assert checks.check_mean_loss_grad(lambda P, Y: ...).mistake == "not done"
 
@@ -337,7 +337,7 @@ def _dense_part(k, change):
     (checks.check_relu_backward, solutions.dense_relu_backward),
     (checks.check_used_twice, solutions.gram_vjp),
     (checks.check_vjp_rule, solutions.sin_vjp),
-    (checks.check_mean_loss_grad, solutions.mean_squared_error_grad),
+    (checks.check_mean_loss_grad, solutions.mse_grad),
     (checks.check_logsumexp_rule, solutions.logsumexp_vjp),
 ], ids=lambda c: getattr(c, "__name__", ""))
 def test_05_checkers_accept_the_right_answer_in_every_form(check, reference):
@@ -415,3 +415,15 @@ def test_dense_backward_accepts_each_gradient_in_every_form(k):
 ])
 def test_05_checkers_map_reads_other_wrong_answers(check, answer, name, words):
     assert_reads(check(answer), name, *words)
+
+
+@pytest.mark.parametrize("order", [(1, 0, 2), (0, 2, 1), (2, 1, 0), (1, 2, 0)])
+def test_the_right_gradients_in_another_order_are_named_as_swapped(order):
+    def swapped(x, W, b, grad_output):
+        gradients = solutions.linear_backward(x, W, b, grad_output)
+        return tuple(gradients[k] for k in order)
+
+    names = ("dL_dx", "dL_dW", "dL_db")
+    feedback = checks.check_dense_backward(swapped)
+    assert_reads(feedback, "wrong order", "in the wrong order",
+                 "(" + ", ".join(names[k] for k in order) + ")", "(dL_dx, dL_dW, dL_db)")

@@ -273,3 +273,10 @@ def test_central_difference_precedence_hint_says_what_to_write():
     assert "/ (2*h)" in message
 
 
+
+
+def test_the_central_difference_hint_says_which_taylor_terms_cancel():
+    feedback = check_central_difference(lambda f, x, h: (f(x + h) - f(x)) / h, 1e-5,
+                                        record=False)
+    assert feedback.mistake == "one-sided difference"
+    assert "even powers of h" in feedback.message and "the h terms" not in feedback.message

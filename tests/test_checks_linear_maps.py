@@ -20,7 +20,7 @@ def forms(reference):
 
 
 CASES = {
-    "inverse_differential": (checks.check_inverse_differential, solutions.inverse_differential, {
+    "inverse_differential": (checks.check_inverse_differential, solutions.d_inverse, {
         "scalar rule": lambda A, dA: -np.linalg.inv(A) @ np.linalg.inv(A) @ dA,
         "scalar rule, other side": lambda A, dA: -dA @ np.linalg.inv(A @ A),
         "sign": lambda A, dA: np.linalg.inv(A) @ dA @ np.linalg.inv(A),

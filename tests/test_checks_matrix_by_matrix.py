@@ -131,10 +131,11 @@ def dC_dB_loops_a_ki(A, B):  # the same slip for dC/dB: A[k, i] for A[i, k]
 def test_tensor_checkers_name_the_swapped_index_loop_slip_instead_of_an_index_error():
     feedback = checks.check_dC_dA(dC_dA_loops_b_jl)
     assert feedback.mistake == "b_jl instead of b_lj", feedback.message
-    assert "B[l, j]" in feedback.message and "IndexError" in feedback.message
+    assert "B[j, l]" in feedback.message and "IndexError" in feedback.message
+    assert "B[l, j]" not in feedback.message  # the slip named, the answer line left to write
     feedback = checks.check_dC_dB(dC_dB_loops_a_ki)
     assert feedback.mistake == "a_ki instead of a_ik", feedback.message
-    assert "A[i, k]" in feedback.message
+    assert "A[k, i]" in feedback.message and "A[i, k]" not in feedback.message
 
 
 def test_tensor_checker_names_a_function_right_only_for_square_matrices():
@@ -372,3 +373,42 @@ def test_tensor_bytes_checker_refuses_a_fraction_with_a_hint():
     feedback = checks.check_tensor_bytes(lambda m, n, p: m * p * m * n * 8 + 0.5)
     assert not feedback.passed and feedback.mistake == "not whole"
     assert "whole" in feedback.message
+
+
+@pytest.mark.parametrize("wrt, wrong_eye", [("B", lambda A, B: np.eye(A.shape[1])),
+                                            ("B", lambda A, B: np.eye(A.shape[0])),
+                                            ("A", lambda A, B: np.eye(A.shape[1]))])
+def test_the_rule_with_an_identity_of_the_wrong_size_is_told_which_size_to_ask_for(wrt,
+                                                                                  wrong_eye):
+    """np.eye(n) where δ_jl needs np.eye(p): the exercise's own question, named as such."""
+    if wrt == "B":
+        feedback = checks.check_dC_dB(lambda A, B: np.einsum("ik,jl->ijkl", A, wrong_eye(A, B)))
+        words = ("δ_jl", "j and l both count columns")
+    else:
+        feedback = checks.check_dC_dA(lambda A, B: np.einsum("ik,lj->ijkl", wrong_eye(A, B), B))
+        words = ("δ_ik", "i and k both count rows")
+    assert_reads(feedback, "identity of the wrong size", "the rule is right", *words)
+    assert "np.eye(p)" not in feedback.message and "np.eye(m)" not in feedback.message
+
+
+def test_input_axes_first_on_sizes_all_different_is_not_called_an_index_slip():
+    def input_axes_first(A, B):  # right entries B[l, j], in the shape (m, n, m, p)
+        m, n = A.shape
+        tensor = np.zeros((m, n, m, B.shape[1]))
+        for i in range(m):
+            for j in range(B.shape[1]):
+                for l in range(n):
+                    tensor[i, l, i, j] = B[l, j]
+        return tensor
+
+    feedback = checks.check_dC_dA(input_axes_first)
+    assert_reads(feedback, "input axes first", "wrong order")
+    assert "equivalently" not in feedback.message and "b_jl" not in feedback.message
+    feedback = checks.check_dC_dB(lambda A, B: solutions.dC_dB_by_rule(A, B).transpose(2, 3, 0, 1))
+    assert_reads(feedback, "input axes first", "wrong order")
+    assert "equivalently" not in feedback.message
+
+
+def test_the_tensor_counted_as_if_c_had_a_shape_gets_its_own_hint():
+    feedback = checks.check_tensor_bytes(lambda m, n, p: (m * n) ** 2 * 8)
+    assert_reads(feedback, "(mn)² entries", "(m·n)² · 8", "shape (m, p)")

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from utils import checks, solutions
-from utils.checks._slips import generic_slip
+from utils.checks._slips import generic_slip, order_swapped
 
 EXPECTED = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
 
@@ -45,3 +45,14 @@ def test_checkers_name_the_slips_through_compare():
         -g for g in solutions.linear_backward(x, W, b, G))).mistake == "sign flipped"
     own_mistake_first = checks.check_grad_A(lambda G, A, B: G @ B.T)  # = (dL/dA)ᵀ
     assert own_mistake_first.mistake == "result transposed"
+
+
+def test_results_in_another_order_are_told_by_their_shapes():
+    expected = (np.zeros((5, 3)), np.zeros((4, 3)), np.zeros(4))
+    names = ("dL_dx", "dL_dW", "dL_db")
+    hint = order_swapped(expected[::-1], expected, names)
+    assert "(dL_db, dL_dW, dL_dx)" in hint and "(dL_dx, dL_dW, dL_db)" in hint
+    assert order_swapped(expected, expected, names) is None           # the right order
+    assert order_swapped(expected[:2], expected, names) is None       # one missing: not a swap
+    same = (np.zeros(3), np.ones(3))                                   # shapes cannot tell
+    assert order_swapped(same[::-1], same, ("a", "b")) is None

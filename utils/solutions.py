@@ -155,7 +155,7 @@ REFERENCES["04-challenge-ABAT"] = sandwich_grad
 
 # === 04a The derivative as a linear map ===
 
-def inverse_differential(A, dA):
+def d_inverse(A, dA):
     """d(A⁻¹) = -A⁻¹ dA A⁻¹: differentiate A A⁻¹ = I, dA A⁻¹ + A d(A⁻¹) = 0, solve for d(A⁻¹)."""
     A_inv = np.linalg.inv(A)
     return -A_inv @ dA @ A_inv
@@ -177,7 +177,7 @@ def kron_jacobian(A, B):
     return np.kron(A, np.eye(B.shape[1]))
 
 
-REFERENCES["04a-inverse-differential"] = inverse_differential
+REFERENCES["04a-inverse-differential"] = d_inverse
 REFERENCES["04a-trace-trick"] = middle_factor_grad
 REFERENCES["04a-inverse-vjp"] = inverse_vjp
 REFERENCES["04a-kron-jacobian"] = kron_jacobian
@@ -212,7 +212,7 @@ def sin_vjp(g, ans, x):
     return g * np.cos(x)
 
 
-def mean_squared_error_grad(P, Y):
+def mse_grad(P, Y):
     """dL/dP for L = (1/N) Σ_r ½‖P_r - Y_r‖², P and Y (N, n_out): row r gives (P_r - Y_r) / N."""
     return (P - Y) / len(P)
 
@@ -226,7 +226,7 @@ REFERENCES["05-dense-backward"] = linear_backward
 REFERENCES["05-relu-backward"] = dense_relu_backward
 REFERENCES["05-used-twice"] = gram_vjp
 REFERENCES["05-sin-rule"] = sin_vjp
-REFERENCES["05-mean-loss-grad"] = mean_squared_error_grad
+REFERENCES["05-mean-loss-grad"] = mse_grad
 REFERENCES["05-challenge-logsumexp"] = logsumexp_vjp
 # (end of 05 The backward pass)
 
@@ -262,7 +262,7 @@ REFERENCES["05a-backward-by-hand"] = backward_by_hand
 
 # === 06 Jacobians through time ===
 
-def jacobian_through_time(W, hs, k):
+def my_jacobian_through_time(W, hs, k):
     """dh_T/dh_k for h_t = tanh(W h_{t-1} + U x_t), from the states hs = [h_0, ..., h_T]."""
     T = len(hs) - 1
     product = np.eye(len(W))
@@ -272,7 +272,7 @@ def jacobian_through_time(W, hs, k):
     return product
 
 
-def clip_by_norm(gradient, max_norm):
+def my_clip_by_norm(gradient, max_norm):
     """Shrink gradient to length max_norm if it is longer, keeping its direction."""
     norm = np.linalg.norm(gradient)
     if norm > max_norm:
@@ -280,8 +280,8 @@ def clip_by_norm(gradient, max_norm):
     return gradient
 
 
-REFERENCES["06-jacobian-through-time"] = jacobian_through_time
-REFERENCES["06-clip-by-norm"] = clip_by_norm
+REFERENCES["06-jacobian-through-time"] = my_jacobian_through_time
+REFERENCES["06-clip-by-norm"] = my_clip_by_norm
 # (end of 06 Jacobians through time)
 
 

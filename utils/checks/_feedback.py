@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import functools
 import inspect
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -225,7 +226,7 @@ def _raised(exercise: str, raised, called_with: str) -> Feedback:
     if raised.kind in _ENDINGS:
         what = _ENDINGS[raised.kind]
     elif raised.note:  # numpy's long words shortened: the note says it in the exercise's
-        what = f"raised {raised.kind}: {raised.message.split(', with')[0]}"  # letters
+        what = f"raised {raised.kind}: {re.split(',? with ', raised.message)[0]}"  # letters
     else:
         what = f"raised {raised.kind}: {raised.message}"
     note = f" {raised.note}" if raised.note else ""

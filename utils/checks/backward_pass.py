@@ -11,6 +11,7 @@ from .. import autodiff as ad
 from .. import solutions
 from ._feedback import FAIL, Feedback, Mistake, compare, correct, run_learner_function
 from ._graph import in_graph
+from ._slips import order_swapped
 
 
 def _dense_case():
@@ -34,30 +35,33 @@ def check_dense_backward(linear_backward) -> Feedback:
                                f"(dL_dx, dL_dW, dL_db); got {type(answer).__name__}.",
                         "not three gradients")
     dL_dx, dL_dW, dL_db = solutions.linear_backward(x, W, b, G)
+    swapped = order_swapped(answer, (dL_dx, dL_dW, dL_db), ("dL_dx", "dL_dW", "dL_db"))
+    if swapped is not None:
+        return Feedback(False, f"{FAIL} {exercise}: {swapped}", "wrong order")
     parts = [
         ("dL_dx", answer[0], dL_dx, "N n_in", [
             Mistake("dx averaged", dL_dx / len(x),
-                    "you divided dL/dx by the batch size. Each example's input gradient is just "
-                    "its row of grad_output @ W: the loss already carries the 1/batch."),
+                    "you divided dL/dx by the batch size. Each example's input gradient comes "
+                    "from its own row of grad_output: the loss already carries the 1/batch."),
         ]),
         ("dL_dW", answer[1], dL_dW, "n_out n_in", [
             Mistake("dW transposed", dL_dW.T,
                     "you returned x.T @ grad_output, of shape (n_in, n_out) = (3, 4): the "
                     "gradient for W stored as (n_in, n_out). Here W is (n_out, n_in) = (4, 3), "
-                    "and dL/dW has W's shape: grad_output.T @ x."),
+                    "and dL/dW has W's shape."),
             Mistake("dW averaged", dL_dW / len(x),
                     "you divided dL/dW by the batch size. The loss already carries the 1/batch "
                     "(its gradient is divided by the batch); the layer just sums the examples' "
-                    "contributions: grad_output.T @ x."),
+                    "contributions."),
         ]),
         ("dL_db", answer[2], dL_db, "n_out", [
             Mistake("bias not summed", G,
                     "your dL/db has shape (batch, n_out) = (5, 4), but b has shape (4,): a "
                     "gradient always has the shape of what it is for. b is added to every row "
-                    "of the batch, so its gradient sums the rows: grad_output.sum(axis=0)."),
+                    "of the batch, so its gradient sums the rows."),
             Mistake("bias keepdims", G.sum(axis=0, keepdims=True),
                     "you summed over the batch with keepdims=True, giving shape (1, 4); b has "
-                    "shape (4,), and its gradient must too: grad_output.sum(axis=0)."),
+                    "shape (4,), and its gradient must too: no keepdims."),
             Mistake("bias averaged", G.mean(axis=0),
                     "you took the mean over the batch; b gets the sum. b was added to every "
                     "row, and each row's gradient counts in full (the 1/batch of the loss is "
@@ -114,14 +118,14 @@ def check_relu_backward(dense_relu_backward) -> Feedback:
         Mistake("mask missing", G @ W.T,
                 "the ReLU step is missing: grad_output went straight through the matrix "
                 "product. Where a <= 0 the output does not move when a does, so first zero "
-                "those entries: (grad_output * (a > 0)) @ W.T."),
+                "those entries of grad_output."),
         Mistake("mask after the product", G @ W.T * (x > 0),
                 "you applied a mask after the matrix product, to dL/dx. The ReLU comes after "
                 "the product in the forward pass, so in the backward pass its mask comes "
-                "first, on grad_output: (grad_output * (a > 0)) @ W.T."),
+                "first, on grad_output."),
         Mistake("dW instead of dx", x.T @ (G * (a > 0)),
                 "that is dL/dW, shape (3, 5). The exercise asks for dL/dx, shaped like x "
-                "(4, 3): (grad_output * (a > 0)) @ W.T."),
+                "(4, 3)."),
     ], what="dL/dx", axes="N n_in", reference=(solutions.dense_relu_backward, (x, W, b, G)))
 
 
@@ -141,8 +145,7 @@ def check_used_twice(gram_vjp) -> Feedback:
         return feedback
     overwritten = ("only one of the two uses of A counts: A is the left factor AND (transposed) "
                    "the right factor of A @ A.T, and a variable used twice gets the SUM of both "
-                   "gradients. Writing the second one over the first loses it: "
-                   "G @ A + G.T @ A.")
+                   "gradients. Writing the second one over the first loses it: add them.")
     return compare(exercise, answer, solutions.gram_vjp(A, G), mistakes=[
         Mistake("overwritten", G @ A, overwritten),
         Mistake("overwritten", G.T @ A, overwritten),
@@ -172,26 +175,25 @@ def check_vjp_rule(sin_vjp) -> Feedback:
     feedback = compare(exercise, answer, solutions.sin_vjp(g, ans, x), mistakes=[
         Mistake("local derivative only", np.cos(x),
                 "that is sin'(x) = cos(x) alone. A VJP rule maps the incoming gradient g: "
-                "return g * cos(x)."),
+                "the local derivative scales it."),
         Mistake("cos of the output", g * np.cos(ans),
                 "you took the cosine of ans = sin(x). The derivative of sin is evaluated at "
-                "its input: g * cos(x)."),
+                "its input x."),
         Mistake("sign", -g * np.cos(x),
                 "the sign is flipped: (sin)' = +cos; it is cos whose derivative is -sin."),
         Mistake("derivative of cos", -g * np.sin(x),
-                "-sin(x) is the derivative of cos, not of sin: g * cos(x)."),
+                "-sin(x) is the derivative of cos, not of sin."),
         Mistake("copied exp's rule", g * ans,
-                "g * ans is exp's rule (exp is its own derivative); sin's derivative is cos: "
-                "g * cos(x)."),
+                "g * ans is exp's rule (exp is its own derivative); sin's derivative is cos."),
         Mistake("copied tanh's rule", g * (1.0 - ans ** 2),
                 "g * (1 - ans**2) is tanh's rule (tanh' = 1 - tanh²); sin's derivative is cos, "
-                "evaluated at the input: g * cos(x)."),
+                "evaluated at the input."),
         Mistake("cos from the output", g * np.sqrt(1.0 - ans ** 2),
                 "sqrt(1 - ans**2) is |cos(x)|, not cos(x): it loses the sign wherever cos(x) < 0 "
-                "(the output sin(x) cannot tell x from pi - x). Use the input: g * cos(x)."),
+                "(the output sin(x) cannot tell x from pi - x). Use the input x."),
         Mistake("matrix product", g @ np.cos(x).T,
                 "sin acts entry by entry, so its Jacobian is diagonal and the VJP is an "
-                "elementwise product, g * cos(x), not a matrix product."),
+                "elementwise product, not a matrix product."),
     ], what="the rule's output", axes="N n", reference=(solutions.sin_vjp, (g, ans, x)))
     if not feedback.passed:
         return feedback
@@ -224,24 +226,24 @@ def check_mean_loss_grad(mse_grad) -> Feedback:
     N, E = len(P), P - Y
     mistakes = [
         Mistake("1/N missing", E, "you returned P - Y, the gradient of the SUM over the batch. "
-                "L is the mean over the N rows, so every row's gradient carries 1/N: (P - Y) / N."),
+                "L is the mean over the N rows, so every row's gradient carries 1/N."),
         Mistake("divided by every entry", E / P.size, "you divided by N·k, the number of "
                 "entries: that is the gradient of np.mean over all entries. Here each row's "
                 "½‖p_r - y_r‖² is summed over its k outputs and only the N rows are averaged."),
         Mistake("sign slip", -E / N, "the sign is flipped: ½‖p - y‖² grows with p - y, so its "
-                "gradient is +(p - y): (P - Y) / N."),
+                "gradient is +(p - y), times the mean's 1/N."),
         Mistake("½ not cancelled", 2 * E / N, "the factor 2 of d(u²)/du cancels the ½ in "
-                "½‖p - y‖²: (P - Y) / N."),
+                "½‖p - y‖²: no factor 2 is left."),
         Mistake("½ kept", E / (2 * N), "the ½ in ½‖p - y‖² is cancelled by the 2 of d(u²)/du; "
-                "you kept it: (P - Y) / N."),
+                "you kept it."),
         Mistake("1/N twice", E / N**2, "you divided by N twice. The mean's 1/N appears once."),
         Mistake("batch averaged away", E.mean(axis=0), "you averaged over the rows, giving "
                 "shape (n_out,) = (3,). dL/dP has P's shape (N, n_out) = (4, 3): each row "
                 "keeps its own gradient, (P_r - Y_r) / N."),
     ]
-    feedback = compare(exercise, answer, solutions.mean_squared_error_grad(P, Y), mistakes,
+    feedback = compare(exercise, answer, solutions.mse_grad(P, Y), mistakes,
                        what="dL/dP", where="with P and Y of shape (4, 3)", axes="N n_out",
-                       reference=(solutions.mean_squared_error_grad, (P, Y)))
+                       reference=(solutions.mse_grad, (P, Y)))
     if not feedback.passed:
         return feedback
     return correct(exercise, "dL/dP = (P - Y) / N: the mean over the batch puts 1/N in every "
@@ -264,17 +266,18 @@ def check_logsumexp_rule(logsumexp_vjp) -> Feedback:
     softmax = np.exp(x) / np.exp(x).sum(axis=1, keepdims=True)
     feedback = compare(exercise, answer, solutions.logsumexp_vjp(g, ans, x), mistakes=[
         Mistake("g ignored", softmax, "that is the local derivative, each row's softmax, alone. "
-                "A VJP rule scales it by the incoming gradient: g[:, None] * softmax(x)."),
+                "A VJP rule scales it by the incoming gradient g, one entry per row."),
         Mistake("g on the wrong axis", g * softmax, "g has one entry per ROW of x, but `g * S` "
-                "lines it up with the columns. Give it a column axis: g[:, None] * S."),
+                "lines it up with the columns. Give g an axis of length 1 so it runs down the "
+                "rows."),
         Mistake("not normalised", g[:, None] * np.exp(x), "d/dx_ij log Σ_k exp(x_ik) = "
                 "exp(x_ij) / Σ_k exp(x_ik): divide by the row sum (which is exp(ans_i))."),
         Mistake("softmax over columns", g[:, None] * np.exp(x) / np.exp(x).sum(axis=0),
                 "you normalised over axis 0 (columns); logsumexp sums each row, so normalise "
-                "each row: exp(x - ans[:, None])."),
+                "each row (the row sums are exp(ans))."),
         Mistake("broadcast only", np.broadcast_to(g[:, None], x.shape), "copying g across the "
                 "row is the rule of a plain sum; the log and exp weight each entry by its "
-                "softmax: g[:, None] * softmax(x)."),
+                "softmax."),
     ], what="the rule's output", where="with x (3, 3), ans and g (3,)", axes="N k",
         reference=(solutions.logsumexp_vjp, (g, ans, x)))
     if not feedback.passed:

@@ -93,7 +93,7 @@ def line_mistakes(c, d) -> dict:
             Mistake("power rule", -0.5 * (c.var + c.eps) ** -0.5 * d.inv_std, "d/dv (v + eps)"
                     "^(-1/2) = -1/2 (v + eps)^(-3/2): the power drops by one."),
             Mistake("incoming gradient forgotten", -0.5 * (c.var + c.eps) ** -1.5,
-                    "times the incoming dL/dr."),
+                    "times the incoming dL/dinv_std."),
         ],
         "Hc": [
             Mistake("variance term dropped", d.Hn * c.inv_std, "Hc is used twice, in Hn = Hc * "
@@ -106,7 +106,7 @@ def line_mistakes(c, d) -> dict:
         ],
         "mu": [
             Mistake("not summed over the batch", -d.Hc, "mu is subtracted from every row: sum "
-                    "over the batch, -dD.sum(axis=0)."),
+                    "over the batch, -dHc.sum(axis=0)."),
             Mistake("averaged", -d.Hc.mean(axis=0), "sum here; the mean's 1/N comes in the next "
                     "line, from mu = mean(H_pre)."),
         ],

@@ -75,7 +75,7 @@ def check_chain_jacobian(chain_jacobian) -> Feedback:
                         "applied last stands on the left, as in f(g(x)))."),
                 Mistake("J^f at x", jacobian_f(x) @ jacobian_g(x),
                         "you evaluated J^f at x. f never sees x: it sees y = g(x), so use "
-                        "jacobian_f(g(x)) · jacobian_g(x)."),
+                        "jacobian_f at g(x)."),
                 Mistake("elementwise product", jacobian_f(g(x)) * jacobian_g(x),
                         "`*` multiplies entry by entry; the chain rule sums over l, which is a "
                         "matrix product: use `@`."),
@@ -129,7 +129,7 @@ def check_chain_vjp(chain_vjp) -> Feedback:
                 Mistake("wrong order", u @ J1 @ J2 @ J3,
                         "you started from the input side, u·J_1·J_2·J_3. u lives at the "
                         "output, so it meets the last Jacobian first: u·J_3, then ·J_2, "
-                        "then ·J_1 (loop over reversed(jacobians))."),
+                        "then ·J_1: the loop starts at the end of the list."),
                 Mistake("transposed", J1 @ J2 @ J3 @ u,
                         "you computed J @ u at each step, which uses every Jacobian "
                         "transposed: J_1·J_2·J_3·u = (u·J_3ᵀ·J_2ᵀ·J_1ᵀ)ᵀ. A VJP puts the row "
