@@ -46,11 +46,12 @@ def _split_top_level(math: str) -> list[str]:
     return [item.strip() for item in items if item.strip()]
 
 
-def first_atom(item: str) -> str | None:
+def first_atom(item: str) -> str | set[str] | None:
     """The symbol an item names: left of an '=', its first letter, Greek letter or operator."""
     item = item.split("=")[0].strip()
-    if re.fullmatch(r"[a-z]_\{[a-z]{2}\}", item):
-        return "entry"  # a_{kl} is entry (k, l) of A: the convention, not a new letter
+    entry = re.fullmatch(r"[a-z]_\{([a-z])([a-z])\}", item)
+    if entry:  # a_{kl} is entry (k, l) of A: the convention, not a new letter; k, l are indices
+        return {"entry", *entry.groups()}
     match = _ATOM.search(item)
     if match is None:
         return None
@@ -83,8 +84,10 @@ def symbol_rows(cells: list[str]) -> list[tuple[str, set[str]]]:
             if not in_symbols or set(first) <= set("-: "):
                 continue
             maths = re.findall(r"\$([^$]+)\$", first)
-            symbols = {atom for math in maths for item in _split_top_level(math)
-                       if (atom := first_atom(item)) is not None}
+            symbols = set()
+            for item in (item for math in maths for item in _split_top_level(math)):
+                atom = first_atom(item)
+                symbols |= atom if isinstance(atom, set) else {atom} - {None}
             rows.append((first, symbols))
     return rows
 
@@ -114,8 +117,8 @@ def test_the_reader_tells_two_meanings_apart():
     rows = symbol_rows(["| symbol | meaning |\n|---|---|\n| $h$ (no index) | a step |\n"
                         "| $h_t$, $x_t$ | a state |\n| $\\bar A$ | grad |\n| $\\bar h_t$ | grad |\n"
                         "| $K \\otimes Q$ | kron |\n| $\\langle K, Q \\rangle$ | inner |\n| $K$, $Q$ | any |\n"
-                        "| $O(\\cdot)$ | order |\n| $\\mathcal{O}(\\cdot)$ | order |\n"])
-    assert _listed_twice(rows).keys() == {"h", "\\bar", "K"}
+                        "| $a_{kl}$, $c_{ij}$ | entries |\n| $k$ | a step |\n| $O(\\cdot)$ | order |\n| $\\mathcal{O}(\\cdot)$ | order |\n"])
+    assert _listed_twice(rows).keys() == {"h", "\\bar", "K", "k"}
 
 
 def test_every_symbol_on_the_notation_page_has_one_meaning():

@@ -67,7 +67,7 @@ def chain_jacobian(jacobian_f, g, jacobian_g, x):
 def chain_vjp(u, jacobians):
     """u · J_D ··· J_2 · J_1 for jacobians = [J_1, ..., J_D]: one row-vector product per step."""
     for jacobian in reversed(jacobians):  # start at the loss side
-        u = u @ jacobian                  # (n_k,) @ (n_k, n_{k-1}) -> (n_{k-1},)
+        u = u @ jacobian                  # (n_t,) @ (n_t, n_{t-1}) -> (n_{t-1},)
     return u
 
 
@@ -262,13 +262,13 @@ REFERENCES["05a-backward-by-hand"] = backward_by_hand
 
 # === 06 Jacobians through time ===
 
-def jacobian_through_time(W, hs, k):
-    """dh_T/dh_k for h_t = tanh(W h_{t-1} + U x_t), from the states hs = [h_0, ..., h_T]."""
+def jacobian_through_time(W, hs, t):
+    """dh_T/dh_t for h_s = tanh(W h_{s-1} + U x_s), from the states hs = [h_0, ..., h_T]."""
     T = len(hs) - 1
     product = np.eye(len(W))
-    for t in range(k + 1, T + 1):
-        J_t = np.diag(1 - hs[t] ** 2) @ W    # dh_t/dh_{t-1}
-        product = J_t @ product             # a later step multiplies on the left
+    for step in range(t + 1, T + 1):
+        J_step = np.diag(1 - hs[step] ** 2) @ W    # dh_step/dh_{step-1}
+        product = J_step @ product                 # a later step multiplies on the left
     return product
 
 
