@@ -33,7 +33,6 @@ def softmax(z):
 
 def test_jacobian_shape_accepts_correct_answers():
     assert_passes(check_jacobian_shape(ref.jacobian_of_g))
-    assert_passes(check_jacobian_shape(lambda x: numerical_jacobian(shape_exercise_g, x)))
 
 
 @pytest.mark.parametrize("form", right_forms(ref.jacobian_of_g), ids=lambda f: f.__name__)
