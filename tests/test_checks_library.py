@@ -22,6 +22,7 @@ CHECKERS = {
     "01-jacobian-shape": checks.check_jacobian_shape,
     "01-softmax-jacobian": checks.check_softmax_jacobian,
     "01-central-difference": lambda answer: checks.check_central_difference(answer, 1e-5),
+    "02-chain-jacobian": checks.check_chain_jacobian,
     "02-chain-vjp": checks.check_chain_vjp,
     "03-dC-dA": checks.check_dC_dA,
     "03-dC-dB": checks.check_dC_dB,

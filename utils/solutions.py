@@ -59,9 +59,15 @@ REFERENCES["01-central-difference"] = central_difference
 
 
 # === 02 Chain rule ===
-def chain_jacobian(jacobian_f, g, jacobian_g, x):
-    """J^F(x) for F = f∘g: J^f at the point f sees, g(x), times J^g at x (p×m · m×n)."""
-    return jacobian_f(g(x)) @ jacobian_g(x)
+def chain_jacobian(steps, jacobians, x):
+    """J^F(x) for F = f_3 ∘ f_2 ∘ f_1: each step's Jacobian at the point that step sees,
+    the step applied last on the left."""
+    product = None
+    for step, jacobian in zip(steps, jacobians, strict=True):
+        J_t = jacobian(x)                   # taken where step t is applied
+        product = J_t if product is None else J_t @ product
+        x = step(x)                         # the point the next step sees
+    return product
 
 
 def chain_vjp(u, jacobians):

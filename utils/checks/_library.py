@@ -33,6 +33,7 @@ ANSWERED_BY = {
     "01-jacobian-shape": _JACOBIANS,
     "01-softmax-jacobian": _JACOBIANS,
     "01-central-difference": _JACOBIANS,
+    "02-chain-jacobian": (chain.multiply_chain,),
     "02-chain-vjp": (chain.multiply_chain,),
     "03-dC-dA": (matmul.matmul_jacobian, *_JACOBIANS),
     "03-dC-dB": (matmul.matmul_jacobian, *_JACOBIANS),
