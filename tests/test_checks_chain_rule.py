@@ -24,7 +24,7 @@ from utils.checks import (
 
 def chain_jacobian_by_sum(steps, jacobians, x):
     points = [x, steps[0](x), steps[1](steps[0](x))]
-    J1, J2, J3 = (jac(point) for jac, point in zip(jacobians, points))
+    J1, J2, J3 = (jac(point) for jac, point in zip(jacobians, points, strict=True))
     return np.einsum("ij,jk,kl->il", J3, J2, J1)
 
 
@@ -33,7 +33,7 @@ def chain_jacobian_from_the_loss_side(steps, jacobians, x):
     for step in steps[:-1]:
         points.append(step(points[-1]))
     product = jacobians[-1](points[-1])
-    for jacobian, point in zip(jacobians[-2::-1], points[-2::-1]):
+    for jacobian, point in zip(jacobians[-2::-1], points[-2::-1], strict=True):
         product = product @ jacobian(point)
     return product
 

@@ -14,13 +14,11 @@ from feedback_asserts import (
     stub,
 )
 
-from utils import numerical_jacobian
 from utils import solutions as ref
 from utils.checks import (
     check_central_difference,
     check_jacobian_shape,
     check_softmax_jacobian,
-    shape_exercise_g,
 )
 
 

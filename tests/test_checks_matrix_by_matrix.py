@@ -8,10 +8,7 @@ import pytest
 from feedback_asserts import assert_passes, assert_reads, changed, right_forms, stub
 
 from utils import (
-    chain_rule_via_tensor,
     checks,
-    matmul_jacobian,
-    matmul_vjp,
     solutions,
 )
 from utils.checks.matrix_by_matrix import _tensor_mistakes

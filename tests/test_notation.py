@@ -96,7 +96,8 @@ def symbol_rows(cells: list[str]) -> list[tuple[str, set[str]]]:
 
 def _notation_rows():
     notebook = json.loads(NOTATION.read_text(encoding="utf-8"))
-    cells = ["".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "markdown"]
+    cells = ["".join(cell["source"]) for cell in notebook["cells"]
+             if cell["cell_type"] == "markdown"]
     return symbol_rows(cells)
 
 
@@ -117,9 +118,12 @@ def test_the_reader_finds_symbols_in_the_tables():
 
 def test_the_reader_tells_two_meanings_apart():
     rows = symbol_rows(["| symbol | meaning |\n|---|---|\n| $h$ (no index) | a step |\n"
-                        "| $h_t$, $x_t$ | a state |\n| $\\bar A$ | grad |\n| $\\bar h_t$ | grad |\n"
-                        "| $K \\otimes Q$ | kron |\n| $\\langle K, Q \\rangle$ | inner |\n| $K$, $Q$ | any |\n"
-                        "| $a_{kl}$, $c_{ij}$ | entries |\n| $k$ | a step |\n| $O(\\cdot)$ | order |\n| $\\mathcal{O}(\\cdot)$ | order |\n"])
+                        "| $h_t$, $x_t$ | a state |\n| $\\bar A$ | grad |\n"
+                        "| $\\bar h_t$ | grad |\n"
+                        "| $K \\otimes Q$ | kron |\n| $\\langle K, Q \\rangle$ | inner |\n"
+                        "| $K$, $Q$ | any |\n"
+                        "| $a_{kl}$, $c_{ij}$ | entries |\n| $k$ | a step |\n"
+                        "| $O(\\cdot)$ | order |\n| $\\mathcal{O}(\\cdot)$ | order |\n"])
     assert _listed_twice(rows).keys() == {"h", "\\bar", "K", "k"}
 
 

@@ -31,7 +31,7 @@ def test_references_agree_with_finite_differences():
     for case in ("square", "wide"):
         steps, jacobians, x = chain_exercise_maps(case)
         point = x
-        for step, jacobian in zip(steps, jacobians):   # each step's Jacobian, independently
+        for step, jacobian in zip(steps, jacobians, strict=True):   # each Jacobian alone
             assert np.allclose(jacobian(point), numerical_jacobian(step, point))
             point = step(point)
         assert np.allclose(ref.chain_jacobian(steps, jacobians, x),
