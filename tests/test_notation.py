@@ -14,6 +14,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 NOTATION = Path(__file__).resolve().parents[1] / "notebooks" / "00a-notation.ipynb"
 
 # symbol -> why it is still listed twice (each must really be listed twice, see the last test)
@@ -143,3 +145,34 @@ def test_every_known_exception_still_applies():
 def test_the_page_states_the_entry_convention():
     assert "entry" in set().union(*(s for _, s in _notation_rows())), \
         "00a should list the entries a_kl, b_lj, c_ij (the convention the reader relies on)"
+
+
+ROOT = NOTATION.parents[1]
+# where chains of steps are shown: their step is t (x_t, J_t, h_t, W^(T-t)), never k, which
+# indexes entries (dC/dA[i, j, k, l] = ∂c_ij/∂a_kl)
+CHAIN_TEXTS = ["notebooks/00a-notation.ipynb", "notebooks/02-chain-rule.ipynb",
+               "notebooks/06-jacobians-through-time.ipynb",
+               "notebooks/lecture/through-time-deck.ipynb", "utils/chain.py",
+               "utils/checks/chain_rule.py", "utils/checks/through_time.py",
+               "utils/widgets/chain_rule.py", "utils/widgets/through_time.py",
+               "utils/plotting/chain_rule.py"]
+STEP_K = re.compile(r"\b[JhxWn]_\{?k\b|\b[JhxWn]_\{k[+-]1\}|T\s*[-−]\s*k\b|dh_k|steps? k\b|J_L\b")
+
+
+def _texts(path: Path) -> str:
+    if path.suffix == ".ipynb":
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        return "\n".join("".join(cell["source"]) for cell in notebook["cells"])
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", CHAIN_TEXTS)
+def test_a_chain_counts_its_steps_with_t_not_k(name):
+    hits = sorted(set(STEP_K.findall(_texts(ROOT / name))))
+    assert not hits, f"{name} counts a chain's steps with k (k indexes entries): {hits}"
+
+
+def test_the_step_pattern_finds_the_old_spellings():
+    old = "J_k = dx_k/dx_{k-1}; W^{T-k}; T − k steps; J_L ... J_1; number of steps k"
+    assert len(STEP_K.findall(old)) >= 5
+    assert not STEP_K.findall("dC/dA[i, j, k, l] = ∂c_ij/∂a_kl; sum_k e^{z_k}; a_{kl}")

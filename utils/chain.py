@@ -116,15 +116,15 @@ def check_chain(jacobians) -> list[np.ndarray]:
     if len(jacobians) == 0:
         raise ValueError("jacobians must hold at least one Jacobian; got an empty list")
     matrices = []
-    for k, jacobian in enumerate(jacobians, start=1):
-        matrix = as_float_array(jacobian, f"jacobians[{k - 1}] (J_{k})")
+    for t, jacobian in enumerate(jacobians, start=1):
+        matrix = as_float_array(jacobian, f"jacobians[{t - 1}] (J_{t})")
         if matrix.ndim != 2:
-            raise ValueError(f"jacobians[{k - 1}] (J_{k}) must be a 2-D matrix (outputs, "
+            raise ValueError(f"jacobians[{t - 1}] (J_{t}) must be a 2-D matrix (outputs, "
                              f"inputs); got shape {matrix.shape}")
         if matrices and matrix.shape[1] != matrices[-1].shape[0]:
-            raise ValueError(f"J_{k} has shape {matrix.shape} but J_{k - 1} has shape "
-                             f"{matrices[-1].shape}: step {k} must take the {matrices[-1].shape[0]}"
-                             f" outputs of step {k - 1} as its inputs (J_{k} needs "
+            raise ValueError(f"J_{t} has shape {matrix.shape} but J_{t - 1} has shape "
+                             f"{matrices[-1].shape}: step {t} must take the {matrices[-1].shape[0]}"
+                             f" outputs of step {t - 1} as its inputs (J_{t} needs "
                              f"{matrices[-1].shape[0]} columns)")
         matrices.append(matrix)
     return matrices
