@@ -59,15 +59,21 @@ REFERENCES["01-central-difference"] = central_difference
 
 
 # === 02 Chain rule ===
-def chain_jacobian(jacobian_f, g, jacobian_g, x):
-    """J^F(x) for F = f∘g: J^f at the point f sees, g(x), times J^g at x (p×m · m×n)."""
-    return jacobian_f(g(x)) @ jacobian_g(x)
+def chain_jacobian(steps, jacobians, x):
+    """J^F(x) for F = f_3 ∘ f_2 ∘ f_1: each step's Jacobian at the point that step sees,
+    the step applied last on the left."""
+    product = None
+    for step, jacobian in zip(steps, jacobians, strict=True):
+        J_t = jacobian(x)                   # taken where step t is applied
+        product = J_t if product is None else J_t @ product
+        x = step(x)                         # the point the next step sees
+    return product
 
 
 def chain_vjp(u, jacobians):
     """u · J_D ··· J_2 · J_1 for jacobians = [J_1, ..., J_D]: one row-vector product per step."""
     for jacobian in reversed(jacobians):  # start at the loss side
-        u = u @ jacobian                  # (n_k,) @ (n_k, n_{k-1}) -> (n_{k-1},)
+        u = u @ jacobian                  # (n_t,) @ (n_t, n_{t-1}) -> (n_{t-1},)
     return u
 
 
@@ -262,13 +268,13 @@ REFERENCES["05a-backward-by-hand"] = backward_by_hand
 
 # === 06 Jacobians through time ===
 
-def my_jacobian_through_time(W, hs, k):
-    """dh_T/dh_k for h_t = tanh(W h_{t-1} + U x_t), from the states hs = [h_0, ..., h_T]."""
+def my_jacobian_through_time(W, hs, t):
+    """dh_T/dh_t for h_s = tanh(W h_{s-1} + U x_s), from the states hs = [h_0, ..., h_T]."""
     T = len(hs) - 1
     product = np.eye(len(W))
-    for t in range(k + 1, T + 1):
-        J_t = np.diag(1 - hs[t] ** 2) @ W    # dh_t/dh_{t-1}
-        product = J_t @ product             # a later step multiplies on the left
+    for step in range(t + 1, T + 1):
+        J_step = np.diag(1 - hs[step] ** 2) @ W    # dh_step/dh_{step-1}
+        product = J_step @ product                 # a later step multiplies on the left
     return product
 
 

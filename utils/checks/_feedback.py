@@ -162,7 +162,7 @@ def _compare(exercise, answer, expected, mistakes, rtol, atol, what, letters, re
 
 
 def run_learner_function(exercise: str, function, *args, names: dict | None = None,
-                         answer: str | None = None, observer=None):
+                         answer: str | None = None, observer=None, library=()):
     """Call the learner's function where nothing it does can harm the check (`_isolation`).
 
     Returns (value, None), or (None, Feedback) when it is a stub, not a function, raises, ends
@@ -175,12 +175,18 @@ def run_learner_function(exercise: str, function, *args, names: dict | None = No
     shape error inside the function is then told as "you multiplied dL/dC (m, p) by B (n, p)".
     `observer` (start(), collect()) watches the call where it runs; with one, the value
     returned is (the learner's value, what collect() returned). See `_isolation`.
+    `library`: the course's functions that compute this answer; the learner's may not be one of
+    them nor call one (`_library`).
     """
     if is_stub(function):
         return None, not_done(exercise)
     if not callable(function):
         return None, Feedback(False, f"{FAIL} {exercise}: expected a function (def ...); got "
                                      f"{type(function).__name__}.", "not a function")
+    from ._library import library_refused  # imports this module: here, not at the top
+    refused = library_refused(exercise, function, library)
+    if refused is not None:
+        return None, refused
     called_with = ", ".join(f"shape {a.shape}" if isinstance(a, np.ndarray)
                             else type(a).__name__ for a in args)
     seconds_left()  # a badly set limit is the course's error, raised here, never feedback
