@@ -77,8 +77,8 @@ def test_dense_backward_other_wrong_values_say_which_gradient():
 
 @pytest.mark.parametrize("answer", [
     solutions.dense_relu_backward,
-    lambda x, W, b, g: np.where(np.maximum(x @ W + b, 0) > 0, g, 0.0) @ W.T,  # mask from y
-    lambda x, W, b, g: (g * np.heaviside(x @ W + b, 0.0)) @ W.T,
+    lambda x, W, b, g: np.where(np.maximum(x @ W.T + b, 0) > 0, g, 0.0) @ W,  # mask from y
+    lambda x, W, b, g: (g * np.heaviside(x @ W.T + b, 0.0)) @ W,
 ])
 def test_relu_backward_accepts_correct_answers(answer):
     assert checks.check_relu_backward(answer).passed
@@ -88,7 +88,7 @@ def test_the_relu_reference_matches_finite_differences():
     from utils import numerical_jacobian
 
     x, W, b, G = _dense_relu_case()
-    numeric = np.tensordot(G, numerical_jacobian(lambda x_: np.maximum(x_ @ W + b, 0), x), 2)
+    numeric = np.tensordot(G, numerical_jacobian(lambda x_: np.maximum(x_ @ W.T + b, 0), x), 2)
     assert np.allclose(solutions.dense_relu_backward(x, W, b, G), numeric, atol=1e-8)
 
 
@@ -98,11 +98,12 @@ def test_relu_backward_stub_is_not_done(stub):
 
 
 @pytest.mark.parametrize("mistake, answer", [
-    ("output values", lambda x, W, b, g: (g * np.maximum(x @ W + b, 0)) @ W.T),
-    ("pre-activation values", lambda x, W, b, g: (g * (x @ W + b)) @ W.T),
-    ("mask missing", lambda x, W, b, g: g @ W.T),
-    ("mask after the product", lambda x, W, b, g: (g @ W.T) * (x > 0)),
-    ("dW instead of dx", lambda x, W, b, g: x.T @ (g * (x @ W + b > 0))),
+    ("output values", lambda x, W, b, g: (g * np.maximum(x @ W.T + b, 0)) @ W),
+    ("pre-activation values", lambda x, W, b, g: (g * (x @ W.T + b)) @ W),
+    ("mask missing", lambda x, W, b, g: g @ W),
+    ("mask after the product", lambda x, W, b, g: (g @ W) * (x > 0)),
+    ("dW instead of dx", lambda x, W, b, g: (g * (x @ W.T + b > 0)).T @ x),
+    ("dW instead of dx", lambda x, W, b, g: x.T @ (g * (x @ W.T + b > 0))),
 ])
 def test_relu_backward_names_each_mistake(mistake, answer):
     feedback = checks.check_relu_backward(answer)
@@ -111,7 +112,7 @@ def test_relu_backward_names_each_mistake(mistake, answer):
 
 def test_the_relu_case_separates_output_values_from_the_mask():
     x, W, b, G = _dense_relu_case()
-    z = x @ W + b
+    z = x @ W.T + b
     assert np.any((z > 0) & (z < 1)) and np.any(z > 1) and np.any(z < 0)
     assert not np.allclose(G * np.maximum(z, 0), G * (z > 0))
 
@@ -363,8 +364,8 @@ def test_dense_backward_accepts_each_gradient_in_every_form(k):
      ("(dL_db)",)),
     (checks.check_dense_backward, _dense_part(0, lambda d, *_: d.T), "transposed",
      ("(dL_dx)", "transposed")),
-    (checks.check_relu_backward, lambda x, W, b, G: (G * (x @ W > 0)) @ W.T, "input left out",
-     ("built without b",)),  # the mask of x @ W, the bias forgotten
+    (checks.check_relu_backward, lambda x, W, b, G: (G * (x @ W.T > 0)) @ W, "input left out",
+     ("built without b",)),  # the mask of x @ W.T, the bias forgotten
     (checks.check_relu_backward, lambda x, W, b, G: 2 * solutions.dense_relu_backward(x, W, b, G),
      "scaled", ("times 2",)),
     (checks.check_relu_backward, lambda x, W, b, G: solutions.dense_relu_backward(x, W, b, G).T,

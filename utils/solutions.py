@@ -194,10 +194,11 @@ def linear_backward(x, W, b, grad_output):
 
 
 def dense_relu_backward(x, W, b, grad_output):
-    """dL/dx for y = relu(x @ W + b): mask by the pre-activation, then the matmul VJP."""
-    a = x @ W + b                        # the ReLU's input, (batch, n_out)
+    """dL/dx for y = relu(x @ W.T + b), W (n_out, n_in): mask by the pre-activation, then the
+    matmul VJP."""
+    a = x @ W.T + b                      # the ReLU's input, (batch, n_out)
     dL_da = grad_output * (a > 0)        # relu'(a) is the mask of its INPUT a
-    return dL_da @ W.T                   # G |--> G @ W.T, (batch, n_in)
+    return dL_da @ W                     # G |--> G @ W, (batch, n_out) @ (n_out, n_in)
 
 
 def gram_vjp(A, grad_output):

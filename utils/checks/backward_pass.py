@@ -87,41 +87,44 @@ def _dense_relu_case():
     the mask (a > 0) differ, and the mask of a differs from the mask of x."""
     gen = np.random.default_rng(52)
     x = gen.normal(size=(4, 3))
-    W, b = gen.normal(size=(3, 5)), np.array([0.5, -0.3, 0.2, -0.6, 0.1])
+    W, b = gen.normal(size=(5, 3)), np.array([0.5, -0.3, 0.2, -0.6, 0.1])  # W (n_out, n_in)
     return x, W, b, gen.normal(size=(4, 5))
 
 
 def check_relu_backward(dense_relu_backward) -> Feedback:
     """05-relu-backward: dense_relu_backward(x, W, b, grad_output) -> dL/dx for
-    y = relu(x @ W + b)."""
+    y = relu(x @ W.T + b) with W of shape (n_out, n_in)."""
     exercise = "05-relu-backward"
     x, W, b, G = _dense_relu_case()
     answer, feedback = run_learner_function(exercise, dense_relu_backward, x, W, b, G, names={
-        "x": ("N", "n_in"), "W": ("n_in", "n_out"), "b": ("n_out",), "grad_output": ("N", "n_out")},
+        "x": ("N", "n_in"), "W": ("n_out", "n_in"), "b": ("n_out",), "grad_output": ("N", "n_out")},
         answer=("N", "n_in"))
     if feedback is not None:
         return feedback
-    a = x @ W + b
+    a = x @ W.T + b
     y = np.maximum(a, 0.0)
     return compare(exercise, answer, solutions.dense_relu_backward(x, W, b, G), mistakes=[
-        Mistake("output values", (G * y) @ W.T,
+        Mistake("output values", (G * y) @ W,
                 "you multiplied grad_output by the ReLU's output values relu(a). Its derivative "
                 "is 1 where a > 0 and 0 elsewhere, whatever the size of a: multiply by the mask "
                 "(a > 0) of its input, not by relu(a)."),
-        Mistake("pre-activation values", (G * a) @ W.T,
+        Mistake("pre-activation values", (G * a) @ W,
                 "you multiplied grad_output by the pre-activation a itself. relu'(a) is 1 for "
                 "a > 0 and 0 otherwise: multiply by the mask (a > 0)."),
-        Mistake("mask missing", G @ W.T,
+        Mistake("mask missing", G @ W,
                 "the ReLU step is missing: grad_output went straight through the matrix "
                 "product. Where a <= 0 the output does not move when a does, so first zero "
-                "those entries: (grad_output * (a > 0)) @ W.T."),
-        Mistake("mask after the product", G @ W.T * (x > 0),
+                "those entries: (grad_output * (a > 0)) @ W."),
+        Mistake("mask after the product", G @ W * (x > 0),
                 "you applied a mask after the matrix product, to dL/dx. The ReLU comes after "
                 "the product in the forward pass, so in the backward pass its mask comes "
-                "first, on grad_output: (grad_output * (a > 0)) @ W.T."),
+                "first, on grad_output: (grad_output * (a > 0)) @ W."),
+        Mistake("dW instead of dx", (G * (a > 0)).T @ x,
+                "that is dL/dW, shape (5, 3) like W. The exercise asks for dL/dx, shaped like x "
+                "(4, 3): (grad_output * (a > 0)) @ W."),
         Mistake("dW instead of dx", x.T @ (G * (a > 0)),
-                "that is dL/dW, shape (3, 5). The exercise asks for dL/dx, shaped like x "
-                "(4, 3): (grad_output * (a > 0)) @ W.T."),
+                "that is dL/dW, and transposed: shape (3, 5). The exercise asks for dL/dx, "
+                "shaped like x (4, 3): (grad_output * (a > 0)) @ W."),
     ], what="dL/dx", axes="N n_in", reference=(solutions.dense_relu_backward, (x, W, b, G)))
 
 
@@ -198,19 +201,19 @@ def check_vjp_rule(sin_vjp) -> Feedback:
     # registered on a private primitive, the rule must give the gradient of a real loss
     sin = ad.Primitive("sin (checker)", np.sin)
     ad.defvjp(sin, 0, sin_vjp)
-    W = np.random.default_rng(55).normal(size=(4, 2))
-    gradient, failed = in_graph(exercise, ad.grad(lambda x_: ad.sum(sin(x_ @ W) * 0.5)), x,
+    W = np.random.default_rng(55).normal(size=(2, 4))     # (n_out, n_in), as in Dense
+    gradient, failed = in_graph(exercise, ad.grad(lambda x_: ad.sum(sin(x_ @ W.T) * 0.5)), x,
                                 "g, ans and x have shape (3, 2)")
     if failed is not None:
         return failed
-    expected = (0.5 * np.cos(x @ W)) @ W.T
+    expected = (0.5 * np.cos(x @ W.T)) @ W
     if not isinstance(gradient, np.ndarray) or not np.allclose(gradient, expected):
         return Feedback(False, f"{FAIL} {exercise}: your rule is right on its own but gives a "
                                f"wrong gradient inside a graph; return an array shaped like x, "
                                f"computed from g, ans and x only.", "wrong in a graph")
     return correct(exercise, "registered with defvjp, your rule "
                              "G |--> G * cos(x) gives the autodiff the gradient of "
-                             "sum(sin(x @ W)) / 2.")
+                             "sum(sin(x @ W.T)) / 2.")
 
 
 def check_mean_loss_grad(mse_grad) -> Feedback:
@@ -281,12 +284,12 @@ def check_logsumexp_rule(logsumexp_vjp) -> Feedback:
         return feedback
     lse = ad.Primitive("logsumexp (checker)", _logsumexp)
     ad.defvjp(lse, 0, logsumexp_vjp)
-    W, z = gen.normal(size=(3, 5)), gen.normal(size=(4, 3))  # another shape, inside a graph
-    gradient, failed = in_graph(exercise, ad.grad(lambda z_: ad.sum(lse(z_ @ W))), z,
+    W, z = gen.normal(size=(5, 3)), gen.normal(size=(4, 3))  # another shape, inside a graph
+    gradient, failed = in_graph(exercise, ad.grad(lambda z_: ad.sum(lse(z_ @ W.T))), z,
                                 "x has shape (4, 5)", "wrong in a graph")
     if failed is not None:
         return failed
-    expected = solutions.logsumexp_vjp(np.ones(4), _logsumexp(z @ W), z @ W) @ W.T
+    expected = solutions.logsumexp_vjp(np.ones(4), _logsumexp(z @ W.T), z @ W.T) @ W
     if not isinstance(gradient, np.ndarray) or not np.allclose(gradient, expected):
         return Feedback(False, f"{FAIL} {exercise}: right on the square test, wrong inside a "
                                f"graph with x of shape (4, 5).", "wrong in a graph")
