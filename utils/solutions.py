@@ -240,9 +240,9 @@ def backward_by_hand(c):
     d = SimpleNamespace()
     d.logS = -c.Y / c.N                                  # L = -(1/N) Σ Y * logS
     d.Z = d.logS - c.S * d.logS.sum(axis=1, keepdims=True)   # = (S - Y) / N
-    d.W2 = c.H.T @ d.Z                                   # G |--> Hᵀ G
+    d.W2 = d.Z.T @ c.H                                   # G |--> Gᵀ H, W2's shape (n_out, n_hidden)
     d.b2 = d.Z.sum(axis=0)                               # b2 was added to every row
-    d.H = d.Z @ c.W2.T                                   # G |--> G W2ᵀ
+    d.H = d.Z @ c.W2                                     # G |--> G W2
     d.H_bn = d.H * (1 - c.H ** 2)                        # tanh' = 1 - tanh², from the output
     d.gamma = (d.H_bn * c.Hn).sum(axis=0)                # gamma scales every row
     d.beta = d.H_bn.sum(axis=0)
@@ -252,7 +252,7 @@ def backward_by_hand(c):
     d.Hc = d.Hn * c.inv_std + 2 * c.Hc / c.N * d.var     # Hc is used twice: in Hn and var
     d.mu = -d.Hc.sum(axis=0)                             # Hc = H_pre - mu, mu in every row
     d.H_pre = d.Hc + d.mu / c.N                          # H_pre is used twice: in Hc, mu
-    d.W1 = c.X.T @ d.H_pre
+    d.W1 = d.H_pre.T @ c.X                               # G |--> Gᵀ X, W1's shape
     d.b1 = d.H_pre.sum(axis=0)                           # ~0: the mean cancels b1
     return d
 
