@@ -185,12 +185,13 @@ REFERENCES["04a-kron-jacobian"] = kron_jacobian
 
 # === 05 The backward pass ===
 
-def linear_backward(x, W, b, grad_output):
-    """dL/dx, dL/dW, dL/db for y = x @ W.T + b, W stored (n_out, n_in) as in torch.nn.Linear."""
-    dL_dx = grad_output @ W              # (batch, n_out) @ (n_out, n_in) -> (batch, n_in)
-    dL_dW = grad_output.T @ x            # (n_out, batch) @ (batch, n_in) -> (n_out, n_in)
+def kernel_backward(x, kernel, b, grad_output):
+    """dL/dx, dL/dkernel, dL/db for y = x @ kernel + b, the kernel = Wᵀ stored (n_in, n_out) as
+    in Keras and Flax: notebook 04's rule with the kernel as the right factor B."""
+    dL_dx = grad_output @ kernel.T       # (batch, n_out) @ (n_out, n_in) -> (batch, n_in)
+    dL_dkernel = x.T @ grad_output       # (n_in, batch) @ (batch, n_out) -> (n_in, n_out)
     dL_db = grad_output.sum(axis=0)      # b was added to every row, so sum over the batch
-    return dL_dx, dL_dW, dL_db
+    return dL_dx, dL_dkernel, dL_db
 
 
 def dense_relu_backward(x, W, b, grad_output):
@@ -223,7 +224,7 @@ def logsumexp_vjp(g, ans, x):
     return g[:, None] * np.exp(x - ans[:, None])  # exp(x_ij - ans_i) is row i's softmax
 
 
-REFERENCES["05-dense-backward"] = linear_backward
+REFERENCES["05-dense-backward"] = kernel_backward
 REFERENCES["05-relu-backward"] = dense_relu_backward
 REFERENCES["05-used-twice"] = gram_vjp
 REFERENCES["05-sin-rule"] = sin_vjp

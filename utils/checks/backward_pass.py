@@ -16,39 +16,41 @@ from ._graph import in_graph
 def _dense_case():
     """Batch 5, 3 inputs, 4 outputs: every gradient has a shape of its own, so mix-ups show."""
     gen = np.random.default_rng(51)
-    x, W, b = gen.normal(size=(5, 3)), gen.normal(size=(4, 3)), gen.normal(size=4)
-    return x, W, b, gen.normal(size=(5, 4))
+    x, kernel, b = gen.normal(size=(5, 3)), gen.normal(size=(3, 4)), gen.normal(size=4)
+    return x, kernel, b, gen.normal(size=(5, 4))
 
 
-def check_dense_backward(linear_backward) -> Feedback:
-    """05-dense-backward: linear_backward(x, W, b, grad_output) -> (dL_dx, dL_dW, dL_db) for
-    y = x @ W.T + b with W of shape (n_out, n_in)."""
+def check_dense_backward(kernel_backward) -> Feedback:
+    """05-dense-backward: kernel_backward(x, kernel, b, grad_output) -> (dL_dx, dL_dkernel,
+    dL_db) for y = x @ kernel + b, the kernel stored (n_in, n_out) as Keras and Flax store it:
+    Dense's W transposed."""
     exercise = "05-dense-backward"
-    x, W, b, G = _dense_case()
-    answer, feedback = run_learner_function(exercise, linear_backward, x, W, b, G, names={
-        "x": ("N", "n_in"), "W": ("n_out", "n_in"), "b": ("n_out",), "grad_output": ("N", "n_out")})
+    x, kernel, b, G = _dense_case()
+    answer, feedback = run_learner_function(exercise, kernel_backward, x, kernel, b, G, names={
+        "x": ("N", "n_in"), "kernel": ("n_in", "n_out"), "b": ("n_out",),
+        "grad_output": ("N", "n_out")})
     if feedback is not None:
         return feedback
     if not isinstance(answer, (tuple, list)) or len(answer) != 3:
         return Feedback(False, f"{FAIL} {exercise}: return the three gradients as a tuple "
-                               f"(dL_dx, dL_dW, dL_db); got {type(answer).__name__}.",
+                               f"(dL_dx, dL_dkernel, dL_db); got {type(answer).__name__}.",
                         "not three gradients")
-    dL_dx, dL_dW, dL_db = solutions.linear_backward(x, W, b, G)
+    dL_dx, dL_dkernel, dL_db = solutions.kernel_backward(x, kernel, b, G)
     parts = [
         ("dL_dx", answer[0], dL_dx, "N n_in", [
             Mistake("dx averaged", dL_dx / len(x),
                     "you divided dL/dx by the batch size. Each example's input gradient is just "
-                    "its row of grad_output @ W: the loss already carries the 1/batch."),
+                    "its row of grad_output @ kernel.T: the loss already carries the 1/batch."),
         ]),
-        ("dL_dW", answer[1], dL_dW, "n_out n_in", [
-            Mistake("dW transposed", dL_dW.T,
-                    "you returned x.T @ grad_output, of shape (n_in, n_out) = (3, 4): the "
-                    "gradient for W stored as (n_in, n_out). Here W is (n_out, n_in) = (4, 3), "
-                    "and dL/dW has W's shape: grad_output.T @ x."),
-            Mistake("dW averaged", dL_dW / len(x),
-                    "you divided dL/dW by the batch size. The loss already carries the 1/batch "
-                    "(its gradient is divided by the batch); the layer just sums the examples' "
-                    "contributions: grad_output.T @ x."),
+        ("dL_dkernel", answer[1], dL_dkernel, "n_in n_out", [
+            Mistake("kernel transposed", dL_dkernel.T,
+                    "you returned grad_output.T @ x, of shape (n_out, n_in) = (4, 3): Dense's "
+                    "dL/dW, for W stored (n_out, n_in). The kernel is Wᵀ, stored (n_in, n_out) "
+                    "= (3, 4), and its gradient has its shape: x.T @ grad_output."),
+            Mistake("kernel averaged", dL_dkernel / len(x),
+                    "you divided dL/dkernel by the batch size. The loss already carries the "
+                    "1/batch (its gradient is divided by the batch); the layer just sums the "
+                    "examples' contributions: x.T @ grad_output."),
         ]),
         ("dL_db", answer[2], dL_db, "n_out", [
             Mistake("bias not summed", G,
@@ -68,18 +70,19 @@ def check_dense_backward(linear_backward) -> Feedback:
         ]),
     ]
     for k, (what, part, expected, axes, mistakes) in enumerate(parts):
-        def reference(x, W, b, grad_output, k=k):  # one of the three: the map varies its inputs
-            return solutions.linear_backward(x, W, b, grad_output)[k]
+        def reference(x, kernel, b, grad_output, k=k):  # one of three: the map varies inputs
+            return solutions.kernel_backward(x, kernel, b, grad_output)[k]
 
         feedback = compare(exercise, part, expected, mistakes=mistakes, what=what, axes=axes,
-                           reference=(reference, (x, W, b, G)))
+                           reference=(reference, (x, kernel, b, G)))
         if not feedback.passed:
             if feedback.mistake not in {mistake.name for mistake in mistakes}:  # say which one
                 return replace(feedback, message=feedback.message.replace(
                     f"{exercise}:", f"{exercise} ({what}):"))
             return feedback
-    return correct(exercise, "dL_dx = G @ W, dL_dW = G.T @ x and "
-                             "dL_db = G summed over the batch; each has its variable's shape.")
+    return correct(exercise, "dL_dx = G @ kernel.T, dL_dkernel = x.T @ G (the transpose of "
+                             "Dense's G.T @ x, as the kernel is Wᵀ) and dL_db = G summed over "
+                             "the batch; each has its variable's shape.")
 
 
 def _dense_relu_case():
