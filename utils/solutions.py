@@ -101,12 +101,13 @@ def tensor_bytes(m, n, p):
 
 
 def batch_jacobian(X, W):
-    """Jacobian of H = tanh(X @ W), row by row: shape (N, p, N, n); only blocks (r, :, r, :)."""
-    H = np.tanh(X @ W)
+    """Jacobian of H = tanh(X @ W.T), W (p, n), row by row: shape (N, p, N, n); only blocks
+    (r, :, r, :)."""
+    H = np.tanh(X @ W.T)
     N, n = X.shape
-    J = np.zeros((N, W.shape[1], N, n))
+    J = np.zeros((N, W.shape[0], N, n))
     for r in range(N):  # row r of H depends on row r of X only: the other blocks stay zero
-        J[r, :, r, :] = (1 - H[r] ** 2)[:, None] * W.T  # diag(1 - H_r²) · Wᵀ, (p, n)
+        J[r, :, r, :] = (1 - H[r] ** 2)[:, None] * W  # diag(1 - H_r²) · W, (p, n)
     return J
 
 
