@@ -158,6 +158,10 @@ def test_dense_rejects_bad_sizes_and_parameters():
         Dense(3, 0)
     with pytest.raises(ValueError, match=r"W of shape \(2, 3\) = \(n_out, n_in\).*got W \(3, 2\)"):
         Dense(3, 2, W=np.ones((3, 2)))
+    with pytest.raises(ValueError, match=r"W must hold finite numbers; got -inf at index \(1, 0\)"):
+        Dense(3, 2, W=np.array([[1.0, 2.0, 3.0], [-np.inf, 0.0, 1.0]]))
+    with pytest.raises(ValueError, match="b must hold finite numbers"):
+        Dense(3, 2, b=np.array([np.nan, 0.0]))
 
 
 def test_backward_checks_grad_output_shape_and_order():

@@ -77,8 +77,8 @@ class Dense(Layer):
         rng = check_rng(rng)
         if W is None:  # He initialisation: keeps the scale of activations through ReLU layers
             W = rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_out, n_in))
-        W = private_copy(W, "W", np.float64)
-        b = np.zeros(n_out) if b is None else private_copy(b, "b", np.float64)
+        W = check_finite(private_copy(W, "W", np.float64), "W")  # an inf weight: NaN everywhere
+        b = np.zeros(n_out) if b is None else check_finite(private_copy(b, "b", np.float64), "b")
         if W.shape != (n_out, n_in) or b.shape != (n_out,):
             raise ValueError(f"Dense(n_in={n_in}, n_out={n_out}) needs W of shape "
                              f"{(n_out, n_in)} = (n_out, n_in) and b of shape {(n_out,)}; got W "
