@@ -112,11 +112,3 @@ def test_the_decks_are_built_but_are_not_numbered_lessons():
     for deck in DECKS:
         assert deck not in notebook_paths(), "a deck must not join the lessons' navigation"
     assert build_site.course_pages() == notebook_paths() + DECKS
-
-
-@pytest.mark.parametrize("deck", DECKS, ids=lambda p: p.stem)
-def test_a_deck_has_the_lessons_slide_size(deck):
-    import slide_metadata
-
-    metadata = nbformat.read(deck, as_version=4).metadata
-    assert metadata.get("rise") == slide_metadata.RISE, "slide theme and size differ from lessons'"
