@@ -283,7 +283,7 @@ def test_mistakes_of_each_checker_have_distinct_values():
                 assert not same, (wrt, a, b)
 
 
-# --- 03-batch-jacobian: H = tanh(X @ W) row by row -----------------------------------------------
+# --- 03-batch-jacobian: H = tanh(X @ W.T) row by row, W (p, n) ---------------------------------
 
 
 def test_batch_jacobian_reference_agrees_with_autograd():
@@ -291,13 +291,13 @@ def test_batch_jacobian_reference_agrees_with_autograd():
     from autograd import jacobian
 
     rng = np.random.default_rng(2)
-    X, W = rng.normal(size=(3, 2)), rng.normal(size=(2, 4))
-    J = jacobian(lambda X: anp.tanh(anp.dot(X, W)))(X)
+    X, W = rng.normal(size=(3, 2)), rng.normal(size=(4, 2))        # W (p, n): a map of columns
+    J = jacobian(lambda X: anp.tanh(anp.dot(X, W.T)))(X)
     assert J.shape == (3, 4, 3, 2) and np.allclose(solutions.batch_jacobian(X, W), J)
 
 
 def _batch_blocks(X, W):
-    return (1 - np.tanh(X @ W) ** 2)[:, :, None] * W.T[None]  # (N, m, n)
+    return (1 - np.tanh(X @ W.T) ** 2)[:, :, None] * W[None]  # (N, p, n)
 
 
 def test_batch_jacobian_checker_accepts_the_reference_and_an_einsum():
@@ -310,10 +310,10 @@ def test_batch_jacobian_checker_accepts_the_reference_and_an_einsum():
 @pytest.mark.parametrize("mistake, answer", [
     ("diagonal blocks only", _batch_blocks),
     ("off-diagonal blocks filled", lambda X, W: np.broadcast_to(
-        _batch_blocks(X, W)[:, :, None, :], (len(X), W.shape[1], len(X), W.shape[0]))),
-    ("tanh factor missing", lambda X, W: np.einsum("rs,ml->rmsl", np.eye(len(X)), W.T)),
-    ("block transposed", lambda X, W: np.einsum("rs,ml->rmsl", np.eye(len(X)), W)
-     * (1 - np.tanh(X @ W) ** 2)[:, :, None, None]),
+        _batch_blocks(X, W)[:, :, None, :], (len(X), W.shape[0], len(X), W.shape[1]))),
+    ("tanh factor missing", lambda X, W: np.einsum("rs,ml->rmsl", np.eye(len(X)), W)),
+    ("block transposed", lambda X, W: np.einsum("rs,lm->rmsl", np.eye(len(X)), W)
+     * (1 - np.tanh(X @ W.T) ** 2)[:, :, None, None]),
     ("other layout", lambda X, W: solutions.batch_jacobian(X, W).transpose(2, 3, 0, 1)),
     ("shifted", lambda X, W: solutions.batch_jacobian(X, W) + 0.5),
     ("scaled", lambda X, W: 2 * solutions.batch_jacobian(X, W)),
@@ -323,18 +323,18 @@ def test_batch_jacobian_checker_names_each_mistake(mistake, answer):
     assert not feedback.passed and feedback.mistake == mistake, feedback.message
 
 
-def batch_jacobian_tanh_at_the_input(X, W):  # tanh' taken at X instead of at X @ W
-    J = np.zeros((len(X), W.shape[1], len(X), X.shape[1]))
+def batch_jacobian_tanh_at_the_input(X, W):  # tanh' taken at X instead of at X @ W.T
+    J = np.zeros((len(X), W.shape[0], len(X), X.shape[1]))
     for r in range(len(X)):
-        J[r, :, r, :] = (1 - np.tanh(X[r]) ** 2)[:, None] * W.T
+        J[r, :, r, :] = (1 - np.tanh(X[r]) ** 2)[:, None] * W
     return J
 
 
 def batch_jacobian_tanh_squared_missing(X, W):  # 1 - H instead of 1 - H²
-    H = np.tanh(X @ W)
-    J = np.zeros((len(X), W.shape[1], len(X), X.shape[1]))
+    H = np.tanh(X @ W.T)
+    J = np.zeros((len(X), W.shape[0], len(X), X.shape[1]))
     for r in range(len(X)):
-        J[r, :, r, :] = (1 - H[r])[:, None] * W.T
+        J[r, :, r, :] = (1 - H[r])[:, None] * W
     return J
 
 

@@ -53,15 +53,24 @@ def test_np_dot_is_read_too(route):
             "answer's shape") in message
 
 
-def dense_with_W_transposed(x, W, b, grad_output):
-    return grad_output @ W.T, grad_output.T @ x, grad_output.sum(axis=0)
+def kernel_grad_from_transposes(x, kernel, b, grad_output):
+    return grad_output @ kernel.T, x.T @ grad_output.T, grad_output.sum(axis=0)
 
 
 def test_a_transposed_argument_is_named_with_its_transpose(route):
-    message = check_dense_backward(dense_with_W_transposed).message
-    assert "You multiplied grad_output (N, n_out) by Wᵀ (n_in, n_out)" in message
-    assert "With W in place of Wᵀ, the shapes would be (N, n_out)·(n_out, n_in) = (N, n_in)" \
-        in message
+    message = check_dense_backward(kernel_grad_from_transposes).message
+    assert "You multiplied xᵀ (n_in, N) by grad_outputᵀ (n_out, N)" in message
+    assert "xᵀ · grad_output is (n_in, N)·(N, n_out) = (n_in, n_out)" in message
+
+
+def dense_rule_copied(x, kernel, b, grad_output):  # Dense's G W, with the kernel in W's place
+    return grad_output @ kernel, x.T @ grad_output, grad_output.sum(axis=0)
+
+
+def test_dense_s_rule_copied_to_the_kernel_is_named_in_its_letters(route):
+    message = check_dense_backward(dense_rule_copied).message
+    assert "You multiplied grad_output (N, n_out) by kernel (n_in, n_out)" in message
+    assert "grad_output · kernelᵀ is (N, n_out)·(n_out, n_in) = (N, n_in)" in message
 
 
 def broadcast_slip(P, Y):

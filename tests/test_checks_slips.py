@@ -41,8 +41,8 @@ def test_the_hint_names_the_factor_and_the_first_bad_index():
 def test_checkers_name_the_slips_through_compare():
     feedback = checks.check_softmax_jacobian(lambda z: np.full((len(z), len(z)), np.nan))
     assert feedback.mistake == "not finite" and feedback.message.startswith("❌")
-    assert checks.check_dense_backward(lambda x, W, b, G: tuple(
-        -g for g in solutions.linear_backward(x, W, b, G))).mistake == "sign flipped"
+    assert checks.check_dense_backward(lambda x, kernel, b, G: tuple(
+        -g for g in solutions.kernel_backward(x, kernel, b, G))).mistake == "sign flipped"
     own_mistake_first = checks.check_grad_A(lambda G, A, B: G @ B.T)  # = (dL/dA)ᵀ
     assert own_mistake_first.mistake == "result transposed"
 

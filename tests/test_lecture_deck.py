@@ -25,7 +25,7 @@ SLIDE_WORDS = 60  # what an audience reads while listening (explorer snapshots a
 MEDIAN_WORDS = 40
 # Each deck speaks its notebooks' symbols (00a-notation): a few that must appear in each.
 SYMBOLS = {"lecture-deck": (r"g_{11}", r"g_{12}", r"g_{21}", r"g_{22}", r"B^\top", r"J^F = J^f"),
-           "backward-pass-deck": (r"G W^\top", r"X^\top G", r"\frac{S - Y}{N}", r"\odot",
+           "backward-pass-deck": (r"XW^\top + b", r"G^\top X", r"\frac{S - Y}{N}", r"\odot",
                                   "defvjp", "+="),
            "through-time-deck": (r"\operatorname{diag}(1 - h_t^2)\, W", r"J_T\, J_{T-1}",
                                  r"\rho(W)", r"\bar h_{t-1} = \bar h_t\, J_t", r"h_{t-1}^\top")}

@@ -107,12 +107,13 @@ def tensor_bytes(m, n, p):
 
 
 def batch_jacobian(X, W):
-    """Jacobian of H = tanh(X @ W), row by row: shape (N, p, N, n); only blocks (r, :, r, :)."""
-    H = np.tanh(X @ W)
+    """Jacobian of H = tanh(X @ W.T), W (p, n), row by row: shape (N, p, N, n); only blocks
+    (r, :, r, :)."""
+    H = np.tanh(X @ W.T)
     N, n = X.shape
-    J = np.zeros((N, W.shape[1], N, n))
+    J = np.zeros((N, W.shape[0], N, n))
     for r in range(N):  # row r of H depends on row r of X only: the other blocks stay zero
-        J[r, :, r, :] = (1 - H[r] ** 2)[:, None] * W.T  # diag(1 - H_r²) · Wᵀ, (p, n)
+        J[r, :, r, :] = (1 - H[r] ** 2)[:, None] * W  # diag(1 - H_r²) · W, (p, n)
     return J
 
 
@@ -191,19 +192,21 @@ REFERENCES["04a-kron-jacobian"] = kron_jacobian
 
 # === 05 The backward pass ===
 
-def linear_backward(x, W, b, grad_output):
-    """dL/dx, dL/dW, dL/db for y = x @ W.T + b, W stored (n_out, n_in) as in torch.nn.Linear."""
-    dL_dx = grad_output @ W              # (batch, n_out) @ (n_out, n_in) -> (batch, n_in)
-    dL_dW = grad_output.T @ x            # (n_out, batch) @ (batch, n_in) -> (n_out, n_in)
+def kernel_backward(x, kernel, b, grad_output):
+    """dL/dx, dL/dkernel, dL/db for y = x @ kernel + b, the kernel = Wᵀ stored (n_in, n_out) as
+    in Keras and Flax: notebook 04's rule with the kernel as the right factor B."""
+    dL_dx = grad_output @ kernel.T       # (batch, n_out) @ (n_out, n_in) -> (batch, n_in)
+    dL_dkernel = x.T @ grad_output       # (n_in, batch) @ (batch, n_out) -> (n_in, n_out)
     dL_db = grad_output.sum(axis=0)      # b was added to every row, so sum over the batch
-    return dL_dx, dL_dW, dL_db
+    return dL_dx, dL_dkernel, dL_db
 
 
 def dense_relu_backward(x, W, b, grad_output):
-    """dL/dx for y = relu(x @ W + b): mask by the pre-activation, then the matmul VJP."""
-    a = x @ W + b                        # the ReLU's input, (batch, n_out)
+    """dL/dx for y = relu(x @ W.T + b), W (n_out, n_in): mask by the pre-activation, then the
+    matmul VJP."""
+    a = x @ W.T + b                      # the ReLU's input, (batch, n_out)
     dL_da = grad_output * (a > 0)        # relu'(a) is the mask of its INPUT a
-    return dL_da @ W.T                   # G |--> G @ W.T, (batch, n_in)
+    return dL_da @ W                     # G |--> G @ W, (batch, n_out) @ (n_out, n_in)
 
 
 def gram_vjp(A, grad_output):
@@ -228,7 +231,7 @@ def logsumexp_vjp(g, ans, x):
     return g[:, None] * np.exp(x - ans[:, None])  # exp(x_ij - ans_i) is row i's softmax
 
 
-REFERENCES["05-dense-backward"] = linear_backward
+REFERENCES["05-dense-backward"] = kernel_backward
 REFERENCES["05-relu-backward"] = dense_relu_backward
 REFERENCES["05-used-twice"] = gram_vjp
 REFERENCES["05-sin-rule"] = sin_vjp
@@ -245,9 +248,9 @@ def backward_by_hand(c):
     d = SimpleNamespace()
     d.logS = -c.Y / c.N                                  # L = -(1/N) Σ Y * logS
     d.Z = d.logS - c.S * d.logS.sum(axis=1, keepdims=True)   # = (S - Y) / N
-    d.W2 = c.H.T @ d.Z                                   # G |--> Hᵀ G
+    d.W2 = d.Z.T @ c.H                                   # G |--> Gᵀ H, W2's shape (n_out, n_hidden)
     d.b2 = d.Z.sum(axis=0)                               # b2 was added to every row
-    d.H = d.Z @ c.W2.T                                   # G |--> G W2ᵀ
+    d.H = d.Z @ c.W2                                     # G |--> G W2
     d.H_bn = d.H * (1 - c.H ** 2)                        # tanh' = 1 - tanh², from the output
     d.gamma = (d.H_bn * c.Hn).sum(axis=0)                # gamma scales every row
     d.beta = d.H_bn.sum(axis=0)
@@ -257,7 +260,7 @@ def backward_by_hand(c):
     d.Hc = d.Hn * c.inv_std + 2 * c.Hc / c.N * d.var     # Hc is used twice: in Hn and var
     d.mu = -d.Hc.sum(axis=0)                             # Hc = H_pre - mu, mu in every row
     d.H_pre = d.Hc + d.mu / c.N                          # H_pre is used twice: in Hc, mu
-    d.W1 = c.X.T @ d.H_pre
+    d.W1 = d.H_pre.T @ c.X                               # G |--> Gᵀ X, W1's shape
     d.b1 = d.H_pre.sum(axis=0)                           # ~0: the mean cancels b1
     return d
 

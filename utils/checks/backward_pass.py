@@ -17,42 +17,44 @@ from ._slips import order_swapped
 def _dense_case():
     """Batch 5, 3 inputs, 4 outputs: every gradient has a shape of its own, so mix-ups show."""
     gen = np.random.default_rng(51)
-    x, W, b = gen.normal(size=(5, 3)), gen.normal(size=(4, 3)), gen.normal(size=4)
-    return x, W, b, gen.normal(size=(5, 4))
+    x, kernel, b = gen.normal(size=(5, 3)), gen.normal(size=(3, 4)), gen.normal(size=4)
+    return x, kernel, b, gen.normal(size=(5, 4))
 
 
-def check_dense_backward(linear_backward) -> Feedback:
-    """05-dense-backward: linear_backward(x, W, b, grad_output) -> (dL_dx, dL_dW, dL_db) for
-    y = x @ W.T + b with W of shape (n_out, n_in)."""
+def check_dense_backward(kernel_backward) -> Feedback:
+    """05-dense-backward: kernel_backward(x, kernel, b, grad_output) -> (dL_dx, dL_dkernel,
+    dL_db) for y = x @ kernel + b, the kernel stored (n_in, n_out) as Keras and Flax store it:
+    Dense's W transposed."""
     exercise = "05-dense-backward"
-    x, W, b, G = _dense_case()
-    answer, feedback = run_learner_function(exercise, linear_backward, x, W, b, G, names={
-        "x": ("N", "n_in"), "W": ("n_out", "n_in"), "b": ("n_out",), "grad_output": ("N", "n_out")})
+    x, kernel, b, G = _dense_case()
+    answer, feedback = run_learner_function(exercise, kernel_backward, x, kernel, b, G, names={
+        "x": ("N", "n_in"), "kernel": ("n_in", "n_out"), "b": ("n_out",),
+        "grad_output": ("N", "n_out")})
     if feedback is not None:
         return feedback
     if not isinstance(answer, (tuple, list)) or len(answer) != 3:
         return Feedback(False, f"{FAIL} {exercise}: return the three gradients as a tuple "
-                               f"(dL_dx, dL_dW, dL_db); got {type(answer).__name__}.",
+                               f"(dL_dx, dL_dkernel, dL_db); got {type(answer).__name__}.",
                         "not three gradients")
-    dL_dx, dL_dW, dL_db = solutions.linear_backward(x, W, b, G)
-    swapped = order_swapped(answer, (dL_dx, dL_dW, dL_db), ("dL_dx", "dL_dW", "dL_db"))
+    dL_dx, dL_dkernel, dL_db = solutions.kernel_backward(x, kernel, b, G)
+    swapped = order_swapped(answer, (dL_dx, dL_dkernel, dL_db), ("dL_dx", "dL_dkernel", "dL_db"))
     if swapped is not None:
         return Feedback(False, f"{FAIL} {exercise}: {swapped}", "wrong order")
     parts = [
         ("dL_dx", answer[0], dL_dx, "N n_in", [
             Mistake("dx averaged", dL_dx / len(x),
-                    "you divided dL/dx by the batch size. Each example's input gradient comes "
-                    "from its own row of grad_output: the loss already carries the 1/batch."),
+                    "you divided dL/dx by the batch size. Each example's input gradient is just "
+                    "its own row of grad_output: the loss already carries the 1/batch."),
         ]),
-        ("dL_dW", answer[1], dL_dW, "n_out n_in", [
-            Mistake("dW transposed", dL_dW.T,
-                    "you returned x.T @ grad_output, of shape (n_in, n_out) = (3, 4): the "
-                    "gradient for W stored as (n_in, n_out). Here W is (n_out, n_in) = (4, 3), "
-                    "and dL/dW has W's shape."),
-            Mistake("dW averaged", dL_dW / len(x),
-                    "you divided dL/dW by the batch size. The loss already carries the 1/batch "
-                    "(its gradient is divided by the batch); the layer just sums the examples' "
-                    "contributions."),
+        ("dL_dkernel", answer[1], dL_dkernel, "n_in n_out", [
+            Mistake("kernel transposed", dL_dkernel.T,
+                    "you returned grad_output.T @ x, of shape (n_out, n_in) = (4, 3): Dense's "
+                    "dL/dW, for W stored (n_out, n_in). The kernel is Wᵀ, stored (n_in, n_out) "
+                    "= (3, 4), and its gradient has its shape."),
+            Mistake("kernel averaged", dL_dkernel / len(x),
+                    "you divided dL/dkernel by the batch size. The loss already carries the "
+                    "1/batch (its gradient is divided by the batch); the layer just sums the "
+                    "examples' contributions."),
         ]),
         ("dL_db", answer[2], dL_db, "n_out", [
             Mistake("bias not summed", G,
@@ -72,18 +74,19 @@ def check_dense_backward(linear_backward) -> Feedback:
         ]),
     ]
     for k, (what, part, expected, axes, mistakes) in enumerate(parts):
-        def reference(x, W, b, grad_output, k=k):  # one of the three: the map varies its inputs
-            return solutions.linear_backward(x, W, b, grad_output)[k]
+        def reference(x, kernel, b, grad_output, k=k):  # one of three: the map varies inputs
+            return solutions.kernel_backward(x, kernel, b, grad_output)[k]
 
         feedback = compare(exercise, part, expected, mistakes=mistakes, what=what, axes=axes,
-                           reference=(reference, (x, W, b, G)))
+                           reference=(reference, (x, kernel, b, G)))
         if not feedback.passed:
             if feedback.mistake not in {mistake.name for mistake in mistakes}:  # say which one
                 return replace(feedback, message=feedback.message.replace(
                     f"{exercise}:", f"{exercise} ({what}):"))
             return feedback
-    return correct(exercise, "dL_dx = G @ W, dL_dW = G.T @ x and "
-                             "dL_db = G summed over the batch; each has its variable's shape.")
+    return correct(exercise, "dL_dx = G @ kernel.T, dL_dkernel = x.T @ G (the transpose of "
+                             "Dense's G.T @ x, as the kernel is Wᵀ) and dL_db = G summed over "
+                             "the batch; each has its variable's shape.")
 
 
 def _dense_relu_case():
@@ -91,41 +94,44 @@ def _dense_relu_case():
     the mask (a > 0) differ, and the mask of a differs from the mask of x."""
     gen = np.random.default_rng(52)
     x = gen.normal(size=(4, 3))
-    W, b = gen.normal(size=(3, 5)), np.array([0.5, -0.3, 0.2, -0.6, 0.1])
+    W, b = gen.normal(size=(5, 3)), np.array([0.5, -0.3, 0.2, -0.6, 0.1])  # W (n_out, n_in)
     return x, W, b, gen.normal(size=(4, 5))
 
 
 def check_relu_backward(dense_relu_backward) -> Feedback:
     """05-relu-backward: dense_relu_backward(x, W, b, grad_output) -> dL/dx for
-    y = relu(x @ W + b)."""
+    y = relu(x @ W.T + b) with W of shape (n_out, n_in)."""
     exercise = "05-relu-backward"
     x, W, b, G = _dense_relu_case()
     answer, feedback = run_learner_function(exercise, dense_relu_backward, x, W, b, G, names={
-        "x": ("N", "n_in"), "W": ("n_in", "n_out"), "b": ("n_out",), "grad_output": ("N", "n_out")},
+        "x": ("N", "n_in"), "W": ("n_out", "n_in"), "b": ("n_out",), "grad_output": ("N", "n_out")},
         answer=("N", "n_in"))
     if feedback is not None:
         return feedback
-    a = x @ W + b
+    a = x @ W.T + b
     y = np.maximum(a, 0.0)
     return compare(exercise, answer, solutions.dense_relu_backward(x, W, b, G), mistakes=[
-        Mistake("output values", (G * y) @ W.T,
+        Mistake("output values", (G * y) @ W,
                 "you multiplied grad_output by the ReLU's output values relu(a). Its derivative "
                 "is 1 where a > 0 and 0 elsewhere, whatever the size of a: multiply by the mask "
                 "(a > 0) of its input, not by relu(a)."),
-        Mistake("pre-activation values", (G * a) @ W.T,
+        Mistake("pre-activation values", (G * a) @ W,
                 "you multiplied grad_output by the pre-activation a itself. relu'(a) is 1 for "
                 "a > 0 and 0 otherwise: multiply by the mask (a > 0)."),
-        Mistake("mask missing", G @ W.T,
+        Mistake("mask missing", G @ W,
                 "the ReLU step is missing: grad_output went straight through the matrix "
                 "product. Where a <= 0 the output does not move when a does, so first zero "
                 "those entries of grad_output."),
-        Mistake("mask after the product", G @ W.T * (x > 0),
+        Mistake("mask after the product", G @ W * (x > 0),
                 "you applied a mask after the matrix product, to dL/dx. The ReLU comes after "
                 "the product in the forward pass, so in the backward pass its mask comes "
                 "first, on grad_output."),
-        Mistake("dW instead of dx", x.T @ (G * (a > 0)),
-                "that is dL/dW, shape (3, 5). The exercise asks for dL/dx, shaped like x "
+        Mistake("dW instead of dx", (G * (a > 0)).T @ x,
+                "that is dL/dW, shape (5, 3) like W. The exercise asks for dL/dx, shaped like x "
                 "(4, 3)."),
+        Mistake("dW instead of dx", x.T @ (G * (a > 0)),
+                "that is dL/dW, and transposed: shape (3, 5). The exercise asks for dL/dx, "
+                "shaped like x (4, 3): (grad_output * (a > 0)) @ W."),
     ], what="dL/dx", axes="N n_in", reference=(solutions.dense_relu_backward, (x, W, b, G)))
 
 
@@ -200,19 +206,19 @@ def check_vjp_rule(sin_vjp) -> Feedback:
     # registered on a private primitive, the rule must give the gradient of a real loss
     sin = ad.Primitive("sin (checker)", np.sin)
     ad.defvjp(sin, 0, sin_vjp)
-    W = np.random.default_rng(55).normal(size=(4, 2))
-    gradient, failed = in_graph(exercise, ad.grad(lambda x_: ad.sum(sin(x_ @ W) * 0.5)), x,
+    W = np.random.default_rng(55).normal(size=(2, 4))     # (n_out, n_in), as in Dense
+    gradient, failed = in_graph(exercise, ad.grad(lambda x_: ad.sum(sin(x_ @ W.T) * 0.5)), x,
                                 "g, ans and x have shape (3, 2)")
     if failed is not None:
         return failed
-    expected = (0.5 * np.cos(x @ W)) @ W.T
+    expected = (0.5 * np.cos(x @ W.T)) @ W
     if not isinstance(gradient, np.ndarray) or not np.allclose(gradient, expected):
         return Feedback(False, f"{FAIL} {exercise}: your rule is right on its own but gives a "
                                f"wrong gradient inside a graph; return an array shaped like x, "
                                f"computed from g, ans and x only.", "wrong in a graph")
     return correct(exercise, "registered with defvjp, your rule "
                              "G |--> G * cos(x) gives the autodiff the gradient of "
-                             "sum(sin(x @ W)) / 2.")
+                             "sum(sin(x @ W.T)) / 2.")
 
 
 def check_mean_loss_grad(mse_grad) -> Feedback:
@@ -284,12 +290,12 @@ def check_logsumexp_rule(logsumexp_vjp) -> Feedback:
         return feedback
     lse = ad.Primitive("logsumexp (checker)", _logsumexp)
     ad.defvjp(lse, 0, logsumexp_vjp)
-    W, z = gen.normal(size=(3, 5)), gen.normal(size=(4, 3))  # another shape, inside a graph
-    gradient, failed = in_graph(exercise, ad.grad(lambda z_: ad.sum(lse(z_ @ W))), z,
+    W, z = gen.normal(size=(5, 3)), gen.normal(size=(4, 3))  # another shape, inside a graph
+    gradient, failed = in_graph(exercise, ad.grad(lambda z_: ad.sum(lse(z_ @ W.T))), z,
                                 "x has shape (4, 5)", "wrong in a graph")
     if failed is not None:
         return failed
-    expected = solutions.logsumexp_vjp(np.ones(4), _logsumexp(z @ W), z @ W) @ W.T
+    expected = solutions.logsumexp_vjp(np.ones(4), _logsumexp(z @ W.T), z @ W.T) @ W
     if not isinstance(gradient, np.ndarray) or not np.allclose(gradient, expected):
         return Feedback(False, f"{FAIL} {exercise}: right on the square test, wrong inside a "
                                f"graph with x of shape (4, 5).", "wrong in a graph")

@@ -104,32 +104,11 @@ def check_chain_jacobian(chain_jacobian) -> Feedback:
                                    f"J_3 · J_2 · J_1 fits (2×3 · 3×3 · 3×4 = 2×4).", "raised")
         if feedback is not None:
             return feedback
-<<<<<<< HEAD
-        expected = solutions.chain_jacobian(jacobian_f, g, jacobian_g, x)
-        mistakes = [Mistake("transposed", expected.T,
-                            "you have J^F transposed (inputs × outputs). J^F = J^f · J^g "
-                            "has one row per output of f and one column per input x_j.")]
-        if case == "square":
-            mistakes += [
-                Mistake("wrong order", jacobian_g(x) @ jacobian_f(g(x)),
-                        "you multiplied in the wrong order, J^g · J^f. In "
-                        "∂F_i/∂x_j = Σ_l ∂f_i/∂g_l · ∂g_l/∂x_j the sum runs over g's outputs l, "
-                        "the columns of J^f and the rows of J^g: J^F = J^f · J^g (the function "
-                        "applied last stands on the left, as in f(g(x)))."),
-                Mistake("J^f at x", jacobian_f(x) @ jacobian_g(x),
-                        "you evaluated J^f at x. f never sees x: it sees y = g(x), so use "
-                        "jacobian_f at g(x)."),
-                Mistake("elementwise product", jacobian_f(g(x)) * jacobian_g(x),
-                        "`*` multiplies entry by entry; the chain rule sums over l, which is a "
-                        "matrix product: use `@`."),
-            ]
-=======
         expected = solutions.chain_jacobian(steps, jacobians, x)
         # wrong orders and points only fit (and differ) in the square case
         mistakes = _chain_mistakes(steps, jacobians, x, expected) if case == "square" else [
             Mistake("transposed", expected.T, "you have J^F transposed (inputs × outputs): one "
                                               "row per output, one column per input x_j.")]
->>>>>>> fix16
         where = f"with {_MAPS[case]}, at x = {compact(x)}"
         feedback = compare(exercise, answer, expected, mistakes, what="J^F", where=where,
                            axes="p n", reference=(solutions.chain_jacobian,

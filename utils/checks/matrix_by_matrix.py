@@ -250,17 +250,18 @@ def check_tensor_bytes(tensor_bytes) -> Feedback:
 
 
 def check_batch_jacobian(batch_jacobian) -> Feedback:
-    """03-batch-jacobian: batch_jacobian(X, W) = dH/dX for H = tanh(X @ W), (N, p, N, n)."""
+    """03-batch-jacobian: batch_jacobian(X, W) = dH/dX for H = tanh(X @ W.T), W (p, n) the map
+    of one column: (N, p, N, n)."""
     exercise = "03-batch-jacobian"
     gen = np.random.default_rng(33)
     for N, n, p in ((3, 3, 3), (2, 3, 4)):  # square first: transposed blocks still fit
-        X, W = gen.normal(size=(N, n)), gen.normal(size=(n, p))
+        X, W = gen.normal(size=(N, n)), gen.normal(size=(p, n))
         answer, feedback = run_learner_function(exercise, batch_jacobian, X, W)
         if feedback is not None:
             return feedback
         expected = solutions.batch_jacobian(X, W)
-        fade = 1 - np.tanh(X @ W) ** 2                              # (N, p)
-        blocks = np.stack([fade[r][:, None] * W.T for r in range(N)])  # (N, p, n)
+        fade = 1 - np.tanh(X @ W.T) ** 2                            # (N, p)
+        blocks = np.stack([fade[r][:, None] * W for r in range(N)])  # (N, p, n)
         mistakes = [
             Mistake("diagonal blocks only", blocks, f"you returned the N blocks of shape "
                     f"(p, n), one per row: shape {blocks.shape}. The Jacobian of the whole batch "
@@ -270,8 +271,8 @@ def check_batch_jacobian(batch_jacobian) -> Feedback:
                     np.broadcast_to(blocks[:, :, None, :], expected.shape),
                     "every block (r, r′) holds row r's Jacobian, even for r′ ≠ r. Row r of H is "
                     "computed from row r of X alone, so ∂H_r/∂X_r′ = 0 for r′ ≠ r."),
-            Mistake("tanh factor missing", np.einsum("rs,ml->rmsl", np.eye(N), W.T),
-                    "your blocks are Wᵀ: the tanh's derivative, 1 - H², is missing. Entry i "
+            Mistake("tanh factor missing", np.einsum("rs,ml->rmsl", np.eye(N), W),
+                    "your blocks are W: the tanh's derivative, 1 - H², is missing. Entry i "
                     "of row r of H passes through tanh, so row i of block r gets its factor "
                     "1 - H_ri²."),
             Mistake("other layout", expected.transpose(2, 3, 0, 1), "you built the "
@@ -280,14 +281,15 @@ def check_batch_jacobian(batch_jacobian) -> Feedback:
         ]
         if n == p:  # W and Wᵀ have the same shape only here
             mistakes.append(Mistake(
-                "block transposed", np.einsum("rs,ml->rmsl", np.eye(N), W) * fade[:, :, None, None],
-                "your blocks use W where Wᵀ belongs: H_ri = tanh(Σ_j X_rj w_ji), so "
-                "∂H_ri/∂X_rl = (1 - H_ri²) w_li: W's entry (l, i) goes to (i, l) of the "
-                "block."))
+                "block transposed", np.einsum("rs,lm->rmsl", np.eye(N), W) * fade[:, :, None, None],
+                "your blocks use Wᵀ where W belongs: H_ri = tanh(Σ_j X_rj w_ij), so "
+                "∂H_ri/∂X_rl involves w_il: W's entry (i, l) belongs at (i, l) of the block, "
+                "not at (l, i)."))
         where = f"with X {X.shape}, W {W.shape}"
         feedback = compare(exercise, answer, expected, mistakes, what="dH/dX", where=where,
                            axes="N p N n", reference=(solutions.batch_jacobian, (X, W)))
         if not feedback.passed:
             return feedback
-    return correct(exercise, "block (r, r) is diag(1 - H_r²) · Wᵀ and every other block is "
-                             "zero: a batch is N independent functions side by side.")
+    return correct(exercise, "block (r, r) is diag(1 - H_r²) · W, the Jacobian of one row as "
+                             "of one column in 01, and every other block is zero: a batch is N "
+                             "independent functions side by side.")
