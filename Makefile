@@ -109,15 +109,28 @@ html: $(DELIVERY)  ## every notebook with its stored outputs in build/html/, vie
 # explorers are live widgets. Only the widget manager's extensions are loaded into Voila's page.
 PRESENT_PORT ?= 8866
 DECK ?= lecture-deck
+# Voila and the widget extension live in their own environment, pinned to a pair that agree
+# (pyproject's `present` extra), so the course's .venv keeps the newest ipywidgets.
 PRESENT_EXTENSIONS := ["@voila-dashboards/widgets-manager8", "@jupyter-widgets/jupyterlab-manager"]
-present: slides  ## present a session deck live (DECK=lecture-deck|backward-pass-deck|through-time-deck) at http://$(HOST):$(PRESENT_PORT)
-	@printf '\nLive slides (Ctrl-C stops): http://$(HOST):$(PRESENT_PORT)/voila/render/lecture/$(DECK).ipynb\n\n'
-	cd notebooks && JUPYTER_PATH=$(CURDIR)/share/jupyter ../$(BIN)/voila --no-browser \
-	  --template=course_present --Voila.ip=$(HOST) --port=$(PRESENT_PORT) \
-	  --VoilaConfiguration.extension_allowlist='$(PRESENT_EXTENSIONS)' .
+PRESENT_VENV  := $(VENV)-present
+PRESENT_READY := $(PRESENT_VENV)/.installed
 
-test-browser: slides html  ## JupyterLab, Voila, the decks and the site in Chromium (needs $(CHROMIUM))
-	COURSE_BROWSER_TESTS=1 CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n 0 -s tests/browser
+$(PRESENT_READY): pyproject.toml
+	@test -n "$(PYTHON_EXE)" || { echo "$(PYTHON) does not run here" >&2; exit 1; }
+	test -x $(PRESENT_VENV)/bin/python || $(PYTHON_EXE) -m venv $(PRESENT_VENV)
+	$(PRESENT_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(PRESENT_VENV)/bin/python -m pip install --quiet -e ".[present]"
+	$(PRESENT_VENV)/bin/python tools/present_versions.py
+	touch $(PRESENT_READY)
+
+present: slides $(PRESENT_READY)  ## present a session deck live (DECK=lecture-deck|backward-pass-deck|through-time-deck) at http://$(HOST):$(PRESENT_PORT)
+	@printf '\nLive slides (Ctrl-C stops): http://$(HOST):$(PRESENT_PORT)/voila/render/lecture/$(DECK).ipynb\n\n'
+	cd notebooks && JUPYTER_PATH=$(CURDIR)/share/jupyter $(CURDIR)/$(PRESENT_VENV)/bin/voila \
+	  --no-browser --template=course_present --Voila.ip=$(HOST) --port=$(PRESENT_PORT) \
+	  --VoilaConfiguration.extension_allowlist='$(PRESENT_EXTENSIONS)' $(CURDIR)/notebooks
+
+test-browser: slides html $(PRESENT_READY)  ## JupyterLab, Voila, the decks and the site in Chromium (needs $(CHROMIUM))
+	COURSE_BROWSER_TESTS=1 CHROMIUM=$(CHROMIUM) PRESENT_PYTHON=$(CURDIR)/$(PRESENT_VENV)/bin/python $(BIN)/python -m pytest -n 0 -s tests/browser
 
 links: $(READY)  ## nbgitpuller links for a class, one per notebook: make links HUB=https://hub...
 	@test -n "$(HUB)" || { echo "give the hub's address: make links HUB=https://hub.example.edu" >&2; exit 2; }

@@ -80,10 +80,16 @@ SUBMISSIONS = {
     ("01-central-difference", "numerical_jacobian"):
         "answer = lambda f, x, h: numerical_jacobian(f, np.array(x), eps=h)",
     ("02-chain-jacobian", "numerical_jacobian"):
-        "answer = lambda jacobian_f, g, jacobian_g, x: jacobian_f(g(x)) @ numerical_jacobian(g, x)",
-    ("02-chain-jacobian", "multiply_chain"):
-        "answer = lambda jacobian_f, g, jacobian_g, x: "
-        "multiply_chain([jacobian_g(x), jacobian_f(g(x))])",
+        "answer = lambda steps, jacobians, x: numerical_jacobian("
+        "lambda x_: steps[2](steps[1](steps[0](x_))), x)",
+    ("02-chain-jacobian", "multiply_chain"): """
+def answer(steps, jacobians, x):
+    at_each_step = []
+    for step, jacobian in zip(steps, jacobians):
+        at_each_step.append(jacobian(x))
+        x = step(x)
+    return multiply_chain(at_each_step)
+""",
     ("03-dC-dA", "matmul_jacobian"): "answer = lambda A, B: matmul_jacobian(A, B, 'A')",
     ("03-dC-dA", "numerical_jacobian"):
         "answer = lambda A, B: numerical_jacobian(lambda A_: A_ @ B, A)",
@@ -93,10 +99,10 @@ SUBMISSIONS = {
     ("03-tensor-bytes", "matmul_costs"):
         "answer = lambda m, n, p: matmul_costs(m, n, p).tensor_bytes",
     ("03-batch-jacobian", "matmul_jacobian"):
-        "answer = lambda X, W: (1 - np.tanh(X @ W) ** 2)[:, :, None, None] "
-        "* matmul_jacobian(X, W, 'A')",
+        "answer = lambda X, W: (1 - np.tanh(X @ W.T) ** 2)[:, :, None, None] "
+        "* matmul_jacobian(X, W.T, 'A')",
     ("03-batch-jacobian", "numerical_jacobian"):
-        "answer = lambda X, W: numerical_jacobian(lambda X_: np.tanh(X_ @ W), X)",
+        "answer = lambda X, W: numerical_jacobian(lambda X_: np.tanh(X_ @ W.T), X)",
     ("04-lecture-grad-A", "matmul_vjp"): "answer = lambda G, A, B: matmul_vjp(G, A, B)[0]",
     ("04-lecture-grad-A", "matmul_jacobian"):
         "answer = lambda G, A, B: np.tensordot(G, matmul_jacobian(A, B, 'A'), 2)",
@@ -193,53 +199,54 @@ def answer(A, B):
     return matmul_kron(A, B, wrt='B')
 """,
     ("05-dense-backward", "Dense"): _DENSE + """
-def answer(x, W, b, grad_output):
-    layer, flip = dense(x, W, b)
+def answer(x, kernel, b, grad_output):
+    layer, flip = dense(x, kernel.T, b)
     dL_dx = layer.backward(grad_output)
-    return dL_dx, layer.grads["W"].T if flip else layer.grads["W"], layer.grads["b"]
+    dL_dW = layer.grads["W"].T if flip else layer.grads["W"]
+    return dL_dx, dL_dW.T, layer.grads["b"]
 """,
     ("05-dense-backward", "ad"):
-        "answer = lambda x, W, b, grad_output: ad.grad(lambda x_, W_, b_: ad.sum("
-        "(x_ @ ad.transpose(W_) + b_) * grad_output), argnums=(0, 1, 2))(x, W, b)",
+        "answer = lambda x, kernel, b, grad_output: ad.grad(lambda x_, K_, b_: ad.sum("
+        "(x_ @ K_ + b_) * grad_output), argnums=(0, 1, 2))(x, kernel, b)",
     ("05-dense-backward", "numerical_jacobian"): """
-def answer(x, W, b, G):
+def answer(x, K, b, G):
     def vjp(f, v):
         return np.tensordot(G, numerical_jacobian(f, v), 2)
-    return (vjp(lambda x_: x_ @ W.T + b, x), vjp(lambda W_: x @ W_.T + b, W),
-            np.tensordot(G, numerical_jacobian(lambda b_: x @ W.T + b_, b), 2))
+    return (vjp(lambda x_: x_ @ K + b, x), vjp(lambda K_: x @ K_ + b, K),
+            np.tensordot(G, numerical_jacobian(lambda b_: x @ K + b_, b), 2))
 """,
     ("05-dense-backward", "utils.gradcheck.numerical_vjp"): """
-def answer(x, W, b, G):
+def answer(x, K, b, G):
     from utils.gradcheck import numerical_vjp
-    return (numerical_vjp(lambda x_: x_ @ W.T + b, x, G),
-            numerical_vjp(lambda W_: x @ W_.T + b, W, G),
-            numerical_vjp(lambda b_: x @ W.T + b_, b, G))
+    return (numerical_vjp(lambda x_: x_ @ K + b, x, G),
+            numerical_vjp(lambda K_: x @ K_ + b, K, G),
+            numerical_vjp(lambda b_: x @ K + b_, b, G))
 """,
     ("05-relu-backward", "Dense"): _DENSE + """
 def answer(x, W, b, grad_output):
-    layer, _ = dense(x, W.T, b)
+    layer, _ = dense(x, W, b)
     relu = ReLU()
-    relu.forward(x @ W + b)
+    relu.forward(x @ W.T + b)
     return layer.backward(relu.backward(grad_output))
 """,
     ("05-relu-backward", "ReLU"): """
 def answer(x, W, b, grad_output):
     relu = ReLU()
-    relu.forward(x @ W + b)
-    return relu.backward(grad_output) @ W.T
+    relu.forward(x @ W.T + b)
+    return relu.backward(grad_output) @ W
 """,
     ("05-relu-backward", "ad"):
         "answer = lambda x, W, b, G: ad.grad("
-        "lambda x_: ad.sum(ad.relu(x_ @ W + b) * G))(x)",
+        "lambda x_: ad.sum(ad.relu(x_ @ W.T + b) * G))(x)",
     ("05-relu-backward", "vjps"):
-        "answer = lambda x, W, b, G: (G * vjps.mask(x @ W + b)) @ W.T",
+        "answer = lambda x, W, b, G: (G * vjps.mask(x @ W.T + b)) @ W",
     ("05-relu-backward", "numerical_jacobian"):
         "answer = lambda x, W, b, G: np.tensordot("
-        "G, numerical_jacobian(lambda x_: np.maximum(x_ @ W + b, 0), x), 2)",
+        "G, numerical_jacobian(lambda x_: np.maximum(x_ @ W.T + b, 0), x), 2)",
     ("05-relu-backward", "utils.gradcheck.numerical_vjp"): """
 def answer(x, W, b, G):
     from utils.gradcheck import numerical_vjp
-    return numerical_vjp(lambda x_: np.maximum(x_ @ W + b, 0), x, G)
+    return numerical_vjp(lambda x_: np.maximum(x_ @ W.T + b, 0), x, G)
 """,
     ("05-used-twice", "ad"):
         "answer = lambda A, G: ad.grad(lambda A_: ad.sum((A_ @ ad.transpose(A_)) * G))(A)",

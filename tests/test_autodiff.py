@@ -246,10 +246,10 @@ def test_a_second_loss_on_the_same_inputs_does_not_inherit_old_gradients():
 
 def test_grad_returns_one_gradient_per_argnum_shaped_like_its_input():
     gen = np.random.default_rng(4)
-    x, W, b = gen.normal(size=(5, 3)), gen.normal(size=(3, 2)), gen.normal(size=2)
-    dW, db = ad.grad(lambda x, W, b: ad.mean(ad.relu(x @ W + b)), argnums=(1, 2))(x, W, b)
+    x, W, b = gen.normal(size=(5, 3)), gen.normal(size=(2, 3)), gen.normal(size=2)  # W (out, in)
+    dW, db = ad.grad(lambda x, W, b: ad.mean(ad.relu(x @ W.T + b)), argnums=(1, 2))(x, W, b)
     assert dW.shape == W.shape and db.shape == b.shape
-    dx = ad.grad(lambda x, W, b: ad.mean(ad.relu(x @ W + b)))(x, W, b)
+    dx = ad.grad(lambda x, W, b: ad.mean(ad.relu(x @ W.T + b)))(x, W, b)
     assert dx.shape == x.shape
 
 

@@ -203,5 +203,5 @@ def test_the_merged_modules_offenders_are_answered():
     with pytest.raises(ValueError, match="f returned a value that is not finite"):
         linear_maps.directional_difference(lambda X: np.full(2, np.nan), np.ones(2), np.ones(2))
     params = by_hand.init_params(3, 4, 2)
-    with pytest.raises(ValueError, match=r"X @ params\['W1'\] is too large for batch norm"):
+    with pytest.raises(ValueError, match=r"X @ params\['W1'\].T is too large for batch norm"):
         by_hand.forward(params, np.full((2, 3), 1e300) * [[1], [-1]], np.array([0, 1]))

@@ -31,7 +31,7 @@ def tails(c, np_=anp):
     t = {}
     t["logS"] = lambda logS: -np_.sum(c.Y * logS) / c.N
     t["Z"] = lambda Z: t["logS"](Z - np_.log(np_.sum(np_.exp(Z), axis=1, keepdims=True)))
-    t["H"] = lambda H: t["Z"](np_.dot(H, c.W2) + c.b2)
+    t["H"] = lambda H: t["Z"](np_.dot(H, c.W2.T) + c.b2)
     t["H_bn"] = lambda H_bn: t["H"](np_.tanh(H_bn))
     t["Hn"] = lambda Hn: t["H_bn"](c.gamma * Hn + c.beta)
     t["inv_std"] = lambda inv_std: t["Hn"](c.Hc * inv_std)
@@ -39,12 +39,12 @@ def tails(c, np_=anp):
     t["Hc"] = lambda Hc: t["Hn"](Hc / np_.sqrt(np_.mean(Hc ** 2, axis=0) + c.eps))
     t["mu"] = lambda mu: t["Hc"](c.H_pre - mu)
     t["H_pre"] = lambda H_pre: t["Hc"](H_pre - np_.mean(H_pre, axis=0))
-    t["W2"] = lambda W2: t["Z"](np_.dot(c.H, W2) + c.b2)
-    t["b2"] = lambda b2: t["Z"](np_.dot(c.H, c.W2) + b2)
+    t["W2"] = lambda W2: t["Z"](np_.dot(c.H, W2.T) + c.b2)
+    t["b2"] = lambda b2: t["Z"](np_.dot(c.H, c.W2.T) + b2)
     t["gamma"] = lambda gamma: t["H"](np_.tanh(gamma * c.Hn + c.beta))
     t["beta"] = lambda beta: t["H"](np_.tanh(c.gamma * c.Hn + beta))
-    t["W1"] = lambda W1: t["H_pre"](np_.dot(c.X, W1) + c.b1)
-    t["b1"] = lambda b1: t["H_pre"](np_.dot(c.X, c.W1) + b1)
+    t["W1"] = lambda W1: t["H_pre"](np_.dot(c.X, W1.T) + c.b1)
+    t["b1"] = lambda b1: t["H_pre"](np_.dot(c.X, c.W1.T) + b1)
     return t
 
 

@@ -10,66 +10,86 @@ from feedback_asserts import assert_passes, assert_reads, right_forms
 from utils import checks, solutions
 from utils.checks.backward_pass import _dense_case, _dense_relu_case, _used_twice_case
 
-# ----- 05-dense-backward (torch.nn.Linear layout: y = x @ W.T + b, W (n_out, n_in)) -----
+# ----- 05-dense-backward (Keras, Flax: y = x @ kernel + b, kernel = Wᵀ (n_in, n_out)) -----
 
 
-def linear_backward_einsum(x, W, b, grad_output):   # another correct formulation
-    return (np.einsum("bo,oi->bi", grad_output, W), np.einsum("bo,bi->oi", grad_output, x),
+def kernel_backward_einsum(x, kernel, b, grad_output):   # another correct formulation
+    return (np.einsum("bo,io->bi", grad_output, kernel), np.einsum("bi,bo->io", x, grad_output),
             np.einsum("bo->o", grad_output))
 
 
 def test_the_dense_reference_matches_finite_differences():
     from utils import numerical_jacobian
 
-    x, W, b, G = _dense_case()
-    dx, dW, db = solutions.linear_backward(x, W, b, G)
-    for got, f, at in ((dx, lambda x_: x_ @ W.T + b, x), (dW, lambda W_: x @ W_.T + b, W),
-                       (db, lambda b_: x @ W.T + b_, b)):
+    x, K, b, G = _dense_case()
+    dx, dK, db = solutions.kernel_backward(x, K, b, G)
+    for got, f, at in ((dx, lambda x_: x_ @ K + b, x), (dK, lambda K_: x @ K_ + b, K),
+                       (db, lambda b_: x @ K + b_, b)):
         assert np.allclose(got, np.tensordot(G, numerical_jacobian(f, at), axes=2), atol=1e-8)
 
 
-@pytest.mark.parametrize("answer", [solutions.linear_backward, linear_backward_einsum])
+def test_the_kernel_gradient_is_the_transpose_of_dense_s():
+    """The kernel is Dense's W transposed, so its gradient is Dense's dL/dW transposed."""
+    from utils.layers import Dense
+
+    x, K, b, G = _dense_case()
+    layer = Dense(3, 4, W=K.T, b=b)
+    assert np.allclose(layer.forward(x), x @ K + b)
+    dx = layer.backward(G)
+    got = solutions.kernel_backward(x, K, b, G)
+    assert np.allclose(got[0], dx) and np.allclose(got[1], layer.grads["W"].T)
+    assert np.allclose(got[2], layer.grads["b"])
+
+
+@pytest.mark.parametrize("answer", [solutions.kernel_backward, kernel_backward_einsum])
 def test_dense_backward_accepts_correct_answers(answer):
     assert checks.check_dense_backward(answer).passed
 
 
-@pytest.mark.parametrize("stub", [..., None, lambda x, W, b, g: ..., lambda x, W, b, g: None])
+@pytest.mark.parametrize("stub", [..., None, lambda x, K, b, g: ..., lambda x, K, b, g: None])
 def test_dense_backward_stub_is_not_done(stub):
     assert checks.check_dense_backward(stub).mistake == "not done"
 
 
 @pytest.mark.parametrize("mistake, answer", [
-    ("bias not summed", lambda x, W, b, g: (g @ W, g.T @ x, g)),
-    ("bias keepdims", lambda x, W, b, g: (g @ W, g.T @ x, g.sum(axis=0, keepdims=True))),
-    ("bias averaged", lambda x, W, b, g: (g @ W, g.T @ x, g.mean(axis=0))),
-    ("bias summed over outputs", lambda x, W, b, g: (g @ W, g.T @ x, g.sum(axis=1))),
-    ("dW transposed", lambda x, W, b, g: (g @ W, x.T @ g, g.sum(axis=0))),
-    ("dW averaged", lambda x, W, b, g: (g @ W, g.T @ x / len(x), g.sum(axis=0))),
-    ("dx averaged", lambda x, W, b, g: (g @ W / len(x), g.T @ x, g.sum(axis=0))),
-    ("raised", lambda x, W, b, g: (g @ W.T, g.T @ x, g.sum(axis=0))),
-    ("not three gradients", lambda x, W, b, g: g @ W),
+    ("bias not summed", lambda x, K, b, g: (g @ K.T, x.T @ g, g)),
+    ("bias keepdims", lambda x, K, b, g: (g @ K.T, x.T @ g, g.sum(axis=0, keepdims=True))),
+    ("bias averaged", lambda x, K, b, g: (g @ K.T, x.T @ g, g.mean(axis=0))),
+    ("bias summed over outputs", lambda x, K, b, g: (g @ K.T, x.T @ g, g.sum(axis=1))),
+    ("kernel transposed", lambda x, K, b, g: (g @ K.T, g.T @ x, g.sum(axis=0))),  # Dense's dW
+    ("kernel averaged", lambda x, K, b, g: (g @ K.T, x.T @ g / len(x), g.sum(axis=0))),
+    ("dx averaged", lambda x, K, b, g: (g @ K.T / len(x), x.T @ g, g.sum(axis=0))),
+    ("raised", lambda x, K, b, g: (g @ K, x.T @ g, g.sum(axis=0))),  # Dense's G W copied
+    ("not three gradients", lambda x, K, b, g: g @ K.T),
 ])
 def test_dense_backward_names_each_mistake(mistake, answer):
     feedback = checks.check_dense_backward(answer)
     assert not feedback.passed and feedback.mistake == mistake, feedback.message
 
 
+def test_dense_backward_names_the_operands_of_a_copied_dense_rule():
+    feedback = checks.check_dense_backward(lambda x, K, b, g: (g @ K, x.T @ g, g.sum(axis=0)))
+    assert "kernel" in feedback.message and "(n_in, n_out)" in feedback.message, feedback.message
+
+
 def test_dense_backward_hints_say_what_the_learner_did():
-    bias = checks.check_dense_backward(lambda x, W, b, g: (g @ W, g.T @ x, g))
+    bias = checks.check_dense_backward(lambda x, K, b, g: (g @ K.T, x.T @ g, g))
     assert "(5, 4)" in bias.message and "sum" in bias.message
-    averaged = checks.check_dense_backward(lambda x, W, b, g: (g @ W / 5, g.T @ x, g.sum(0)))
+    averaged = checks.check_dense_backward(lambda x, K, b, g: (g @ K.T / 5, x.T @ g, g.sum(0)))
     assert "You divided dL/dx by the batch size" in averaged.message.replace("you", "You")
-    mean = checks.check_dense_backward(lambda x, W, b, g: (g @ W, g.T @ x, g.mean(0)))
+    mean = checks.check_dense_backward(lambda x, K, b, g: (g @ K.T, x.T @ g, g.mean(0)))
     assert "mean over the batch; b gets the sum" in mean.message
-    keepdims = checks.check_dense_backward(lambda x, W, b, g: (g @ W, g.T @ x,
+    keepdims = checks.check_dense_backward(lambda x, K, b, g: (g @ K.T, x.T @ g,
                                                                g.sum(0, keepdims=True)))
     assert "(1, 4)" in keepdims.message
+    transposed = checks.check_dense_backward(lambda x, K, b, g: (g @ K.T, g.T @ x, g.sum(0)))
+    assert "(4, 3)" in transposed.message and "x.T @ grad_output" in transposed.message
 
 
 def test_dense_backward_other_wrong_values_say_which_gradient():
-    feedback = checks.check_dense_backward(lambda x, W, b, g: (g @ W, g.T @ x + 1, g.sum(0)))
-    assert feedback.mistake == "shifted" and "(dL_dW)" in feedback.message
-    feedback = checks.check_dense_backward(lambda x, W, b, g: (g @ W, g.T @ x, g.sum()))
+    feedback = checks.check_dense_backward(lambda x, K, b, g: (g @ K.T, x.T @ g + 1, g.sum(0)))
+    assert feedback.mistake == "shifted" and "(dL_dkernel)" in feedback.message
+    feedback = checks.check_dense_backward(lambda x, K, b, g: (g @ K.T, x.T @ g, g.sum()))
     assert feedback.mistake == "summed" and "(dL_db)" in feedback.message
 
 
@@ -77,8 +97,8 @@ def test_dense_backward_other_wrong_values_say_which_gradient():
 
 @pytest.mark.parametrize("answer", [
     solutions.dense_relu_backward,
-    lambda x, W, b, g: np.where(np.maximum(x @ W + b, 0) > 0, g, 0.0) @ W.T,  # mask from y
-    lambda x, W, b, g: (g * np.heaviside(x @ W + b, 0.0)) @ W.T,
+    lambda x, W, b, g: np.where(np.maximum(x @ W.T + b, 0) > 0, g, 0.0) @ W,  # mask from y
+    lambda x, W, b, g: (g * np.heaviside(x @ W.T + b, 0.0)) @ W,
 ])
 def test_relu_backward_accepts_correct_answers(answer):
     assert checks.check_relu_backward(answer).passed
@@ -88,7 +108,7 @@ def test_the_relu_reference_matches_finite_differences():
     from utils import numerical_jacobian
 
     x, W, b, G = _dense_relu_case()
-    numeric = np.tensordot(G, numerical_jacobian(lambda x_: np.maximum(x_ @ W + b, 0), x), 2)
+    numeric = np.tensordot(G, numerical_jacobian(lambda x_: np.maximum(x_ @ W.T + b, 0), x), 2)
     assert np.allclose(solutions.dense_relu_backward(x, W, b, G), numeric, atol=1e-8)
 
 
@@ -98,11 +118,12 @@ def test_relu_backward_stub_is_not_done(stub):
 
 
 @pytest.mark.parametrize("mistake, answer", [
-    ("output values", lambda x, W, b, g: (g * np.maximum(x @ W + b, 0)) @ W.T),
-    ("pre-activation values", lambda x, W, b, g: (g * (x @ W + b)) @ W.T),
-    ("mask missing", lambda x, W, b, g: g @ W.T),
-    ("mask after the product", lambda x, W, b, g: (g @ W.T) * (x > 0)),
-    ("dW instead of dx", lambda x, W, b, g: x.T @ (g * (x @ W + b > 0))),
+    ("output values", lambda x, W, b, g: (g * np.maximum(x @ W.T + b, 0)) @ W),
+    ("pre-activation values", lambda x, W, b, g: (g * (x @ W.T + b)) @ W),
+    ("mask missing", lambda x, W, b, g: g @ W),
+    ("mask after the product", lambda x, W, b, g: (g @ W) * (x > 0)),
+    ("dW instead of dx", lambda x, W, b, g: (g * (x @ W.T + b > 0)).T @ x),
+    ("dW instead of dx", lambda x, W, b, g: x.T @ (g * (x @ W.T + b > 0))),
 ])
 def test_relu_backward_names_each_mistake(mistake, answer):
     feedback = checks.check_relu_backward(answer)
@@ -111,7 +132,7 @@ def test_relu_backward_names_each_mistake(mistake, answer):
 
 def test_the_relu_case_separates_output_values_from_the_mask():
     x, W, b, G = _dense_relu_case()
-    z = x @ W + b
+    z = x @ W.T + b
     assert np.any((z > 0) & (z < 1)) and np.any(z > 1) and np.any(z < 0)
     assert not np.allclose(G * np.maximum(z, 0), G * (z > 0))
 
@@ -249,11 +270,11 @@ def test_mean_loss_reference_agrees_with_autograd():
     rng = np.random.default_rng(1)
     P, Y = rng.normal(size=(5, 2)), rng.normal(size=(5, 2))
     loss = lambda P: anp.mean(0.5 * anp.sum((P - Y) ** 2, axis=1))  # noqa: E731
-    assert np.allclose(solutions.mean_squared_error_grad(P, Y), grad(loss)(P))
+    assert np.allclose(solutions.mse_grad(P, Y), grad(loss)(P))
 
 
 def test_mean_loss_checker_accepts_the_reference_and_says_not_done():
-    assert checks.check_mean_loss_grad(solutions.mean_squared_error_grad).passed
+    assert checks.check_mean_loss_grad(solutions.mse_grad).passed
     assert checks.check_mean_loss_grad(lambda P, Y: (P - Y) * (1 / P.shape[0])).passed
     assert checks.check_mean_loss_grad(lambda P, Y: ...).mistake == "not done"
 
@@ -317,18 +338,18 @@ def test_logsumexp_checker_names_each_mistake(mistake, answer):
 # --- every 05 checker: the right answer in every form, other wrong answers read by the map ------
 
 def _dense_parts(k):
-    """linear_backward returning a list of its three gradients, each in the k-th right form."""
-    def learner(x, W, b, G):
+    """kernel_backward returning a list of its three gradients, each in the k-th right form."""
+    def learner(x, kernel, b, G):
         return [right_forms(lambda part=part: part)[k]()
-                for part in solutions.linear_backward(x, W, b, G)]
+                for part in solutions.kernel_backward(x, kernel, b, G)]
     return learner
 
 
 def _dense_part(k, change):
-    """linear_backward with its k-th gradient changed by change(gradient, x, W, b, G)."""
-    def learner(x, W, b, G):
-        parts = list(solutions.linear_backward(x, W, b, G))
-        parts[k] = change(parts[k], x, W, b, G)
+    """kernel_backward with its k-th gradient changed by change(gradient, x, kernel, b, G)."""
+    def learner(x, kernel, b, G):
+        parts = list(solutions.kernel_backward(x, kernel, b, G))
+        parts[k] = change(parts[k], x, kernel, b, G)
         return tuple(parts)
     return learner
 
@@ -337,7 +358,7 @@ def _dense_part(k, change):
     (checks.check_relu_backward, solutions.dense_relu_backward),
     (checks.check_used_twice, solutions.gram_vjp),
     (checks.check_vjp_rule, solutions.sin_vjp),
-    (checks.check_mean_loss_grad, solutions.mean_squared_error_grad),
+    (checks.check_mean_loss_grad, solutions.mse_grad),
     (checks.check_logsumexp_rule, solutions.logsumexp_vjp),
 ], ids=lambda c: getattr(c, "__name__", ""))
 def test_05_checkers_accept_the_right_answer_in_every_form(check, reference):
@@ -352,7 +373,7 @@ def test_dense_backward_accepts_each_gradient_in_every_form(k):
 
 @pytest.mark.parametrize("check, answer, name, words", [
     (checks.check_dense_backward, _dense_part(1, lambda d, *_: 2 * d), "scaled",
-     ("(dL_dW)", "times 2")),
+     ("(dL_dkernel)", "times 2")),
     (checks.check_dense_backward, _dense_part(0, lambda d, *_: d.ravel()), "reshaped",
      ("(dL_dx)", "a flat (15,) where (N, n_in) = (5, 3)")),
     (checks.check_dense_backward, _dense_part(2, lambda d, *_: d[:, None]), "extra axis",
@@ -363,8 +384,8 @@ def test_dense_backward_accepts_each_gradient_in_every_form(k):
      ("(dL_db)",)),
     (checks.check_dense_backward, _dense_part(0, lambda d, *_: d.T), "transposed",
      ("(dL_dx)", "transposed")),
-    (checks.check_relu_backward, lambda x, W, b, G: (G * (x @ W > 0)) @ W.T, "input left out",
-     ("built without b",)),  # the mask of x @ W, the bias forgotten
+    (checks.check_relu_backward, lambda x, W, b, G: (G * (x @ W.T > 0)) @ W, "input left out",
+     ("built without b",)),  # the mask of x @ W.T, the bias forgotten
     (checks.check_relu_backward, lambda x, W, b, G: 2 * solutions.dense_relu_backward(x, W, b, G),
      "scaled", ("times 2",)),
     (checks.check_relu_backward, lambda x, W, b, G: solutions.dense_relu_backward(x, W, b, G).T,
@@ -415,3 +436,15 @@ def test_dense_backward_accepts_each_gradient_in_every_form(k):
 ])
 def test_05_checkers_map_reads_other_wrong_answers(check, answer, name, words):
     assert_reads(check(answer), name, *words)
+
+
+@pytest.mark.parametrize("order", [(1, 0, 2), (0, 2, 1), (2, 1, 0), (1, 2, 0)])
+def test_the_right_gradients_in_another_order_are_named_as_swapped(order):
+    def swapped(x, W, b, grad_output):
+        gradients = solutions.linear_backward(x, W, b, grad_output)
+        return tuple(gradients[k] for k in order)
+
+    names = ("dL_dx", "dL_dW", "dL_db")
+    feedback = checks.check_dense_backward(swapped)
+    assert_reads(feedback, "wrong order", "in the wrong order",
+                 "(" + ", ".join(names[k] for k in order) + ")", "(dL_dx, dL_dW, dL_db)")

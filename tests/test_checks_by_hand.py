@@ -20,8 +20,8 @@ def compact_backward(c):
     d = SimpleNamespace()
     d.logS = -c.Y / c.N
     d.Z = (c.S - c.Y) / c.N
-    d.W2, d.b2 = np.einsum("ni,nj->ij", c.H, d.Z), np.einsum("nj->j", d.Z)
-    d.H = np.einsum("nj,ij->ni", d.Z, c.W2)
+    d.W2, d.b2 = np.einsum("nj,ni->ji", d.Z, c.H), np.einsum("nj->j", d.Z)
+    d.H = np.einsum("nj,ji->ni", d.Z, c.W2)
     d.H_bn = d.H * (1 - np.tanh(c.H_bn) ** 2)
     d.gamma, d.beta = (d.H_bn * c.Hn).sum(0), d.H_bn.sum(0)
     d.Hn = d.H_bn * c.gamma
@@ -31,7 +31,7 @@ def compact_backward(c):
     d.mu = -d.Hc.sum(0)
     # the whole of batch norm in one line (biased variance):
     d.H_pre = c.inv_std / c.N * (c.N * d.Hn - d.Hn.sum(0) - c.Hn * (d.Hn * c.Hn).sum(0))
-    d.W1, d.b1 = c.X.T @ d.H_pre, d.H_pre.sum(0)
+    d.W1, d.b1 = np.einsum("nh,ni->hi", d.H_pre, c.X), d.H_pre.sum(0)
     return d
 
 

@@ -22,14 +22,34 @@ from utils.checks import (
 
 # --- 02-chain-jacobian ------------------------------------------------------------------------
 
-def chain_jacobian_by_sum(jacobian_f, g, jacobian_g, x):
-    Jf, Jg = jacobian_f(g(x)), jacobian_g(x)
-    return np.einsum("il,lj->ij", Jf, Jg)
+def chain_jacobian_by_sum(steps, jacobians, x):
+    points = [x, steps[0](x), steps[1](steps[0](x))]
+    J1, J2, J3 = (jac(point) for jac, point in zip(jacobians, points, strict=True))
+    return np.einsum("ij,jk,kl->il", J3, J2, J1)
+
+
+def chain_jacobian_from_the_loss_side(steps, jacobians, x):
+    points = [x]
+    for step in steps[:-1]:
+        points.append(step(points[-1]))
+    product = jacobians[-1](points[-1])
+    for jacobian, point in zip(jacobians[-2::-1], points[-2::-1], strict=True):
+        product = product @ jacobian(point)
+    return product
 
 
 def test_chain_jacobian_accepts_correct_answers():
     assert_passes(check_chain_jacobian(ref.chain_jacobian))
     assert_passes(check_chain_jacobian(chain_jacobian_by_sum))
+    assert_passes(check_chain_jacobian(chain_jacobian_from_the_loss_side))
+
+
+def test_the_exercise_needs_more_than_the_lessons_two_step_expression():
+    """The lesson shows jacobian_f(g(x)) @ jacobian_g(x); two steps of three is not the answer."""
+    def lesson_expression(steps, jacobians, x):
+        return jacobians[1](steps[0](x)) @ jacobians[0](x)
+
+    assert_mistake(check_chain_jacobian(lesson_expression), "a step left out")
 
 
 @pytest.mark.parametrize("form", right_forms(ref.chain_jacobian), ids=lambda f: f.__name__)
@@ -44,10 +64,10 @@ def test_chain_jacobian_accepts_the_right_answer_in_every_form(form):
      ("row 0", "minus")),
     (changed(ref.chain_jacobian, lambda J, *_: J.__setitem__((slice(None), 1), 0.0)),
      "one column", ("column 1", "zero")),
-    (lambda jf, g, jg, x: 2 * ref.chain_jacobian(jf, g, jg, x), "scaled", ("times 2",)),
-    (lambda jf, g, jg, x: ref.chain_jacobian(jf, g, jg, x).ravel(), "reshaped",
+    (lambda s, j, x: 2 * ref.chain_jacobian(s, j, x), "scaled", ("times 2",)),
+    (lambda s, j, x: ref.chain_jacobian(s, j, x).ravel(), "reshaped",
      ("a flat (9,) where (p, n) = (3, 3)",)),
-    (lambda jf, g, jg, x: ref.chain_jacobian(jf, g, jg, x)[None], "extra axis", ("length 1",)),
+    (lambda s, j, x: ref.chain_jacobian(s, j, x)[None], "extra axis", ("length 1",)),
 ])
 def test_chain_jacobian_map_reads_other_wrong_answers(answer, name, words):
     assert_reads(check_chain_jacobian(answer), name, *words)
@@ -58,22 +78,32 @@ def test_chain_jacobian_stub_is_not_done(answer):
     assert check_chain_jacobian(answer).mistake == "not done"
 
 
+def _points(s, x):
+    return [x, s[0](x), s[1](s[0](x)), s[2](s[1](s[0](x)))]
+
+
 @pytest.mark.parametrize("wrong, name", [
-    (lambda jf, g, jg, x: jg(x) @ jf(g(x)), "wrong order"),
-    (lambda jf, g, jg, x: jf(x) @ jg(x), "J^f at x"),
-    (lambda jf, g, jg, x: jf(g(x)) * jg(x), "elementwise product"),
-    (lambda jf, g, jg, x: jg(x).T @ jf(g(x)).T, "transposed"),
+    (lambda s, j, x: j[0](x) @ j[1](s[0](x)) @ j[2](s[1](s[0](x))), "wrong order"),
+    (lambda s, j, x: j[2](x) @ j[1](x) @ j[0](x), "all at x"),
+    (lambda s, j, x: j[2](_points(s, x)[3]) @ j[1](_points(s, x)[2]) @ j[0](_points(s, x)[1]),
+     "at the outputs"),
+    (lambda s, j, x: j[2](s[1](s[0](x))) * j[1](s[0](x)) * j[0](x), "elementwise product"),
+    (lambda s, j, x: j[2](s[1](s[0](x))) @ j[1](s[0](x)), "a step left out"),
+    (lambda s, j, x: (j[2](s[1](s[0](x))) @ j[1](s[0](x)) @ j[0](x)).T, "transposed"),
 ])
 def test_chain_jacobian_mistakes(wrong, name):
     assert_mistake(check_chain_jacobian(wrong), name)
 
 
 def test_chain_jacobian_shape_mismatch_in_the_wide_case_is_reported_not_raised():
-    def right_only_when_square(jf, g, jg, x):
-        return jf(g(x)) @ jg(x) if len(x) == 3 else jg(x) @ jf(g(x))
+    def right_only_when_square(s, j, x):
+        points = _points(s, x)
+        if len(x) == 3:
+            return j[2](points[2]) @ j[1](points[1]) @ j[0](x)
+        return j[0](x) @ j[1](points[1]) @ j[2](points[2])
     feedback = check_chain_jacobian(right_only_when_square)
     assert_mistake(feedback, "raised")
-    assert "only J^f · J^g fits" in feedback.message
+    assert "only J_3 · J_2 · J_1 fits" in feedback.message
 
 
 # --- 02-chain-vjp -----------------------------------------------------------------------------

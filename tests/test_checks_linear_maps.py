@@ -20,7 +20,7 @@ def forms(reference):
 
 
 CASES = {
-    "inverse_differential": (checks.check_inverse_differential, solutions.inverse_differential, {
+    "inverse_differential": (checks.check_inverse_differential, solutions.d_inverse, {
         "scalar rule": lambda A, dA: -np.linalg.inv(A) @ np.linalg.inv(A) @ dA,
         "scalar rule, other side": lambda A, dA: -dA @ np.linalg.inv(A @ A),
         "sign": lambda A, dA: np.linalg.inv(A) @ dA @ np.linalg.inv(A),
@@ -43,6 +43,16 @@ CASES = {
         "G transposed": lambda G, A: -np.linalg.inv(A).T @ G.T @ np.linalg.inv(A).T,
         "one side only": lambda G, A: -np.linalg.inv(A).T @ G,
         "scalar rule": lambda G, A: -G / A**2,
+    }),
+    "inverse_vjp, more slips": (checks.check_inverse_vjp, solutions.inverse_vjp, {
+        "both on one side": lambda G, A: -np.linalg.inv(A).T @ np.linalg.inv(A).T @ G,
+        "one inverse not transposed": lambda G, A: -np.linalg.inv(A).T @ G @ np.linalg.inv(A),
+        "result transposed": lambda G, A: -np.linalg.inv(A) @ G.T @ np.linalg.inv(A),
+    }),
+    "inverse_vjp, mirrored slips": (checks.check_inverse_vjp, solutions.inverse_vjp, {
+        "both on one side": lambda G, A: -G @ np.linalg.inv(A).T @ np.linalg.inv(A).T,
+        "one inverse not transposed": lambda G, A: -np.linalg.inv(A) @ G @ np.linalg.inv(A).T,
+        "one side only": lambda G, A: -G @ np.linalg.inv(A).T,
     }),
     "kron_jacobian": (checks.check_kron_jacobian, solutions.kron_jacobian, {
         "column-major order": lambda A, B: np.kron(np.eye(B.shape[1]), A),

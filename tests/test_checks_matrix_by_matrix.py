@@ -41,18 +41,13 @@ def dC_dB_by_loops(A, B):
 
 
 @pytest.mark.parametrize("check, answers", [
-    (checks.check_dC_dA, [solutions.dC_dA_by_loops, dC_dA_by_loops,
-                          lambda A, B: np.einsum("ik,lj->ijkl", np.eye(len(A)), B)]),
-    (checks.check_dC_dB, [solutions.dC_dB_by_rule, dC_dB_by_loops,
-                          lambda A, B: np.einsum("ik,jl->ijkl", A, np.eye(B.shape[1]))]),
+    (checks.check_dC_dA, [solutions.dC_dA_by_loops, dC_dA_by_loops]),
+    (checks.check_dC_dB, [solutions.dC_dB_by_rule, dC_dB_by_loops]),
     (checks.check_tensor_bytes, [solutions.tensor_bytes,
                                  lambda m, n, p: np.zeros((m, p, m, n)).nbytes]),
-    (checks.check_grad_A, [solutions.grad_A, lambda G, A, B: (G @ B.T).T,
-                           lambda G, A, B: np.einsum("kj,lj->kl", B, G)]),
-    (checks.check_grad_B, [solutions.grad_B, lambda G, A, B: np.einsum("ki,il->kl", A, G),
-                           lambda G, A, B: (G.T @ A.T).T]),
-    (checks.check_chain_rule, [solutions.chain_rule, lambda G, T: np.tensordot(G, T, G.ndim),
-                               lambda G, T: np.einsum("ij,ijkl->kl", G, T)]),
+    (checks.check_grad_A, [solutions.grad_A, lambda G, A, B: np.einsum("kj,lj->kl", B, G)]),
+    (checks.check_grad_B, [solutions.grad_B, lambda G, A, B: (G.T @ A.T).T]),
+    (checks.check_chain_rule, [solutions.chain_rule, lambda G, T: np.einsum("ij,ijkl->kl", G, T)]),
 ])
 def test_checker_accepts_correct_answers_and_says_not_done_for_stubs(check, answers):
     for answer in answers:
@@ -128,10 +123,11 @@ def dC_dB_loops_a_ki(A, B):  # the same slip for dC/dB: A[k, i] for A[i, k]
 def test_tensor_checkers_name_the_swapped_index_loop_slip_instead_of_an_index_error():
     feedback = checks.check_dC_dA(dC_dA_loops_b_jl)
     assert feedback.mistake == "b_jl instead of b_lj", feedback.message
-    assert "B[l, j]" in feedback.message and "IndexError" in feedback.message
+    assert "B[j, l]" in feedback.message and "IndexError" in feedback.message
+    assert "B[l, j]" not in feedback.message  # the slip named, the answer line left to write
     feedback = checks.check_dC_dB(dC_dB_loops_a_ki)
     assert feedback.mistake == "a_ki instead of a_ik", feedback.message
-    assert "A[i, k]" in feedback.message
+    assert "A[k, i]" in feedback.message and "A[i, k]" not in feedback.message
 
 
 def test_tensor_checker_names_a_function_right_only_for_square_matrices():
@@ -287,7 +283,7 @@ def test_mistakes_of_each_checker_have_distinct_values():
                 assert not same, (wrt, a, b)
 
 
-# --- 03-batch-jacobian: H = tanh(X @ W) row by row -----------------------------------------------
+# --- 03-batch-jacobian: H = tanh(X @ W.T) row by row, W (p, n) ---------------------------------
 
 
 def test_batch_jacobian_reference_agrees_with_autograd():
@@ -295,13 +291,13 @@ def test_batch_jacobian_reference_agrees_with_autograd():
     from autograd import jacobian
 
     rng = np.random.default_rng(2)
-    X, W = rng.normal(size=(3, 2)), rng.normal(size=(2, 4))
-    J = jacobian(lambda X: anp.tanh(anp.dot(X, W)))(X)
+    X, W = rng.normal(size=(3, 2)), rng.normal(size=(4, 2))        # W (p, n): a map of columns
+    J = jacobian(lambda X: anp.tanh(anp.dot(X, W.T)))(X)
     assert J.shape == (3, 4, 3, 2) and np.allclose(solutions.batch_jacobian(X, W), J)
 
 
 def _batch_blocks(X, W):
-    return (1 - np.tanh(X @ W) ** 2)[:, :, None] * W.T[None]  # (N, m, n)
+    return (1 - np.tanh(X @ W.T) ** 2)[:, :, None] * W[None]  # (N, p, n)
 
 
 def test_batch_jacobian_checker_accepts_the_reference_and_an_einsum():
@@ -314,10 +310,10 @@ def test_batch_jacobian_checker_accepts_the_reference_and_an_einsum():
 @pytest.mark.parametrize("mistake, answer", [
     ("diagonal blocks only", _batch_blocks),
     ("off-diagonal blocks filled", lambda X, W: np.broadcast_to(
-        _batch_blocks(X, W)[:, :, None, :], (len(X), W.shape[1], len(X), W.shape[0]))),
-    ("tanh factor missing", lambda X, W: np.einsum("rs,ml->rmsl", np.eye(len(X)), W.T)),
-    ("block transposed", lambda X, W: np.einsum("rs,ml->rmsl", np.eye(len(X)), W)
-     * (1 - np.tanh(X @ W) ** 2)[:, :, None, None]),
+        _batch_blocks(X, W)[:, :, None, :], (len(X), W.shape[0], len(X), W.shape[1]))),
+    ("tanh factor missing", lambda X, W: np.einsum("rs,ml->rmsl", np.eye(len(X)), W)),
+    ("block transposed", lambda X, W: np.einsum("rs,lm->rmsl", np.eye(len(X)), W)
+     * (1 - np.tanh(X @ W.T) ** 2)[:, :, None, None]),
     ("other layout", lambda X, W: solutions.batch_jacobian(X, W).transpose(2, 3, 0, 1)),
     ("shifted", lambda X, W: solutions.batch_jacobian(X, W) + 0.5),
     ("scaled", lambda X, W: 2 * solutions.batch_jacobian(X, W)),
@@ -327,18 +323,18 @@ def test_batch_jacobian_checker_names_each_mistake(mistake, answer):
     assert not feedback.passed and feedback.mistake == mistake, feedback.message
 
 
-def batch_jacobian_tanh_at_the_input(X, W):  # tanh' taken at X instead of at X @ W
-    J = np.zeros((len(X), W.shape[1], len(X), X.shape[1]))
+def batch_jacobian_tanh_at_the_input(X, W):  # tanh' taken at X instead of at X @ W.T
+    J = np.zeros((len(X), W.shape[0], len(X), X.shape[1]))
     for r in range(len(X)):
-        J[r, :, r, :] = (1 - np.tanh(X[r]) ** 2)[:, None] * W.T
+        J[r, :, r, :] = (1 - np.tanh(X[r]) ** 2)[:, None] * W
     return J
 
 
 def batch_jacobian_tanh_squared_missing(X, W):  # 1 - H instead of 1 - H²
-    H = np.tanh(X @ W)
-    J = np.zeros((len(X), W.shape[1], len(X), X.shape[1]))
+    H = np.tanh(X @ W.T)
+    J = np.zeros((len(X), W.shape[0], len(X), X.shape[1]))
     for r in range(len(X)):
-        J[r, :, r, :] = (1 - H[r])[:, None] * W.T
+        J[r, :, r, :] = (1 - H[r])[:, None] * W
     return J
 
 
@@ -369,3 +365,42 @@ def test_tensor_bytes_checker_refuses_a_fraction_with_a_hint():
     feedback = checks.check_tensor_bytes(lambda m, n, p: m * p * m * n * 8 + 0.5)
     assert not feedback.passed and feedback.mistake == "not whole"
     assert "whole" in feedback.message
+
+
+@pytest.mark.parametrize("wrt, wrong_eye", [("B", lambda A, B: np.eye(A.shape[1])),
+                                            ("B", lambda A, B: np.eye(A.shape[0])),
+                                            ("A", lambda A, B: np.eye(A.shape[1]))])
+def test_the_rule_with_an_identity_of_the_wrong_size_is_told_which_size_to_ask_for(wrt,
+                                                                                  wrong_eye):
+    """np.eye(n) where δ_jl needs np.eye(p): the exercise's own question, named as such."""
+    if wrt == "B":
+        feedback = checks.check_dC_dB(lambda A, B: np.einsum("ik,jl->ijkl", A, wrong_eye(A, B)))
+        words = ("δ_jl", "j and l both count columns")
+    else:
+        feedback = checks.check_dC_dA(lambda A, B: np.einsum("ik,lj->ijkl", wrong_eye(A, B), B))
+        words = ("δ_ik", "i and k both count rows")
+    assert_reads(feedback, "identity of the wrong size", "the rule is right", *words)
+    assert "np.eye(p)" not in feedback.message and "np.eye(m)" not in feedback.message
+
+
+def test_input_axes_first_on_sizes_all_different_is_not_called_an_index_slip():
+    def input_axes_first(A, B):  # right entries B[l, j], in the shape (m, n, m, p)
+        m, n = A.shape
+        tensor = np.zeros((m, n, m, B.shape[1]))
+        for i in range(m):
+            for j in range(B.shape[1]):
+                for l in range(n):
+                    tensor[i, l, i, j] = B[l, j]
+        return tensor
+
+    feedback = checks.check_dC_dA(input_axes_first)
+    assert_reads(feedback, "input axes first", "wrong order")
+    assert "equivalently" not in feedback.message and "b_jl" not in feedback.message
+    feedback = checks.check_dC_dB(lambda A, B: solutions.dC_dB_by_rule(A, B).transpose(2, 3, 0, 1))
+    assert_reads(feedback, "input axes first", "wrong order")
+    assert "equivalently" not in feedback.message
+
+
+def test_the_tensor_counted_as_if_c_had_a_shape_gets_its_own_hint():
+    feedback = checks.check_tensor_bytes(lambda m, n, p: (m * n) ** 2 * 8)
+    assert_reads(feedback, "(mn)² entries", "(m·n)² · 8", "shape (m, p)")

@@ -11,6 +11,7 @@ from utils.checks import (
     check_dense_backward,
     check_grad_A,
     check_lecture_grad_A,
+    check_used_twice,
     run_learner_function,
 )
 from utils.checks._operands import spelled
@@ -33,7 +34,9 @@ def test_a_failing_product_names_both_operands_and_the_product_that_fits(route):
     message = check_lecture_grad_A(lecture_grad_copied_without_transpose).message
     assert "You multiplied dL/dC (m, p) by B (n, p)" in message
     assert "the inner sizes must be equal, and here they are p and n" in message
-    assert "dL/dC · Bᵀ is (m, p)·(p, n) = (m, n), the answer's shape" in message
+    assert ("With Bᵀ in place of B, the shapes would be (m, p)·(p, n) = (m, n), the answer's "
+            "shape") in message
+    assert "dL/dC · Bᵀ" not in message  # the fix told as a change, not as the answer
     assert "gufunc signature" not in message  # numpy's long words are cut
 
 
@@ -46,17 +49,28 @@ def grad_A_other_side(dL_dC, A, B):
 def test_np_dot_is_read_too(route):
     message = check_grad_A(grad_A_other_side).message
     assert "You multiplied B (n, p) by dL/dC (m, p)" in message
-    assert "B · dL/dCᵀ is (n, p)·(p, m) = (n, m), the answer's shape" in message
+    assert ("With dL/dCᵀ in place of dL/dC, the shapes would be (n, p)·(p, m) = (n, m), the "
+            "answer's shape") in message
 
 
-def dense_with_W_transposed(x, W, b, grad_output):
-    return grad_output @ W.T, grad_output.T @ x, grad_output.sum(axis=0)
+def kernel_grad_from_transposes(x, kernel, b, grad_output):
+    return grad_output @ kernel.T, x.T @ grad_output.T, grad_output.sum(axis=0)
 
 
 def test_a_transposed_argument_is_named_with_its_transpose(route):
-    message = check_dense_backward(dense_with_W_transposed).message
-    assert "You multiplied grad_output (N, n_out) by Wᵀ (n_in, n_out)" in message
-    assert "grad_output · W is (N, n_out)·(n_out, n_in) = (N, n_in)" in message
+    message = check_dense_backward(kernel_grad_from_transposes).message
+    assert "You multiplied xᵀ (n_in, N) by grad_outputᵀ (n_out, N)" in message
+    assert "xᵀ · grad_output is (n_in, N)·(N, n_out) = (n_in, n_out)" in message
+
+
+def dense_rule_copied(x, kernel, b, grad_output):  # Dense's G W, with the kernel in W's place
+    return grad_output @ kernel, x.T @ grad_output, grad_output.sum(axis=0)
+
+
+def test_dense_s_rule_copied_to_the_kernel_is_named_in_its_letters(route):
+    message = check_dense_backward(dense_rule_copied).message
+    assert "You multiplied grad_output (N, n_out) by kernel (n_in, n_out)" in message
+    assert "grad_output · kernelᵀ is (N, n_out)·(n_out, n_in) = (N, n_in)" in message
 
 
 def broadcast_slip(P, Y):
@@ -67,7 +81,7 @@ def test_a_broadcasting_error_names_the_operands(route):
     P, Y = np.ones((4, 3)), np.ones((4, 3))
     value, feedback = run_learner_function("00-test", broadcast_slip, P, Y,
                                            names={"P": ("N", "k"), "Y": ("N", "k")})
-    assert "You combined P (N, k) and Yᵀ (k, N) entry by entry" in feedback.message
+    assert "You subtracted P (N, k) and Yᵀ (k, N)" in feedback.message
 
 
 def compound(dL_dC, A, B):
@@ -94,3 +108,17 @@ def test_without_names_the_error_is_numpys_own(route):
 ])
 def test_a_shape_is_spelled_in_letters_where_the_sizes_have_them(shape, sizes, text):
     assert spelled(shape, sizes) == text
+
+
+def gram_with_a_transposed_term(A, grad_output):
+    return grad_output @ A + A.T @ grad_output
+
+
+def test_a_broadcast_error_in_a_sum_of_gradients_says_which_term_is_off(route):
+    """05-used-twice: numpy's shapes (3,5) (5,3) told in the exercise's letters, the odd term
+    named (in the child any operand is evaluated; in-process only names and their .T)."""
+    message = check_used_twice(gram_with_a_transposed_term).message
+    if route == "fork":
+        assert "broadcast together with shapes" not in message  # numpy's words cut short
+        assert "You added (grad_output @ A) (m, n) and (A.T @ grad_output) (n, m)" in message
+        assert "The answer has shape (m, n), and (A.T @ grad_output) (n, m) does not." in message

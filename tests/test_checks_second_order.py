@@ -126,7 +126,7 @@ def test_utils_hessian_is_refused_however_imported():
 def test_an_answer_right_only_on_the_lessons_network_is_refused():
     def lesson_only(loss, W1, v):
         loss(W1)   # runs the loss, but returns the lesson's numbers whatever it is given
-        return PRECOMPUTED if W1.shape == (4, 3) else np.zeros(W1.shape)
+        return PRECOMPUTED if W1.shape == (3, 4) else np.zeros(W1.shape)
 
     feedback = checks.check_network_hvp(lesson_only)
     assert not feedback.passed and "second network" in feedback.message, feedback.message

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from utils import checks, solutions
-from utils.checks._slips import generic_slip
+from utils.checks._slips import generic_slip, order_swapped
 
 EXPECTED = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
 
@@ -41,7 +41,18 @@ def test_the_hint_names_the_factor_and_the_first_bad_index():
 def test_checkers_name_the_slips_through_compare():
     feedback = checks.check_softmax_jacobian(lambda z: np.full((len(z), len(z)), np.nan))
     assert feedback.mistake == "not finite" and feedback.message.startswith("❌")
-    assert checks.check_dense_backward(lambda x, W, b, G: tuple(
-        -g for g in solutions.linear_backward(x, W, b, G))).mistake == "sign flipped"
+    assert checks.check_dense_backward(lambda x, kernel, b, G: tuple(
+        -g for g in solutions.kernel_backward(x, kernel, b, G))).mistake == "sign flipped"
     own_mistake_first = checks.check_grad_A(lambda G, A, B: G @ B.T)  # = (dL/dA)ᵀ
     assert own_mistake_first.mistake == "result transposed"
+
+
+def test_results_in_another_order_are_told_by_their_shapes():
+    expected = (np.zeros((5, 3)), np.zeros((4, 3)), np.zeros(4))
+    names = ("dL_dx", "dL_dW", "dL_db")
+    hint = order_swapped(expected[::-1], expected, names)
+    assert "(dL_db, dL_dW, dL_dx)" in hint and "(dL_dx, dL_dW, dL_db)" in hint
+    assert order_swapped(expected, expected, names) is None           # the right order
+    assert order_swapped(expected[:2], expected, names) is None       # one missing: not a swap
+    same = (np.zeros(3), np.ones(3))                                   # shapes cannot tell
+    assert order_swapped(same[::-1], same, ("a", "b")) is None

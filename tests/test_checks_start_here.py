@@ -55,7 +55,7 @@ def test_each_listed_mistake_is_named(answer, mistake, hint):
     ((4, 2, 2, 3), "C's axes swapped", "C's two axes are swapped"),
     ((2, 4, 3, 2), "A's axes swapped", "A's two axes are swapped"),
     ((4, 2, 3, 2), "both transposed", "reversed"),
-    ((2, 3, 4), "three axes", "before the sum over l"),
+    ((2, 3, 4), "three axes", "before the sum over r"),
     (48, "entry count", "how many entries"),
     ((3, 2, 4, 2), "wrong axes", "yours reads as (n, m, p, m)"),
     ((4, 8, 4, 6), "scaled", "each length is 2 times the right one"),

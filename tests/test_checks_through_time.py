@@ -19,7 +19,7 @@ def jacobian_through_time_backwards(W, hs, k):   # another correct formulation: 
     return product
 
 
-@pytest.mark.parametrize("answer", [solutions.jacobian_through_time,
+@pytest.mark.parametrize("answer", [solutions.my_jacobian_through_time,
                                     jacobian_through_time_backwards])
 def test_jacobian_through_time_accepts_correct_answers(answer):
     assert checks.check_jacobian_through_time(answer).passed
@@ -36,7 +36,7 @@ def test_the_reference_matches_finite_differences_of_the_unrolled_rnn():
     trace = rnn_forward(W, U, xs, h0=hs[0])
     assert np.allclose(trace.h, hs)
     numeric = numerical_jacobian(lambda h: rnn_forward(W, U, xs[k:], h).h[-1], hs[k])
-    assert np.allclose(solutions.jacobian_through_time(W, hs, k), numeric, atol=1e-8)
+    assert np.allclose(solutions.my_jacobian_through_time(W, hs, k), numeric, atol=1e-8)
     assert np.allclose(jacobian_through_time(trace, k), numeric, atol=1e-8)
 
 
@@ -61,8 +61,8 @@ def product_of_steps(W, hs, first, last, step=lambda W, h: np.diag(1 - h ** 2) @
 
 @pytest.mark.parametrize("mistake, answer", [
     ("wrong order", wrong_order),
-    ("transposed", lambda W, hs, k: solutions.jacobian_through_time(W, hs, k).T),
-    ("off by one step", lambda W, hs, k: solutions.jacobian_through_time(
+    ("transposed", lambda W, hs, k: solutions.my_jacobian_through_time(W, hs, k).T),
+    ("off by one step", lambda W, hs, k: solutions.my_jacobian_through_time(
         W, np.vstack([hs[:1], hs[:-1]]), k)),
     ("nonlinearity ignored", lambda W, hs, k: np.linalg.matrix_power(W, len(hs) - 1 - k)),
     ("one step too many", lambda W, hs, k: product_of_steps(W, hs, k, len(hs) - 1)),
@@ -91,7 +91,7 @@ def test_jacobian_through_time_names_diag_on_the_wrong_side():
 # ----- 06-clip-by-norm -----
 
 @pytest.mark.parametrize("answer", [
-    solutions.clip_by_norm,
+    solutions.my_clip_by_norm,
     lambda g, m: g * min(1.0, m / np.linalg.norm(g)),
 ])
 def test_clip_by_norm_accepts_correct_answers(answer):
@@ -131,7 +131,7 @@ def test_clip_by_norm_messages_name_the_gradient_not_internal_shapes():
     text = checks.check_clip_by_norm(lambda g, m: "clipped")
     assert "should be a numeric array; got str" in text.message
     # right for the long gradient, wrong for the short one: the message says which
-    half = checks.check_clip_by_norm(lambda g, m: solutions.clip_by_norm(g, m) if
+    half = checks.check_clip_by_norm(lambda g, m: solutions.my_clip_by_norm(g, m) if
                                      np.linalg.norm(g) > m else g + 1)
     assert half.mistake == "shifted" and "short gradient" in half.message
     assert "(2, 2, 3)" not in half.message
@@ -141,15 +141,15 @@ def test_clip_by_norm_messages_name_the_gradient_not_internal_shapes():
 # --- both 06 checkers: the right answer in every form, other wrong answers read by the map -----
 
 @pytest.mark.parametrize("check, reference", [
-    (checks.check_jacobian_through_time, solutions.jacobian_through_time),
-    (checks.check_clip_by_norm, solutions.clip_by_norm)], ids=["through time", "clip"])
+    (checks.check_jacobian_through_time, solutions.my_jacobian_through_time),
+    (checks.check_clip_by_norm, solutions.my_clip_by_norm)], ids=["through time", "clip"])
 def test_06_checkers_accept_the_right_answer_in_every_form(check, reference):
     for form in right_forms(reference):
         assert_passes(check(form))
 
 
-J_T = solutions.jacobian_through_time
-CLIP = solutions.clip_by_norm
+J_T = solutions.my_jacobian_through_time
+CLIP = solutions.my_clip_by_norm
 
 
 @pytest.mark.parametrize("check, answer, name, words", [
@@ -178,3 +178,24 @@ CLIP = solutions.clip_by_norm
 ])
 def test_06_checkers_map_reads_other_wrong_answers(check, answer, name, words):
     assert_reads(check(answer), name, *words)
+
+
+def _broadcast_product(W, hs, k, factor, newest_left=True):
+    product = np.eye(len(W))
+    for t in range(k + 1, len(hs)):
+        product = factor(hs[t], W) @ product if newest_left else product @ factor(hs[t], W)
+    return product
+
+
+@pytest.mark.parametrize("factor, newest_left, name, words", [
+    (lambda h, W: (1 - h**2) * W, True, "diag on the wrong side",
+     ("broadcasts a 1-D array along the LAST axis", "columns")),
+    (lambda h, W: np.diag(1 - h**2) @ W.T, False, "wrong order and W transposed",
+     ("wrong order", "W.T")),
+    (lambda h, W: np.diag((1 - h) ** 2) @ W, True, "(1 - h)² for 1 - h²",
+     ("one minus the square",)),
+])
+def test_the_through_time_slips_read2_found_are_named(factor, newest_left, name, words):
+    feedback = checks.check_jacobian_through_time(
+        lambda W, hs, k: _broadcast_product(W, hs, k, factor, newest_left))
+    assert_reads(feedback, name, *words)

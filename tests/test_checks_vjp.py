@@ -52,7 +52,8 @@ def test_grad_B_checker_names_each_mistake(mistake, answer):
 
 
 def test_grad_hints_are_specific():
-    assert "dL/dA = B · dL/dCᵀ" in checks.check_grad_A(lambda G, A, B: G @ B.T).message
+    copied = checks.check_grad_A(lambda G, A, B: G @ B.T).message
+    assert "the rule for C = A·B copied" in copied and "B · dL/dCᵀ" not in copied
     assert "wrong side" in checks.check_grad_B(lambda G, A, B: G @ A).message
     assert "(Aᵀ)ᵀ = A" in checks.check_grad_B(lambda G, A, B: A.T @ G).message
     assert "shaped like A" in checks.check_grad_A(
@@ -189,7 +190,8 @@ def test_04_checkers_accept_the_right_answer_in_every_form(check, reference):
      ("the axis n",)),
     (checks.check_grad_B, lambda G, A, B: B @ G, "other operand",
      ("built from B where A belongs",)),
-    (checks.check_grad_B, lambda G, A, B: A @ G.T, "input transposed", ("dL_dCᵀ",)),
+    (checks.check_grad_B, lambda G, A, B: A @ G.T, "dL/dC transposed",
+     ("dL/dCᵀ where dL/dC itself belongs", "enters as it is")),
     (checks.check_grad_B, lambda G, A, B: (A @ G).ravel(), "reshaped", ("(n, p) = (3, 3)",)),
     (checks.check_grad_B, lambda G, A, B: (A @ G)[:, :, None], "extra axis", ("length 1",)),
     (checks.check_grad_B, lambda G, A, B: (A @ G).sum(), "summed", ("sum of all",)),
@@ -216,3 +218,24 @@ def test_04_checkers_accept_the_right_answer_in_every_form(check, reference):
 ])
 def test_04_checkers_map_reads_other_wrong_answers(check, answer, name, words):
     assert_reads(check(answer), name, *words)
+
+
+def test_both_factors_transposed_is_named_for_grad_A():
+    feedback = checks.check_grad_A(lambda G, A, B: G.T @ B.T)
+    assert_reads(feedback, "both transposed", "(B · dL/dC)ᵀ", "B stands first")
+
+
+def test_the_challenge_hint_for_one_use_does_not_hand_over_the_other():
+    """Half the answer in hand, the hint names the missing use but never writes its term."""
+    for half, missing in ((lambda G, A, B: G @ A @ B.T, "dL/dCᵀ · A B"),
+                          (lambda G, A, B: G.T @ A @ B, "dL/dC · A Bᵀ")):
+        feedback = checks.check_sandwich_grad(half)
+        assert not feedback.passed and missing not in feedback.message, feedback.message
+        assert " G " not in feedback.message  # 04 never names dL/dC G
+
+
+def test_the_lecture_layout_hint_agrees_with_the_notation_page():
+    """00a: the course's gradient has its variable's shape, as in the denominator layout; the
+    textbook numerator layout writes it transposed."""
+    message = checks.check_lecture_grad_A(lambda G, A, B: B @ G.T).message
+    assert "numerator layout" in message and "denominator" not in message

@@ -74,11 +74,11 @@ def autograd_small_network(inputs=4, hidden=3, classes=3, batch=8, seed=0):
     """hessian.small_network's loss in autograd, from the same random draws."""
     gen = np.random.default_rng(seed)
     X = gen.normal(size=(batch, inputs))
-    W2 = gen.normal(size=(hidden, classes)) / np.sqrt(hidden)
+    W2 = gen.normal(size=(classes, hidden)) / np.sqrt(hidden)
     labels = gen.integers(0, classes, size=batch)
 
-    def theirs(W):
-        h = anp.dot(anp.tanh(anp.dot(X, W)), W2)
+    def theirs(W):                                 # W (hidden, inputs), W2 (classes, hidden)
+        h = anp.dot(anp.tanh(anp.dot(X, W.T)), W2.T)
         shifted = h - anp.max(h, axis=1, keepdims=True)
         log_probs = shifted - anp.log(anp.sum(anp.exp(shifted), axis=1, keepdims=True))
         return -anp.mean(log_probs[np.arange(batch), labels])

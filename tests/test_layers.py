@@ -66,11 +66,29 @@ def test_dense_gradients_on_random_shapes(batch, n_in, n_out, seed):
     assert layer.grads["b"].shape == (n_out,), "the bias gradient must be summed over the batch"
 
 
+@settings(max_examples=25, deadline=None)
+@given(batch=sizes, n_in=sizes, n_out=sizes, seed=st.integers(0, 2**16))
+def test_dense_W_is_the_map_of_one_column(batch, n_in, n_out, seed):
+    """W has shape (n_out, n_in) and takes a column x to W x: each row of the batch goes through
+    it on its own, and the gradients are G W, Gᵀ X (W's shape) and G summed over the batch."""
+    gen = np.random.default_rng(seed)
+    layer = Dense(n_in, n_out, rng=gen, b=gen.normal(size=n_out))
+    W, b = layer.params["W"], layer.params["b"]
+    assert W.shape == (n_out, n_in)
+    X, G = gen.normal(size=(batch, n_in)), gen.normal(size=(batch, n_out))
+    Y = layer.forward(X)
+    assert np.allclose(Y, np.stack([W @ x + b for x in X]))       # one column at a time
+    dL_dX = layer.backward(G)
+    assert np.allclose(dL_dX, np.stack([W.T @ g for g in G]))     # Wᵀ g per example, = G W
+    assert np.allclose(layer.grads["W"], sum(np.outer(g, x) for g, x in zip(G, X, strict=True)))
+    assert layer.grads["W"].shape == W.shape
+
+
 # ----- cross-check against autograd on the same computation -----
 
 def autograd_mlp_loss(W1, b1, W2, b2, x, labels):
-    hidden = anp.maximum(anp.dot(x, W1) + b1, 0.0)
-    logits = anp.dot(hidden, W2) + b2
+    hidden = anp.maximum(anp.dot(x, W1.T) + b1, 0.0)      # W (n_out, n_in), as nn.Linear
+    logits = anp.dot(hidden, W2.T) + b2
     shifted = logits - anp.max(logits, axis=1, keepdims=True)
     log_probs = shifted - anp.log(anp.sum(anp.exp(shifted), axis=1, keepdims=True))
     return -anp.mean(log_probs[anp.arange(len(labels)), labels])
@@ -112,7 +130,7 @@ def test_sequential_backward_returns_the_input_gradient_and_sgd_lowers_the_loss(
     x, labels = gen.normal(size=(30, 4)), gen.integers(0, 3, size=30)
     model, loss_layer = mlp([4, 16, 3], rng=gen), SoftmaxCrossEntropy()
     losses = []
-    for _ in range(50):
+    for _ in range(80):
         losses.append(loss_layer.forward(model.forward(x), labels))
         dL_dx = model.backward(loss_layer.backward())
         sgd_step(model, 0.5)
@@ -138,8 +156,12 @@ def test_dense_rejects_a_batch_of_the_wrong_width():
 def test_dense_rejects_bad_sizes_and_parameters():
     with pytest.raises(ValueError, match="n_out"):
         Dense(3, 0)
-    with pytest.raises(ValueError, match=r"W of shape \(3, 2\).*got W \(2, 3\)"):
-        Dense(3, 2, W=np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"W of shape \(2, 3\) = \(n_out, n_in\).*got W \(3, 2\)"):
+        Dense(3, 2, W=np.ones((3, 2)))
+    with pytest.raises(ValueError, match=r"W must hold finite numbers; got -inf at index \(1, 0\)"):
+        Dense(3, 2, W=np.array([[1.0, 2.0, 3.0], [-np.inf, 0.0, 1.0]]))
+    with pytest.raises(ValueError, match="b must hold finite numbers"):
+        Dense(3, 2, b=np.array([np.nan, 0.0]))
 
 
 def test_backward_checks_grad_output_shape_and_order():
@@ -234,11 +256,12 @@ def test_a_replaced_parameter_is_what_the_next_forward_and_sgd_step_use():
     the next forward on (also through Sequential.params), and the one sgd_step updates."""
     model = mlp([3, 4, 2], rng=np.random.default_rng(0))
     x = rng.normal(size=(5, 3))
-    new_W = np.full((3, 4), 0.5)
+    new_W = np.full((4, 3), 0.5)                   # (n_out, n_in) of the first layer
     model.params["0.W"] = new_W
     assert model.layers[0].params["W"] is new_W
     p = dict(model.params)
-    assert np.allclose(model.forward(x), np.maximum(x @ new_W + p["0.b"], 0) @ p["2.W"] + p["2.b"])
+    hidden = np.maximum(x @ new_W.T + p["0.b"], 0)
+    assert np.allclose(model.forward(x), hidden @ p["2.W"].T + p["2.b"])
     model.backward(np.ones((5, 2)))
     before = new_W.copy()
     sgd_step(model, 0.5)
@@ -246,13 +269,13 @@ def test_a_replaced_parameter_is_what_the_next_forward_and_sgd_step_use():
     assert np.allclose(new_W, before - 0.5 * model.grads["0.W"]) and not np.allclose(new_W, before)
     with pytest.raises(KeyError, match="0.W"):
         model.params["9.W"] = new_W
-    model.params["0.W"] = np.ones((3, 4), int)
+    model.params["0.W"] = np.ones((4, 3), int)
     model.forward(x)
     model.backward(np.ones((5, 2)))
     with pytest.raises(TypeError, match=r"params\['0.W'\] must be a writable float array"):
         sgd_step(model, 0.1)
     layer = Dense(3, 4)
-    layer.params["W"] = np.ones((2, 4))
+    layer.params["W"] = np.ones((4, 2))
     with pytest.raises(ValueError, match=r"batch, 2"):
         layer.forward(x)
     layer.params["b"] = np.ones(5)

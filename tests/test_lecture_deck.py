@@ -24,11 +24,11 @@ DECKS = build_site.deck_paths()
 SLIDE_WORDS = 60  # what an audience reads while listening (explorer snapshots aside)
 MEDIAN_WORDS = 40
 # Each deck speaks its notebooks' symbols (00a-notation): a few that must appear in each.
-SYMBOLS = {"lecture-deck": (r"\alpha", r"\beta", r"\gamma", r"\eta", r"B^\top", r"J^F = J^f"),
-           "backward-pass-deck": (r"G W^\top", r"X^\top G", r"\frac{S - Y}{N}", r"\odot",
+SYMBOLS = {"lecture-deck": (r"g_{11}", r"g_{12}", r"g_{21}", r"g_{22}", r"B^\top", r"J^F = J^f"),
+           "backward-pass-deck": (r"XW^\top + b", r"G^\top X", r"\frac{S - Y}{N}", r"\odot",
                                   "defvjp", "+="),
            "through-time-deck": (r"\operatorname{diag}(1 - h_t^2)\, W", r"J_T\, J_{T-1}",
-                                 r"\rho(W)", r"g_{t-1} = g_t\, J_t", r"h_{t-1}^\top")}
+                                 r"\rho(W)", r"\bar h_{t-1} = \bar h_t\, J_t", r"h_{t-1}^\top")}
 EXPLORERS = {"lecture-deck": 3, "backward-pass-deck": 0, "through-time-deck": 1}
 
 
@@ -112,11 +112,3 @@ def test_the_decks_are_built_but_are_not_numbered_lessons():
     for deck in DECKS:
         assert deck not in notebook_paths(), "a deck must not join the lessons' navigation"
     assert build_site.course_pages() == notebook_paths() + DECKS
-
-
-@pytest.mark.parametrize("deck", DECKS, ids=lambda p: p.stem)
-def test_a_deck_has_the_lessons_slide_size(deck):
-    import slide_metadata
-
-    metadata = nbformat.read(deck, as_version=4).metadata
-    assert metadata.get("rise") == slide_metadata.RISE, "slide theme and size differ from lessons'"

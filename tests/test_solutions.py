@@ -29,11 +29,13 @@ def test_references_agree_with_finite_differences():
     z = np.array([1.0, -0.5, 2.0, 0.3])
     assert np.allclose(ref.softmax_jacobian(z), numerical_jacobian(softmax, z))
     for case in ("square", "wide"):
-        f, jacobian_f, g, jacobian_g, x = chain_exercise_maps(case)
-        assert np.allclose(jacobian_f(g(x)), numerical_jacobian(f, g(x)))
-        assert np.allclose(jacobian_g(x), numerical_jacobian(g, x))
-        assert np.allclose(ref.chain_jacobian(jacobian_f, g, jacobian_g, x),
-                           numerical_jacobian(lambda x, f=f, g=g: f(g(x)), x))
+        steps, jacobians, x = chain_exercise_maps(case)
+        point = x
+        for step, jacobian in zip(steps, jacobians, strict=True):   # each Jacobian alone
+            assert np.allclose(jacobian(point), numerical_jacobian(step, point))
+            point = step(point)
+        assert np.allclose(ref.chain_jacobian(steps, jacobians, x),
+                           numerical_jacobian(lambda v, s=steps: s[2](s[1](s[0](v))), x))
     u, jacobians = chain_exercise_jacobians("wide")
     assert np.allclose(ref.chain_vjp(u, jacobians), u @ np.linalg.multi_dot(jacobians[::-1]))
 

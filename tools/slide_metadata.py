@@ -29,10 +29,6 @@ from notebook_files import NOTEBOOKS, command_line, notebook_paths, rewrite  # n
 SKIP_TAGS = {"navigation", "colab-setup"}
 MANUAL_TAG = "slide-manual"
 SLIDE_LINES = 22  # about what fits at reveal's 960x700 with the deck's 20px fonts
-# Live slides (jupyterlab_rise reads a notebook's "rise" metadata over its settings): a 1280×720
-# slide box, and reveal's "white" theme, whose font ships with RISE ("simple", the default, asks
-# a web-font service for two fonts). Type sizes for the projector: notebooks/rise.css.
-RISE = {"theme": "white", "width": 1280, "height": 720, "scroll": True}
 
 
 def heading_level(cell) -> int:
@@ -110,7 +106,8 @@ def update(paths: list[Path], check: bool, refused: list[str] | None = None) -> 
         for cell, kind in zip(notebook.cells, slide_types(notebook.cells), strict=True):
             if kind is not None:
                 cell.metadata["slideshow"] = {"slide_type": kind}
-        notebook.metadata["rise"] = dict(RISE)
+        # RISE's settings are gone with RISE (it never showed an explorer): Voila presents live
+        notebook.metadata.pop("rise", None)
 
     return rewrite(paths, edit, check, refused=refused)
 

@@ -1,11 +1,11 @@
 """The cost of multiplying a chain of Jacobians from the input side or from the loss side.
 
-A chain x_0 -> x_1 -> ... -> x_L has widths (n_0, n_1, ..., n_L); step k has the Jacobian
-J_k of shape (n_k, n_{k-1}), and the whole chain's Jacobian is J_L ... J_2 J_1 (n_L, n_0).
+A chain x_0 -> x_1 -> ... -> x_D has widths (n_0, n_1, ..., n_D); step t has the Jacobian
+J_t of shape (n_t, n_{t-1}), and the whole chain's Jacobian is J_D ... J_2 J_1 (n_D, n_0).
 A (p, q) @ (q, r) product costs p*q*r multiplications, so the order matters:
-    forward  (input side):  J_2 J_1, then J_3 (J_2 J_1), ...  costs sum_k n_k n_{k-1} n_0
-    reverse  (loss side):   J_L J_{L-1}, then (J_L J_{L-1}) J_{L-2}, ...  sum_k n_L n_k n_{k-1}
-With a scalar loss at the end (n_L = 1) every reverse step is a row vector times a matrix.
+    forward  (input side):  J_2 J_1, then J_3 (J_2 J_1), ...  costs sum_t n_t n_{t-1} n_0
+    reverse  (loss side):   J_D J_{D-1}, then (J_D J_{D-1}) J_{D-2}, ...  sum_t n_D n_t n_{t-1}
+With a scalar loss at the end (n_D = 1) every reverse step is a row vector times a matrix.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def chain_widths(length: int, input_width: int, hidden_width: int,
 
 @dataclass(frozen=True)
 class ChainCosts:
-    """Multiplications needed to form J_L ... J_1 in either order, step by step."""
+    """Multiplications needed to form J_D ... J_1 in either order, step by step."""
 
     widths: tuple[int, ...]
 
@@ -64,18 +64,18 @@ class ChainCosts:
 
     @property
     def jacobian_shapes(self) -> list[tuple[int, int]]:
-        """Shapes of J_1, ..., J_L: (outputs, inputs) of each step."""
+        """Shapes of J_1, ..., J_D: (outputs, inputs) of each step."""
         return [(self.widths[k], self.widths[k - 1]) for k in range(1, len(self.widths))]
 
     @property
     def forward_steps(self) -> list[int]:
-        """J_k @ (J_{k-1} ... J_1): (n_k, n_{k-1}) @ (n_{k-1}, n_0), for k = 2..L."""
+        """J_t @ (J_{t-1} ... J_1): (n_t, n_{t-1}) @ (n_{t-1}, n_0), for t = 2..D."""
         n = self.widths
         return [n[k] * n[k - 1] * n[0] for k in range(2, len(n))]
 
     @property
     def reverse_steps(self) -> list[int]:
-        """(J_L ... J_{k+1}) @ J_k: (n_L, n_k) @ (n_k, n_{k-1}), for k = L-1..1."""
+        """(J_D ... J_{t+1}) @ J_t: (n_D, n_t) @ (n_t, n_{t-1}), for t = D-1..1."""
         n = self.widths
         return [n[-1] * n[k] * n[k - 1] for k in range(len(n) - 2, 0, -1)]
 
@@ -99,7 +99,7 @@ def chain_costs(widths) -> ChainCosts:
 
 
 def random_chain(widths, rng=None) -> list[np.ndarray]:
-    """Random Jacobians J_1, ..., J_L, J_k of shape (n_k, n_{k-1}), scaled so products stay O(1)."""
+    """Random Jacobians J_1, ..., J_D, J_t of shape (n_t, n_{t-1}), scaled so products stay O(1)."""
     widths = check_widths(widths)
     check_memory(sum(a * b for a, b in zip(widths, widths[1:], strict=False)) * 8,
                  f"random_chain(widths={widths!r:.60})'s Jacobians, all steps together,")
@@ -109,29 +109,29 @@ def random_chain(widths, rng=None) -> list[np.ndarray]:
 
 
 def check_chain(jacobians) -> list[np.ndarray]:
-    """Jacobians J_1, ..., J_L whose shapes fit: J_k has as many columns as J_{k-1} has rows."""
+    """Jacobians J_1, ..., J_D whose shapes fit: J_t has as many columns as J_{t-1} has rows."""
     if isinstance(jacobians, (np.ndarray, str, bytes, dict)) or not hasattr(jacobians, "__len__"):
-        raise TypeError("jacobians must be a list [J_1, ..., J_L] of 2-D arrays, input side "
+        raise TypeError("jacobians must be a list [J_1, ..., J_D] of 2-D arrays, input side "
                         f"first; got {describe(jacobians)}")
     if len(jacobians) == 0:
         raise ValueError("jacobians must hold at least one Jacobian; got an empty list")
     matrices = []
-    for k, jacobian in enumerate(jacobians, start=1):
-        matrix = as_float_array(jacobian, f"jacobians[{k - 1}] (J_{k})")
+    for t, jacobian in enumerate(jacobians, start=1):
+        matrix = as_float_array(jacobian, f"jacobians[{t - 1}] (J_{t})")
         if matrix.ndim != 2:
-            raise ValueError(f"jacobians[{k - 1}] (J_{k}) must be a 2-D matrix (outputs, "
+            raise ValueError(f"jacobians[{t - 1}] (J_{t}) must be a 2-D matrix (outputs, "
                              f"inputs); got shape {matrix.shape}")
         if matrices and matrix.shape[1] != matrices[-1].shape[0]:
-            raise ValueError(f"J_{k} has shape {matrix.shape} but J_{k - 1} has shape "
-                             f"{matrices[-1].shape}: step {k} must take the {matrices[-1].shape[0]}"
-                             f" outputs of step {k - 1} as its inputs (J_{k} needs "
+            raise ValueError(f"J_{t} has shape {matrix.shape} but J_{t - 1} has shape "
+                             f"{matrices[-1].shape}: step {t} must take the {matrices[-1].shape[0]}"
+                             f" outputs of step {t - 1} as its inputs (J_{t} needs "
                              f"{matrices[-1].shape[0]} columns)")
         matrices.append(matrix)
     return matrices
 
 
 def multiply_chain(jacobians, order: str = "reverse") -> np.ndarray:
-    """J_L ... J_2 J_1 for jacobians = [J_1, ..., J_L], multiplied in the given order."""
+    """J_D ... J_2 J_1 for jacobians = [J_1, ..., J_D], multiplied in the given order."""
     matrices = check_chain(jacobians)
     check_order(order)
     if len(matrices) == 1:

@@ -16,7 +16,7 @@ import numpy as np
 
 from .autodiff import grad
 from .forward import jvp
-from .primitives import matmul, softmax_cross_entropy, sum, tanh
+from .primitives import matmul, softmax_cross_entropy, sum, tanh, transpose
 from .validation import as_float_array, check_count, check_number, describe
 
 
@@ -107,20 +107,21 @@ def small_network(inputs: int = 4, hidden: int = 3, classes: int = 3, batch: int
                   seed: int = 0):
     """A tanh network's loss as a function of its first weights W1 only, with W1 to start from.
 
-    L(W1) = cross-entropy(tanh(X W1) W2, labels); X, W2 and labels are fixed and random.
+    L(W1) = cross-entropy(tanh(X W1ᵀ) W2ᵀ, labels); X, W2 and labels are fixed and random.
+    W1 (hidden, inputs) and W2 (classes, hidden) are stored as Dense stores W: (n_out, n_in).
     """
     for name, size in dict(inputs=inputs, hidden=hidden, classes=classes, batch=batch).items():
         check_count(size, name, maximum=4096)
     seed = check_count(seed, "seed", minimum=0)
     gen = np.random.default_rng(seed)
     X = gen.normal(size=(batch, inputs))
-    W2 = gen.normal(size=(hidden, classes)) / np.sqrt(hidden)
+    W2 = gen.normal(size=(classes, hidden)) / np.sqrt(hidden)
     labels = gen.integers(0, classes, size=batch)
 
     def loss(W1):
-        return softmax_cross_entropy(matmul(tanh(matmul(X, W1)), W2), labels)
+        return softmax_cross_entropy(matmul(tanh(matmul(X, transpose(W1))), W2.T), labels)
 
-    return loss, gen.normal(size=(inputs, hidden)) / np.sqrt(inputs)
+    return loss, gen.normal(size=(hidden, inputs)) / np.sqrt(inputs)
 
 
 def timed_calls(loss, W1, v) -> dict:

@@ -56,12 +56,12 @@ defjvp(reshape,      0, lambda dot, ans, x, shape: reshape(dot, shape))
 defjvp(broadcast_to, 0, lambda dot, ans, x, shape: broadcast_to(dot, shape))
 defjvp(sum,          0, lambda dot, ans, x, axis=None: sum(dot, axis=axis))
 defjvp(mean,         0, lambda dot, ans, x, axis=None: mean(dot, axis=axis))
-# T |--> S * (T - rowsum(T * S)): the same symmetric softmax Jacobian as the VJP
+# dot |--> S * (dot - rowsum(dot * S)), S = ans: the same symmetric softmax Jacobian as the VJP
 defjvp(softmax,      0, lambda dot, ans, x: ans * (dot - reshape(sum(dot * ans, axis=-1),
                                                                  kept_axes_shape(x, -1))))
 
 
-# T |--> sum(T * (softmax(logits) - onehot(labels))) / batch
+# dot |--> sum(dot * (softmax(logits) - onehot(labels))) / batch
 def jvp_softmax_cross_entropy(dot, ans, logits, labels):
     onehot = np.eye(shape_of(logits)[1])[np.asarray(labels)]
     return sum(dot * (softmax(logits) - onehot)) / shape_of(logits)[0]

@@ -61,11 +61,13 @@ class Layer:
 
 
 class Dense(Layer):
-    """y = x @ W + b for a batch x (batch, n_in): W (n_in, n_out), b (n_out,), y (batch, n_out).
+    """y = x @ W.T + b for a batch x (batch, n_in): W (n_out, n_in), b (n_out,), y (batch, n_out).
 
-    backward uses x and W as they were at forward: changing x in place afterwards, or putting
-    a new array in params["W"], never changes the gradients of the forward already done. A new
-    params["W"] or params["b"] (same shapes) is what the next forward uses, and sgd_step updates.
+    W is stored as torch.nn.Linear stores .weight: the map taking one column x to W x, so each
+    row of the batch goes through it as x W^T. backward uses x and W as they were at forward:
+    changing x in place afterwards, or putting a new array in params["W"], never changes the
+    gradients of the forward already done. A new params["W"] or params["b"] (same shapes) is what
+    the next forward uses, and sgd_step updates.
     """
 
     def __init__(self, n_in: int, n_out: int, rng=None, W=None, b=None):
@@ -74,36 +76,36 @@ class Dense(Layer):
         check_memory(n_in * n_out * 8, f"Dense(n_in={n_in:,}, n_out={n_out:,})'s weights")
         rng = check_rng(rng)
         if W is None:  # He initialisation: keeps the scale of activations through ReLU layers
-            W = rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_out))
-        W = private_copy(W, "W", np.float64)
-        b = np.zeros(n_out) if b is None else private_copy(b, "b", np.float64)
-        if W.shape != (n_in, n_out) or b.shape != (n_out,):
+            W = rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_out, n_in))
+        W = check_finite(private_copy(W, "W", np.float64), "W")  # an inf weight: NaN everywhere
+        b = np.zeros(n_out) if b is None else check_finite(private_copy(b, "b", np.float64), "b")
+        if W.shape != (n_out, n_in) or b.shape != (n_out,):
             raise ValueError(f"Dense(n_in={n_in}, n_out={n_out}) needs W of shape "
-                             f"{(n_in, n_out)} and b of shape {(n_out,)}; got W {W.shape} and "
-                             f"b {b.shape}")
+                             f"{(n_out, n_in)} = (n_out, n_in) and b of shape {(n_out,)}; got W "
+                             f"{W.shape} and b {b.shape}")
         self.params = {"W": W, "b": b}
 
     def forward(self, x):
         x = as_float_array(x, "x")
         W = as_float_array(self.params["W"], 'params["W"]')  # it may have been replaced
         b = as_float_array(self.params["b"], 'params["b"]')
-        if W.ndim != 2 or b.shape != W.shape[1:]:
-            raise ValueError(f'Dense needs params["W"] of shape (n_in, n_out) and params["b"] '
+        if W.ndim != 2 or b.shape != W.shape[:1]:
+            raise ValueError(f'Dense needs params["W"] of shape (n_out, n_in) and params["b"] '
                              f"of shape (n_out,); got {W.shape} and {b.shape}")
-        n_in = W.shape[0]
+        n_in = W.shape[1]
         if x.ndim != 2 or x.shape[1] != n_in or len(x) == 0:
             raise ValueError(f"Dense.forward expects x, a batch of shape (batch, {n_in}) with "
                              f"batch >= 1; got shape {x.shape}")
         self.x, self.W = x.copy(), W.copy()  # values, not references: see the class docstring
-        y = x @ W + b
+        y = x @ W.T + b
         self._output_shape = y.shape
         return y
 
     def backward(self, grad_output):
         G = self._check_grad_output(grad_output)          # (batch, n_out)
-        self.grads["W"] = self.x.T @ G                     # G |--> x.T @ G, shape (n_in, n_out)
+        self.grads["W"] = G.T @ self.x                     # G |--> G.T @ x, shape (n_out, n_in)
         self.grads["b"] = G.sum(axis=0)                    # b is added to every row: sum over them
-        return G @ self.W.T                                # G |--> G @ W.T, shape (batch, n_in)
+        return G @ self.W                                  # G |--> G @ W, shape (batch, n_in)
 
 
 class ReLU(Layer):

@@ -59,15 +59,21 @@ REFERENCES["01-central-difference"] = central_difference
 
 
 # === 02 Chain rule ===
-def chain_jacobian(jacobian_f, g, jacobian_g, x):
-    """J^F(x) for F = f∘g: J^f at the point f sees, g(x), times J^g at x (p×m · m×n)."""
-    return jacobian_f(g(x)) @ jacobian_g(x)
+def chain_jacobian(steps, jacobians, x):
+    """J^F(x) for F = f_3 ∘ f_2 ∘ f_1: each step's Jacobian at the point that step sees,
+    the step applied last on the left."""
+    product = None
+    for step, jacobian in zip(steps, jacobians, strict=True):
+        J_t = jacobian(x)                   # taken where step t is applied
+        product = J_t if product is None else J_t @ product
+        x = step(x)                         # the point the next step sees
+    return product
 
 
 def chain_vjp(u, jacobians):
     """u · J_D ··· J_2 · J_1 for jacobians = [J_1, ..., J_D]: one row-vector product per step."""
     for jacobian in reversed(jacobians):  # start at the loss side
-        u = u @ jacobian                  # (n_k,) @ (n_k, n_{k-1}) -> (n_{k-1},)
+        u = u @ jacobian                  # (n_t,) @ (n_t, n_{t-1}) -> (n_{t-1},)
     return u
 
 
@@ -101,12 +107,13 @@ def tensor_bytes(m, n, p):
 
 
 def batch_jacobian(X, W):
-    """Jacobian of H = tanh(X @ W), row by row: shape (N, p, N, n); only blocks (r, :, r, :)."""
-    H = np.tanh(X @ W)
+    """Jacobian of H = tanh(X @ W.T), W (p, n), row by row: shape (N, p, N, n); only blocks
+    (r, :, r, :)."""
+    H = np.tanh(X @ W.T)
     N, n = X.shape
-    J = np.zeros((N, W.shape[1], N, n))
+    J = np.zeros((N, W.shape[0], N, n))
     for r in range(N):  # row r of H depends on row r of X only: the other blocks stay zero
-        J[r, :, r, :] = (1 - H[r] ** 2)[:, None] * W.T  # diag(1 - H_r²) · Wᵀ, (p, n)
+        J[r, :, r, :] = (1 - H[r] ** 2)[:, None] * W  # diag(1 - H_r²) · W, (p, n)
     return J
 
 
@@ -155,7 +162,7 @@ REFERENCES["04-challenge-ABAT"] = sandwich_grad
 
 # === 04a The derivative as a linear map ===
 
-def inverse_differential(A, dA):
+def d_inverse(A, dA):
     """d(A⁻¹) = -A⁻¹ dA A⁻¹: differentiate A A⁻¹ = I, dA A⁻¹ + A d(A⁻¹) = 0, solve for d(A⁻¹)."""
     A_inv = np.linalg.inv(A)
     return -A_inv @ dA @ A_inv
@@ -177,7 +184,7 @@ def kron_jacobian(A, B):
     return np.kron(A, np.eye(B.shape[1]))
 
 
-REFERENCES["04a-inverse-differential"] = inverse_differential
+REFERENCES["04a-inverse-differential"] = d_inverse
 REFERENCES["04a-trace-trick"] = middle_factor_grad
 REFERENCES["04a-inverse-vjp"] = inverse_vjp
 REFERENCES["04a-kron-jacobian"] = kron_jacobian
@@ -185,19 +192,21 @@ REFERENCES["04a-kron-jacobian"] = kron_jacobian
 
 # === 05 The backward pass ===
 
-def linear_backward(x, W, b, grad_output):
-    """dL/dx, dL/dW, dL/db for y = x @ W.T + b, W stored (n_out, n_in) as in torch.nn.Linear."""
-    dL_dx = grad_output @ W              # (batch, n_out) @ (n_out, n_in) -> (batch, n_in)
-    dL_dW = grad_output.T @ x            # (n_out, batch) @ (batch, n_in) -> (n_out, n_in)
+def kernel_backward(x, kernel, b, grad_output):
+    """dL/dx, dL/dkernel, dL/db for y = x @ kernel + b, the kernel = Wᵀ stored (n_in, n_out) as
+    in Keras and Flax: notebook 04's rule with the kernel as the right factor B."""
+    dL_dx = grad_output @ kernel.T       # (batch, n_out) @ (n_out, n_in) -> (batch, n_in)
+    dL_dkernel = x.T @ grad_output       # (n_in, batch) @ (batch, n_out) -> (n_in, n_out)
     dL_db = grad_output.sum(axis=0)      # b was added to every row, so sum over the batch
-    return dL_dx, dL_dW, dL_db
+    return dL_dx, dL_dkernel, dL_db
 
 
 def dense_relu_backward(x, W, b, grad_output):
-    """dL/dx for y = relu(x @ W + b): mask by the pre-activation, then the matmul VJP."""
-    a = x @ W + b                        # the ReLU's input, (batch, n_out)
+    """dL/dx for y = relu(x @ W.T + b), W (n_out, n_in): mask by the pre-activation, then the
+    matmul VJP."""
+    a = x @ W.T + b                      # the ReLU's input, (batch, n_out)
     dL_da = grad_output * (a > 0)        # relu'(a) is the mask of its INPUT a
-    return dL_da @ W.T                   # G |--> G @ W.T, (batch, n_in)
+    return dL_da @ W                     # G |--> G @ W, (batch, n_out) @ (n_out, n_in)
 
 
 def gram_vjp(A, grad_output):
@@ -212,7 +221,7 @@ def sin_vjp(g, ans, x):
     return g * np.cos(x)
 
 
-def mean_squared_error_grad(P, Y):
+def mse_grad(P, Y):
     """dL/dP for L = (1/N) Σ_r ½‖P_r - Y_r‖², P and Y (N, n_out): row r gives (P_r - Y_r) / N."""
     return (P - Y) / len(P)
 
@@ -222,11 +231,11 @@ def logsumexp_vjp(g, ans, x):
     return g[:, None] * np.exp(x - ans[:, None])  # exp(x_ij - ans_i) is row i's softmax
 
 
-REFERENCES["05-dense-backward"] = linear_backward
+REFERENCES["05-dense-backward"] = kernel_backward
 REFERENCES["05-relu-backward"] = dense_relu_backward
 REFERENCES["05-used-twice"] = gram_vjp
 REFERENCES["05-sin-rule"] = sin_vjp
-REFERENCES["05-mean-loss-grad"] = mean_squared_error_grad
+REFERENCES["05-mean-loss-grad"] = mse_grad
 REFERENCES["05-challenge-logsumexp"] = logsumexp_vjp
 # (end of 05 The backward pass)
 
@@ -239,9 +248,9 @@ def backward_by_hand(c):
     d = SimpleNamespace()
     d.logS = -c.Y / c.N                                  # L = -(1/N) Σ Y * logS
     d.Z = d.logS - c.S * d.logS.sum(axis=1, keepdims=True)   # = (S - Y) / N
-    d.W2 = c.H.T @ d.Z                                   # G |--> Hᵀ G
+    d.W2 = d.Z.T @ c.H                                   # G |--> Gᵀ H, W2's shape (n_out, n_hidden)
     d.b2 = d.Z.sum(axis=0)                               # b2 was added to every row
-    d.H = d.Z @ c.W2.T                                   # G |--> G W2ᵀ
+    d.H = d.Z @ c.W2                                     # G |--> G W2
     d.H_bn = d.H * (1 - c.H ** 2)                        # tanh' = 1 - tanh², from the output
     d.gamma = (d.H_bn * c.Hn).sum(axis=0)                # gamma scales every row
     d.beta = d.H_bn.sum(axis=0)
@@ -251,7 +260,7 @@ def backward_by_hand(c):
     d.Hc = d.Hn * c.inv_std + 2 * c.Hc / c.N * d.var     # Hc is used twice: in Hn and var
     d.mu = -d.Hc.sum(axis=0)                             # Hc = H_pre - mu, mu in every row
     d.H_pre = d.Hc + d.mu / c.N                          # H_pre is used twice: in Hc, mu
-    d.W1 = c.X.T @ d.H_pre
+    d.W1 = d.H_pre.T @ c.X                               # G |--> Gᵀ X, W1's shape
     d.b1 = d.H_pre.sum(axis=0)                           # ~0: the mean cancels b1
     return d
 
@@ -262,17 +271,17 @@ REFERENCES["05a-backward-by-hand"] = backward_by_hand
 
 # === 06 Jacobians through time ===
 
-def jacobian_through_time(W, hs, k):
-    """dh_T/dh_k for h_t = tanh(W h_{t-1} + U x_t), from the states hs = [h_0, ..., h_T]."""
+def my_jacobian_through_time(W, hs, t):
+    """dh_T/dh_t for h_s = tanh(W h_{s-1} + U x_s), from the states hs = [h_0, ..., h_T]."""
     T = len(hs) - 1
     product = np.eye(len(W))
-    for t in range(k + 1, T + 1):
-        J_t = np.diag(1 - hs[t] ** 2) @ W    # dh_t/dh_{t-1}
-        product = J_t @ product             # a later step multiplies on the left
+    for step in range(t + 1, T + 1):
+        J_step = np.diag(1 - hs[step] ** 2) @ W    # dh_step/dh_{step-1}
+        product = J_step @ product                 # a later step multiplies on the left
     return product
 
 
-def clip_by_norm(gradient, max_norm):
+def my_clip_by_norm(gradient, max_norm):
     """Shrink gradient to length max_norm if it is longer, keeping its direction."""
     norm = np.linalg.norm(gradient)
     if norm > max_norm:
@@ -280,8 +289,8 @@ def clip_by_norm(gradient, max_norm):
     return gradient
 
 
-REFERENCES["06-jacobian-through-time"] = jacobian_through_time
-REFERENCES["06-clip-by-norm"] = clip_by_norm
+REFERENCES["06-jacobian-through-time"] = my_jacobian_through_time
+REFERENCES["06-clip-by-norm"] = my_clip_by_norm
 # (end of 06 Jacobians through time)
 
 

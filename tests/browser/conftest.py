@@ -22,7 +22,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from browser_support import ROOT, SCREENSHOTS, is_local, notebooks_dir
+from browser_support import ROOT, SCREENSHOTS, is_local, notebooks_dir, present_python
 
 if not os.environ.get("COURSE_BROWSER_TESTS"):
     collect_ignore_glob = ["test_*.py"]
@@ -134,7 +134,7 @@ PRESENT_EXTENSIONS = ["@voila-dashboards/widgets-manager8", "@jupyter-widgets/ju
 
 
 def voila_command(port: int, template: str, root: Path) -> list[str]:
-    command = [sys.executable, "-m", "voila", "--no-browser", f"--port={port}",
+    command = [present_python(), "-m", "voila", "--no-browser", f"--port={port}",
                f"--template={template}", "--Voila.ip=127.0.0.1",
                "--VoilaConfiguration.show_tracebacks=True"]
     if template == "course_present":
@@ -232,7 +232,7 @@ def offline_page(browser):
     left = sorted({url for page in pages for url in page.left_machine})
     for page in pages:
         page.close()
-    # Lab, Voila, RISE, the decks and the site must work with no network at all: any request to
+    # Lab, Voila, the decks and the site must work with no network at all: any request to
     # an address other than this machine fails the test that made it (it was blocked, so the
     # page may have looked fine: that is exactly what a projector with no connection would hide).
     assert not left, f"requests that would have left the machine: {left}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import functools
 import inspect
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -175,6 +176,8 @@ def run_learner_function(exercise: str, function, *args, names: dict | None = No
     shape error inside the function is then told as "you multiplied dL/dC (m, p) by B (n, p)".
     `observer` (start(), collect()) watches the call where it runs; with one, the value
     returned is (the learner's value, what collect() returned). See `_isolation`.
+    The learner's function may not call the course's helpers its exercise declares
+    (`_library`, each checker module's LIBRARY): "used the library".
     """
     if is_stub(function):
         return None, not_done(exercise)
@@ -229,7 +232,7 @@ def _raised(exercise: str, raised, called_with: str) -> Feedback:
     if raised.kind in _ENDINGS:
         what = _ENDINGS[raised.kind]
     elif raised.note:  # numpy's long words shortened: the note says it in the exercise's
-        what = f"raised {raised.kind}: {raised.message.split(', with')[0]}"  # letters
+        what = f"raised {raised.kind}: {re.split(',? with ', raised.message)[0]}"  # letters
     else:
         what = f"raised {raised.kind}: {raised.message}"
     note = f" {raised.note}" if raised.note else ""

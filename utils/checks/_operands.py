@@ -40,10 +40,26 @@ def shape_note(error, traceback, args, names: dict, answer: str | None, anything
         left, right = (shape for _, shape in shapes)
         if node[0] == "@" and not _fits(left, right):
             return _product_note(labels, left, right, sizes, answer)
-        if node[0] == "*" and not _broadcasts(left, right):
-            return (f"You combined {labels[0]} and {labels[1]} entry by entry: those shapes "
-                    f"do not broadcast (each axis must match or be 1, counted from the right).")
+        if node[0] in _VERBS and not _broadcasts(left, right):
+            return _broadcast_note(node[0], labels, (left, right), sizes, answer)
     return None
+
+
+_VERBS = {"+": "added", "-": "subtracted", "*": "multiplied entry by entry",
+          "/": "divided entry by entry"}
+
+
+def _broadcast_note(op: str, labels, shapes, sizes, answer) -> str:
+    note = (f"You {_VERBS[op]} {labels[0]} and {labels[1]}: those shapes do not broadcast "
+            f"(each axis must match or be 1, counted from the right).")
+    if answer is None:
+        return note
+    want = "(" + ", ".join(answer) + ")"
+    odd = [label for label, shape in zip(labels, shapes, strict=True)
+           if spelled(shape, sizes) != want]
+    if len(odd) == 1:  # e.g. two gradients added, one of them transposed
+        note += f" The answer has shape {want}, and {odd[0]} does not."
+    return note
 
 
 def _learner_line(traceback):
@@ -58,15 +74,17 @@ def _learner_line(traceback):
     return found
 
 
+_SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+
+
 def _operations(tree):
     """(kind, left, right) for each product and entry-by-entry operation, innermost first."""
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
             found.append(("@", node.left, node.right))
-        elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Add, ast.Sub,
-                                                                  ast.Div)):
-            found.append(("*", node.left, node.right))
+        elif isinstance(node, ast.BinOp) and type(node.op) in _SYMBOLS:
+            found.append((_SYMBOLS[type(node.op)], node.left, node.right))
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                 and node.func.attr in ("dot", "matmul"):
             operands = node.args if len(node.args) == 2 else [node.func.value, *node.args]
@@ -142,15 +160,17 @@ def _product_note(labels, left, right, sizes, answer) -> str:
         return note
     names = [label.rsplit(" (", 1)[0] for label in labels]
     flip = {name: name[:-1] if name.endswith("ᵀ") else name + "ᵀ" for name in names}
-    options = [(names[0], left, flip[names[1]], right[::-1]),
-               (flip[names[0]], left[::-1], names[1], right),
-               (names[1], right, names[0], left),
-               (flip[names[1]], right[::-1], flip[names[0]], left[::-1])]
-    for a, a_shape, b, b_shape in options:
+    # the arrangement that fits, told as a change (never as the product itself: that is
+    # often the exercise's whole answer)
+    options = [(f"With {flip[names[1]]} in place of {names[1]}", left, right[::-1]),
+               (f"With {flip[names[0]]} in place of {names[0]}", left[::-1], right),
+               ("In the other order", right, left),
+               ("In the other order, both transposed", right[::-1], left[::-1])]
+    for change, a_shape, b_shape in options:
         result = (a_shape[0], b_shape[1])
         if a_shape[1] == b_shape[0] and (answer is None or spelled(result, sizes) ==
                                          "(" + ", ".join(answer) + ")"):
-            return (f"{note} {a} · {b} is {spelled(a_shape, sizes)}·{spelled(b_shape, sizes)} "
-                    f"= {spelled(result, sizes)}"
+            return (f"{note} {change}, the shapes would be {spelled(a_shape, sizes)}·"
+                    f"{spelled(b_shape, sizes)} = {spelled(result, sizes)}"
                     + (", the answer's shape." if answer else "."))
     return note

@@ -38,8 +38,10 @@ def generic_slip(answer: np.ndarray, expected: np.ndarray, rtol: float, atol: fl
                  or not np.allclose(expected, expected.T, rtol=rtol, atol=atol)):
         return "transposed", (f"your answer is the right matrix transposed (shape "
                               f"{answer.shape}, expected {expected.shape}). A gradient has the "
-                              f"shape of its variable; a Jacobian is output × input. (The "
-                              f"denominator layout writes it the other way: see 00a-notation.)")
+                              f"shape of its variable; a Jacobian is output × input. (A text "
+                              f"may write either transposed: the denominator layout a Jacobian, "
+                              f"the numerator layout a gradient by a matrix; see 00a-notation, "
+                              f"Two layouts.)")
     if answer.shape != expected.shape or expected.size < 2:  # any wrong number is a multiple
         return None
     scale = _scale(answer, expected)
@@ -51,3 +53,18 @@ def generic_slip(answer: np.ndarray, expected: np.ndarray, rtol: float, atol: fl
     return "scaled", (f"your answer is the right one times {scale:.4g}: a constant factor is "
                       f"missing or extra (a 1/N of a mean, a ½ or 2 of a square, a size "
                       f"divided twice?).")
+
+
+def order_swapped(answers, expected, names) -> str | None:
+    """The hint for the right results returned in another order, told by their shapes (which
+    must all differ), else None."""
+    try:
+        shapes = [np.shape(part) for part in answers]
+    except ValueError:  # a ragged part: the comparison of each part says what is wrong
+        return None
+    wanted = [np.shape(value) for value in expected]
+    if shapes == wanted or sorted(shapes) != sorted(wanted) or len(set(wanted)) < len(wanted):
+        return None
+    given = ", ".join(names[wanted.index(shape)] for shape in shapes)
+    return (f"going by their shapes you returned ({given}): the right results in the wrong "
+            f"order. Return them in the order the exercise asks for, ({', '.join(names)}).")

@@ -57,11 +57,12 @@ def line_mistakes(c, d) -> dict:
             Mistake("one-hot missing", S / N, "the one-hot part is missing: (S - Y) / N."),
         ],
         "W2": [
-            Mistake("transpose missing", d.Z.T @ c.H, "you have dZᵀ H, shape (10, 64); dL/dW2 "
-                    "has W2's shape (64, 10): Hᵀ dZ."),
-            Mistake("H_bn in place of H", c.H_bn.T @ d.Z, "the layer's input is H, the tanh's "
-                    "output, not H_bn: Hᵀ dZ."),
-            Mistake("averaged", c.H.T @ d.Z / N, "the 1/N is already inside dZ: Hᵀ dZ."),
+            Mistake("transposed", c.H.T @ d.Z, "you have Hᵀ dZ = (dZᵀ H)ᵀ, shape (64, 10): the "
+                    "gradient of a W2 stored (n_hidden, n_out). W2 is (n_out, n_hidden) = "
+                    "(10, 64), a map of columns, and dL/dW2 has its shape: dZᵀ H."),
+            Mistake("H_bn in place of H", d.Z.T @ c.H_bn, "the layer's input is H, the tanh's "
+                    "output, not H_bn: dZᵀ H."),
+            Mistake("averaged", d.Z.T @ c.H / N, "the 1/N is already inside dZ: dZᵀ H."),
         ],
         "b2": [
             Mistake("bias not summed over the batch", d.Z, summed.format("b2") + ": "
@@ -69,7 +70,7 @@ def line_mistakes(c, d) -> dict:
             Mistake("bias averaged", d.Z.mean(axis=0), "sum over the batch, do not average: "
                     "the 1/N is already inside dZ."),
         ],
-        "H": [Mistake("averaged", d.Z @ c.W2.T / N, "the 1/N is already inside dZ: dZ W2ᵀ.")],
+        "H": [Mistake("averaged", d.Z @ c.W2 / N, "the 1/N is already inside dZ: dZ W2.")],
         "H_bn": [
             Mistake("tanh' at the pre-activation", d.H * (1 - c.H_bn ** 2), "tanh'(x) = 1 - "
                     "tanh(x)²: square the OUTPUT H, not the input H_bn."),
@@ -97,7 +98,7 @@ def line_mistakes(c, d) -> dict:
             Mistake("power rule", -0.5 * (c.var + c.eps) ** -0.5 * d.inv_std, "d/dv (v + eps)"
                     "^(-1/2) = -1/2 (v + eps)^(-3/2): the power drops by one."),
             Mistake("incoming gradient forgotten", -0.5 * (c.var + c.eps) ** -1.5,
-                    "times the incoming dL/dr."),
+                    "times the incoming dL/dinv_std."),
         ],
         "Hc": [
             Mistake("variance term dropped", d.Hn * c.inv_std, "Hc is used twice, in Hn = Hc * "
@@ -110,7 +111,7 @@ def line_mistakes(c, d) -> dict:
         ],
         "mu": [
             Mistake("not summed over the batch", -d.Hc, "mu is subtracted from every row: sum "
-                    "over the batch, -dD.sum(axis=0)."),
+                    "over the batch, -dHc.sum(axis=0)."),
             Mistake("averaged", -d.Hc.mean(axis=0), "sum here; the mean's 1/N comes in the next "
                     "line, from mu = mean(H_pre)."),
         ],
@@ -121,9 +122,10 @@ def line_mistakes(c, d) -> dict:
                     "mu: add dmu / N to every row."),
         ],
         "W1": [
-            Mistake("transpose missing", d.H_pre.T @ c.X, "yours is (Xᵀ dH_pre)ᵀ = dH_preᵀ X, "
-                    "transposed: dL/dW1 = Xᵀ dH_pre, one row per input like W1."),
-            Mistake("averaged", c.X.T @ d.H_pre / N, "the 1/N is already inside dH_pre."),
+            Mistake("transposed", c.X.T @ d.H_pre, "yours is Xᵀ dH_pre = (dH_preᵀ X)ᵀ, shape "
+                    "(64, 64) like W1 but transposed: W1 is (n_hidden, n_in), one row per hidden "
+                    "unit, so dL/dW1 = dH_preᵀ X."),
+            Mistake("averaged", d.H_pre.T @ c.X / N, "the 1/N is already inside dH_pre."),
         ],
         "b1": [Mistake("bias not summed over the batch", d.H_pre, summed.format("b1") + ".")],
     }

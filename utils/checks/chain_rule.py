@@ -17,80 +17,110 @@ _W_SQUARE = np.array([[0.8, -0.4, 0.3], [0.2, 0.9, -0.6], [-0.5, 0.1, 0.7]])
 _W_WIDE = np.array([[0.6, -0.3, 0.2, 0.9], [0.4, 0.5, -0.7, 0.1], [-0.2, 0.8, 0.3, -0.4]])
 
 
+def _layer(W):
+    """y -> tanh(W y) and its Jacobian diag(1 - tanh²(W y)) · W."""
+    return (lambda y: np.tanh(W @ y)), (lambda y: (1 - np.tanh(W @ y) ** 2)[:, None] * W)
+
+
+def _mixing(y):
+    return np.array([y[0] * y[1], y[1] + y[2] ** 2, np.sin(y[0])])
+
+
+def _mixing_jacobian(y):
+    return np.array([[y[1], y[0], 0.0], [0.0, 1.0, 2 * y[2]], [np.cos(y[0]), 0.0, 0.0]])
+
+
+def _out(y):
+    return np.array([y[0] + y[1] * y[2], np.cos(y[1])])
+
+
+def _out_jacobian(y):
+    return np.array([[1.0, y[2], y[1]], [0.0, -np.sin(y[1]), 0.0]])
+
+
 def chain_exercise_maps(case: str):
-    """(f, jacobian_f, g, jacobian_g, x) for the 02-chain-jacobian checker.
+    """(steps, jacobians, x) for the 02-chain-jacobian checker: F = f_3 ∘ f_2 ∘ f_1.
 
-    "square": g, f: R^3 -> R^3, where J^g·J^f also fits, so a wrong order shows in the values;
-    "wide":   g: R^4 -> R^3, f: R^3 -> R^2, so J^F is 2×4 and only the right order fits.
+    "square": three maps R^3 -> R^3, where every order and every point fits, so a wrong one
+    shows in the values; "wide": R^4 -> R^3 -> R^3 -> R^2, so J^F is 2×4 and only the right
+    order fits.
     """
-    W = _W_SQUARE if case == "square" else _W_WIDE
-
-    def g(x):
-        return np.tanh(W @ x)
-
-    def jacobian_g(x):
-        return (1 - np.tanh(W @ x) ** 2)[:, None] * W  # diag(1 - tanh²) · W
-
+    first, first_jacobian = _layer(_W_SQUARE if case == "square" else _W_WIDE)
     if case == "square":
-        def f(y):
-            return np.array([y[0] * y[1], y[1] + y[2] ** 2, np.sin(y[0])])
-
-        def jacobian_f(y):
-            return np.array([[y[1], y[0], 0.0], [0.0, 1.0, 2 * y[2]],
-                             [np.cos(y[0]), 0.0, 0.0]])
+        third, third_jacobian = _layer(_W_SQUARE.T)
         x = np.array([0.7, -0.4, 1.1])
     else:
-        def f(y):
-            return np.array([y[0] * y[1], y[1] + y[2] ** 2])
-
-        def jacobian_f(y):
-            return np.array([[y[1], y[0], 0.0], [0.0, 1.0, 2 * y[2]]])
+        third, third_jacobian = _out, _out_jacobian
         x = np.array([0.7, -0.4, 1.1, 0.5])
-    return f, jacobian_f, g, jacobian_g, x
+    return [first, _mixing, third], [first_jacobian, _mixing_jacobian, third_jacobian], x
 
 
-_MAPS = {"square": "g, f: R^3 -> R^3",  # the two test cases, as a failing Feedback names them
-         "wide": "g: R^4 -> R^3, f: R^3 -> R^2, so J^F should be 2×4"}
+_MAPS = {"square": "three steps R^3 -> R^3",  # the two test cases, as a failing Feedback names them
+         "wide": "steps R^4 -> R^3 -> R^3 -> R^2, so J^F should be 2×4"}
+
+
+def _at_points(steps, x):
+    """The points the steps see: x_0 = x, x_1 = f_1(x_0), ..., x_D."""
+    points = [x]
+    for step in steps:
+        points.append(step(points[-1]))
+    return points
+
+
+def _chain_mistakes(steps, jacobians, x, expected):
+    points = _at_points(steps, x)
+    J1, J2, J3 = (jacobian(point) for jacobian, point in zip(jacobians, points, strict=False))
+    return [
+        Mistake("wrong order", J1 @ J2 @ J3,
+                "you multiplied in the wrong order, J_1 · J_2 · J_3. The step applied last "
+                "stands on the left, as f_3 does in f_3(f_2(f_1(x))): J^F = J_3 · J_2 · J_1."),
+        Mistake("all at x", np.linalg.multi_dot([jac(x) for jac in jacobians[::-1]]),
+                "you took every Jacobian at x. Only step 1 sees x; step 2 sees x_1 = f_1(x) "
+                "and step 3 sees x_2 = f_2(x_1): run the chain forward and keep each point."),
+        Mistake("at the outputs", np.linalg.multi_dot(
+                    [jac(point) for jac, point in zip(jacobians, points[1:], strict=True)][::-1]),
+                "you took each Jacobian at its step's output. J_t is taken where step t is "
+                "applied, at its input: J_1 at x, J_2 at f_1(x), J_3 at f_2(f_1(x))."),
+        Mistake("elementwise product", J3 * J2 * J1,
+                "`*` multiplies entry by entry; the chain rule sums over the middle values, "
+                "which is a matrix product: use `@`."),
+        Mistake("a step left out", J3 @ J2,
+                "your product leaves out J_1, the first step's Jacobian: every step of the "
+                "chain contributes its factor, J_3 · J_2 · J_1."),
+        Mistake("a step left out", J2 @ J1,
+                "your product leaves out J_3, the last step's Jacobian: every step of the chain "
+                "contributes its factor, J_3 · J_2 · J_1."),
+        Mistake("transposed", expected.T,
+                "you have J^F transposed (inputs × outputs). J^F has one row per output of "
+                "the chain and one column per input x_j."),
+    ]
 
 
 def check_chain_jacobian(chain_jacobian) -> Feedback:
-    """02-chain-jacobian: the learner's chain_jacobian(jacobian_f, g, jacobian_g, x)."""
+    """02-chain-jacobian: the learner's chain_jacobian(steps, jacobians, x) for three steps."""
     exercise = "02-chain-jacobian"
     for case in ("square", "wide"):
-        f, jacobian_f, g, jacobian_g, x = chain_exercise_maps(case)
-        answer, feedback = run_learner_function(exercise, chain_jacobian, jacobian_f, g,
-                                                 jacobian_g, x)
+        steps, jacobians, x = chain_exercise_maps(case)
+        answer, feedback = run_learner_function(exercise, chain_jacobian, steps, jacobians, x)
         if feedback is not None and feedback.mistake == "raised" and case == "wide":
-            return Feedback(False, f"{feedback.message} Here g: R^4 -> R^3 and f: R^3 -> R^2, "
-                                   f"so J^g is 3×4 and J^f is 2×3: only J^f · J^g fits "
-                                   f"(2×3 · 3×4 = 2×4).", "raised")
+            return Feedback(False, f"{feedback.message} Here the steps go R^4 -> R^3 -> R^3 -> "
+                                   f"R^2, so J_1 is 3×4, J_2 3×3 and J_3 2×3: only "
+                                   f"J_3 · J_2 · J_1 fits (2×3 · 3×3 · 3×4 = 2×4).", "raised")
         if feedback is not None:
             return feedback
-        expected = solutions.chain_jacobian(jacobian_f, g, jacobian_g, x)
-        mistakes = [Mistake("transposed", expected.T,
-                            "you have J^F transposed (inputs × outputs). J^F = J^f · J^g "
-                            "has one row per output of f and one column per input x_j.")]
-        if case == "square":
-            mistakes += [
-                Mistake("wrong order", jacobian_g(x) @ jacobian_f(g(x)),
-                        "you multiplied in the wrong order, J^g · J^f. In "
-                        "∂F_i/∂x_j = Σ_l ∂f_i/∂g_l · ∂g_l/∂x_j the sum runs over g's outputs l, "
-                        "the columns of J^f and the rows of J^g: J^F = J^f · J^g (the function "
-                        "applied last stands on the left, as in f(g(x)))."),
-                Mistake("J^f at x", jacobian_f(x) @ jacobian_g(x),
-                        "you evaluated J^f at x. f never sees x: it sees y = g(x), so use "
-                        "jacobian_f(g(x)) · jacobian_g(x)."),
-                Mistake("elementwise product", jacobian_f(g(x)) * jacobian_g(x),
-                        "`*` multiplies entry by entry; the chain rule sums over l, which is a "
-                        "matrix product: use `@`."),
-            ]
+        expected = solutions.chain_jacobian(steps, jacobians, x)
+        # wrong orders and points only fit (and differ) in the square case
+        mistakes = _chain_mistakes(steps, jacobians, x, expected) if case == "square" else [
+            Mistake("transposed", expected.T, "you have J^F transposed (inputs × outputs): one "
+                                              "row per output, one column per input x_j.")]
         where = f"with {_MAPS[case]}, at x = {compact(x)}"
         feedback = compare(exercise, answer, expected, mistakes, what="J^F", where=where,
                            axes="p n", reference=(solutions.chain_jacobian,
-                                                  (jacobian_f, g, jacobian_g, x)))
+                                                  (steps, jacobians, x)))
         if not feedback.passed:
             return feedback
-    return correct(exercise, "J^F = J^f(g(x)) · J^g(x), (p×m)·(m×n) = p×n.")
+    return correct(exercise, "J^F = J_3(x_2) · J_2(x_1) · J_1(x): each step's Jacobian at the "
+                             "point it sees, the last step on the left.")
 
 
 def chain_exercise_jacobians(case: str):
@@ -133,7 +163,7 @@ def check_chain_vjp(chain_vjp) -> Feedback:
                 Mistake("wrong order", u @ J1 @ J2 @ J3,
                         "you started from the input side, u·J_1·J_2·J_3. u lives at the "
                         "output, so it meets the last Jacobian first: u·J_3, then ·J_2, "
-                        "then ·J_1 (loop over reversed(jacobians))."),
+                        "then ·J_1: the loop starts at the end of the list."),
                 Mistake("transposed", J1 @ J2 @ J3 @ u,
                         "you computed J @ u at each step, which uses every Jacobian "
                         "transposed: J_1·J_2·J_3·u = (u·J_3ᵀ·J_2ᵀ·J_1ᵀ)ᵀ. A VJP puts the row "

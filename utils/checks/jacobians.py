@@ -67,8 +67,8 @@ def check_softmax_jacobian(softmax_jacobian) -> Feedback:
         k = len(z)
         e, e_shifted = np.exp(z), np.exp(z - z.max())
         not_normalised = ("you used the exponentials e^z instead of the probabilities "
-                          "s = e^z / Σ_k e^(z_k). The formula diag(s) - s sᵀ needs s itself: "
-                          "divide by the sum first.")
+                          "s = e^z / Σ_k e^(z_k). The formula needs s itself: divide by the "
+                          "sum first.")
         feedback = compare(exercise, answer, expected, mistakes=[
             Mistake("diagonal only", np.diag(s * (1 - s)),
                     "you have the diagonal s_i (1 - s_i) right but the off-diagonal entries "
@@ -77,24 +77,23 @@ def check_softmax_jacobian(softmax_jacobian) -> Feedback:
             Mistake("diagonal as a vector", s * (1 - s),
                     f"a Jacobian of R^{k} -> R^{k} is a {k}×{k} matrix; you returned only its "
                     f"diagonal s_i (1 - s_i), as a vector of shape ({k},). The entries off "
-                    f"the diagonal are -s_i s_j: J = diag(s) - s sᵀ."),
+                    f"the diagonal, ds_i/dz_j for i ≠ j, belong in it too."),
             Mistake("outer product missing", np.diag(s),
-                    "diag(s) is only the first term; the normalising sum adds -s sᵀ: "
-                    "J = diag(s) - s sᵀ."),
+                    "diag(s) is only the first term: through the normalising sum every s_i "
+                    "also moves with every z_j, which adds a second term to every entry."),
             Mistake("diagonal term missing", -np.outer(s, s),
                     "-s sᵀ is only the second term, which every entry gets; the diagonal "
-                    "entries also get s_i (from the δ_ij in s_i (δ_ij - s_j)): "
-                    "J = diag(s) - s sᵀ."),
+                    "entries also get s_i (from the δ_ij in s_i (δ_ij - s_j))."),
             Mistake("sign flipped", np.outer(s, s) - np.diag(s),
-                    "the signs are flipped: J = diag(s) - s sᵀ, with a positive diagonal "
-                    "(raising z_i raises s_i)."),
+                    "the signs are flipped: the diagonal is positive (raising z_i raises s_i) "
+                    "and the entries off it negative."),
             Mistake("off-diagonal sign flipped", 2 * np.diag(np.diag(expected)) - expected,
                     "the diagonal s_i (1 - s_i) is right, but the off-diagonal entries have the "
                     "wrong sign: for i ≠ j, ds_i/dz_j = -s_i s_j (raising another score z_j "
-                    "takes probability away from s_i). J = diag(s) - s sᵀ."),
+                    "takes probability away from s_i)."),
             Mistake("used z instead of s", np.diag(z) - np.outer(z, z),
                     "you put the scores z into the formula; it needs the probabilities "
-                    "s = softmax(z): J = diag(s) - s sᵀ."),
+                    "s = softmax(z), computed from z first."),
             Mistake("unnormalised exp(z)", np.diag(e) - np.outer(e, e), not_normalised),
             Mistake("unnormalised exp(z)", np.diag(e_shifted) - np.outer(e_shifted, e_shifted),
                     not_normalised),
@@ -208,9 +207,10 @@ def check_central_difference(central_difference, good_step) -> Feedback:
                                f"h = 1e-2 to {errors[1]:.1e} at h = 1e-3: only {drop:.0f}× "
                                f"smaller for a 10× smaller step, so the error is ∝ h. That is a "
                                f"one-sided difference such as (f(x + h) - f(x)) / h. Step to both "
-                               f"sides, (f(x + h) - f(x - h)) / (2h), and the h terms of the "
-                               f"Taylor series cancel: the error becomes ∝ h² (100× smaller per "
-                               f"10× smaller step).", "one-sided difference")
+                               f"sides, to x + h and x - h: in their difference the even powers "
+                               f"of h in the Taylor series (f(x), h²f''(x)/2, ...) cancel, so the "
+                               f"error starts at h²f'''(x)/6, ∝ h² (100× smaller per 10× smaller "
+                               f"step).", "one-sided difference")
     if is_stub(good_step):
         return Feedback(False, f"{TODO} {exercise}: your central_difference works: its error "
                                f"shrinks like h² (100× per 10× smaller step). Now set good_step "

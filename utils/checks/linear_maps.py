@@ -47,22 +47,24 @@ def check_inverse_differential(d_inverse) -> Feedback:
                 "differentiate A A⁻¹ = I with the product rule, dA A⁻¹ + A d(A⁻¹) = 0, and keep "
                 "each factor where it stands."),
         Mistake("scalar rule, other side", -dA @ inv @ inv,
-                "you wrote -dA A⁻², the scalar rule with dA on the left. In d(A⁻¹) the change "
-                "dA sits between two inverses: -A⁻¹ dA A⁻¹."),
+                "you wrote -dA A⁻², the scalar rule with dA on the left. Matrices do not "
+                "commute: differentiate A A⁻¹ = I with the product rule and keep each factor "
+                "where it stands."),
         Mistake("sign", inv @ dA @ inv,
                 "the sign: from dA A⁻¹ + A d(A⁻¹) = 0 you get A d(A⁻¹) = -dA A⁻¹."),
         Mistake("transposed inverses", -inv.T @ dA @ inv.T,
-                "you used A⁻ᵀ: that belongs to the VJP rule (the adjoint, applied to a gradient "
-                "G), not to the differential, which applies the map to dA itself."),
+                "you used A⁻ᵀ: the transposes belong to the VJP rule (the map moved across the "
+                "inner product ⟨G, ·⟩, applied to a gradient G), not to the differential, "
+                "which applies the map to dA itself."),
         Mistake("finite change", np.linalg.inv(A + dA) - inv,
                 "you computed (A + dA)⁻¹ - A⁻¹, a finite change. The differential is the part "
-                "of that change that is linear in dA: -A⁻¹ dA A⁻¹."),
+                "of that change that is linear in dA: differentiate A A⁻¹ = I instead."),
         Mistake("inverse of dA", -inv @ np.linalg.inv(dA) @ inv,
                 "d(A⁻¹) is linear in dA: dA itself appears once, not inverted."),
     ]
-    feedback = compare(exercise, answer, solutions.inverse_differential(A, dA), mistakes,
+    feedback = compare(exercise, answer, solutions.d_inverse(A, dA), mistakes,
                        what="d(A⁻¹)", where=f"for A and dA of shape {A.shape}", axes="n n",
-                       reference=(solutions.inverse_differential, (A, dA)))
+                       reference=(solutions.d_inverse, (A, dA)))
     if not feedback.passed:
         return feedback
     return correct(exercise, "d(A⁻¹) = -A⁻¹ dA A⁻¹, the product rule applied to A A⁻¹ = I.")
@@ -89,23 +91,25 @@ def check_trace_trick(middle_factor_grad) -> Feedback:
             return feedback
         mistakes = [] if not square else [
             Mistake("no transposes", A @ G @ B,
-                    "you wrote A G B: moving A and B across ⟨·,·⟩ transposes them. ⟨G, A dM B⟩ "
-                    "= ⟨Aᵀ G, dM B⟩ = ⟨Aᵀ G Bᵀ, dM⟩."),
+                    "you wrote A G B: moving A and B across ⟨·,·⟩ transposes them. Move A "
+                    "first, ⟨G, A dM B⟩ = ⟨Aᵀ G, dM B⟩, then B."),
             Mistake("left transpose only", A.T @ G @ B,
-                    "B moved across too: ⟨Y, dM B⟩ = ⟨Y Bᵀ, dM⟩, so B comes over as Bᵀ."),
+                    "B moved across too: ⟨K, dM B⟩ = ⟨K Bᵀ, dM⟩ for any K, so B comes over "
+                    "as Bᵀ."),
             Mistake("right transpose only", A @ G @ B.T,
-                    "A moved across too: ⟨G, A Y⟩ = ⟨Aᵀ G, Y⟩, so A comes over as Aᵀ."),
+                    "A moved across too: ⟨G, A K⟩ = ⟨Aᵀ G, K⟩ for any K, so A comes over "
+                    "as Aᵀ."),
             Mistake("result transposed", B @ G.T @ A,
-                    "that is (Aᵀ G Bᵀ)ᵀ: dL/dM has M's shape, so no final transpose."),
+                    "that is dL/dM transposed: dL/dM has M's shape, so no final transpose."),
             Mistake("A left out", G @ B.T,
                     "A is missing: it multiplies dM on the left, so Aᵀ multiplies G on the "
-                    "left: Aᵀ G Bᵀ."),
+                    "left."),
             Mistake("B left out", A.T @ G,
                     "B is missing: it multiplies dM on the right, so Bᵀ multiplies on the "
-                    "right: Aᵀ G Bᵀ."),
+                    "right."),
             Mistake("sides swapped", B.T @ G @ A.T,
                     "the factors changed sides: A stays on the left of dM and B on its right, "
-                    "so Aᵀ goes left of G and Bᵀ right: Aᵀ G Bᵀ."),
+                    "so Aᵀ goes left of G and Bᵀ right."),
         ]
         feedback = compare(exercise, answer, solutions.middle_factor_grad(G, A, X, B), mistakes,
                            what="dL/dM", where=f"with A {A.shape}, M {X.shape}, B {B.shape}",
@@ -125,25 +129,49 @@ def check_inverse_vjp(inverse_vjp) -> Feedback:
     mistakes = [
         Mistake("differential, not its adjoint", -inv @ G @ inv,
                 "you applied the differential's map to G: -A⁻¹ G A⁻¹. The gradient comes from "
-                "moving A⁻¹ across the inner product, ⟨G, -A⁻¹ dA A⁻¹⟩ = ⟨-A⁻ᵀ G A⁻ᵀ, dA⟩, "
-                "which transposes both inverses."),
+                "moving each A⁻¹ across the inner product ⟨G, -A⁻¹ dA A⁻¹⟩ until dA stands "
+                "alone, and a factor that moves across is transposed."),
         Mistake("sign", inv.T @ G @ inv.T,
-                "the sign: d(A⁻¹) = -A⁻¹ dA A⁻¹ carries a minus, and so does its adjoint."),
+                "the sign: d(A⁻¹) = -A⁻¹ dA A⁻¹ carries a minus, and moving its factors "
+                "across the inner product keeps it."),
         Mistake("G transposed", -inv.T @ G.T @ inv.T,
-                "G enters as it is: ⟨G, -A⁻¹ dA A⁻¹⟩ = ⟨-A⁻ᵀ G A⁻ᵀ, dA⟩, no Gᵀ."),
+                "G enters as it is, no Gᵀ: only the factors that move across ⟨G, ·⟩ are "
+                "transposed."),
         Mistake("one side only", -inv.T @ G,
                 "both inverses move across: A⁻¹ on the left of dA becomes A⁻ᵀ on the left of G, "
                 "A⁻¹ on the right becomes A⁻ᵀ on the right."),
+        Mistake("one side only", -G @ inv.T,
+                "both inverses move across: A⁻¹ on the right of dA becomes A⁻ᵀ on the right of "
+                "G, and A⁻¹ on its left becomes A⁻ᵀ on the left of G: -A⁻ᵀ G A⁻ᵀ."),
+        Mistake("both on one side", -inv.T @ inv.T @ G,
+                "you put both A⁻ᵀ on the left of G, as if the rule were the scalar -g/a² "
+                "with a square. In d(A⁻¹) = -A⁻¹ dA A⁻¹ the nudge dA sits BETWEEN the two "
+                "inverses, and so does G in the adjoint: -A⁻ᵀ G A⁻ᵀ."),
+        Mistake("both on one side", -G @ inv.T @ inv.T,
+                "you put both A⁻ᵀ on the right of G, as if the rule were the scalar -g/a² "
+                "with a square. In d(A⁻¹) = -A⁻¹ dA A⁻¹ the nudge dA sits BETWEEN the two "
+                "inverses, and so does G in the adjoint: -A⁻ᵀ G A⁻ᵀ."),
+        Mistake("one inverse not transposed", -inv.T @ G @ inv,
+                "the right-hand inverse kept its A⁻¹. Moving a factor across the inner "
+                "product transposes it, on each side: ⟨G, -A⁻¹ dA A⁻¹⟩ = ⟨-A⁻ᵀ G A⁻ᵀ, dA⟩."),
+        Mistake("one inverse not transposed", -inv @ G @ inv.T,
+                "the left-hand inverse kept its A⁻¹. Moving a factor across the inner "
+                "product transposes it, on each side: ⟨G, -A⁻¹ dA A⁻¹⟩ = ⟨-A⁻ᵀ G A⁻ᵀ, dA⟩."),
+        Mistake("result transposed", -inv @ G.T @ inv,
+                "that is the answer transposed, (-A⁻ᵀ G A⁻ᵀ)ᵀ: dL/dA has A's layout, entry "
+                "(k, l) the change of L per change of a_kl, so return -A⁻ᵀ G A⁻ᵀ itself."),
         Mistake("scalar rule", -G / A**2,
                 "-G / A² entry by entry is the scalar rule d(1/a) = -da/a². A matrix inverse "
-                "mixes all entries: -A⁻ᵀ G A⁻ᵀ."),
+                "mixes all entries: start from d(A⁻¹) = -A⁻¹ dA A⁻¹ and move its factors "
+                "across ⟨G, ·⟩."),
     ]
     feedback = compare(exercise, answer, solutions.inverse_vjp(G, A), mistakes, what="dL/dA",
                        where=f"with A and dL/dC of shape {A.shape}", axes="n n",
                        reference=(solutions.inverse_vjp, (G, A)))
     if not feedback.passed:
         return feedback
-    return correct(exercise, "dL/dA = -A⁻ᵀ G A⁻ᵀ, the adjoint of dA ↦ -A⁻¹ dA A⁻¹.")
+    return correct(exercise, "dL/dA = -A⁻ᵀ G A⁻ᵀ: the factors of dA ↦ -A⁻¹ dA A⁻¹ moved "
+                             "across the inner product ⟨G, ·⟩, each transposed.")
 
 
 def check_kron_jacobian(kron_jacobian) -> Feedback:
@@ -160,10 +188,11 @@ def check_kron_jacobian(kron_jacobian) -> Feedback:
         mistakes = [
             Mistake("column-major order", np.kron(eye, A),
                     "I ⊗ A is the column-major (Fortran, MATLAB) Jacobian. numpy's reshape "
-                    "reads row after row, and in that order vec(A B I_p) = (A ⊗ I_p) vec(B)."),
+                    "reads row after row, and in that order the two factors of the ⊗ swap "
+                    "sides."),
             Mistake("A transposed", np.kron(A.T, eye),
-                    "the factor on the left of B goes in as it is: vec(K M Q) = (K ⊗ Qᵀ) "
-                    "vec(M) with K = A and Q = I_p, so A ⊗ I_p (only Q is transposed)."),
+                    "the factor on the left of B goes in as it is: in vec(K M Q) = (K ⊗ Qᵀ) "
+                    "vec(M) only Q, the factor on the right, is transposed."),
             Mistake("by A instead", np.kron(np.eye(m), B.T),
                     "I_m ⊗ Bᵀ is d vec(C)/d vec(A), the Jacobian by the other factor (section "
                     "3). Here B is the middle factor: C = A B I_p."),

@@ -10,13 +10,9 @@ from .. import solutions
 from ..plotting._matrices import block_layout
 from ._feedback import FAIL, Feedback, Mistake, compare, correct, run_learner_function
 
-# The course's helpers that do an exercise's work: its learner's function may not call them.
-LIBRARY = {
-    "03-dC-dA": ("utils.matmul.matmul_jacobian", "utils.jacobian"),
-    "03-dC-dB": ("utils.matmul.matmul_jacobian", "utils.jacobian"),
-    "03-tensor-bytes": ("utils.costs.matmul_costs", "utils.costs.MatmulCosts"),
-    "03-batch-jacobian": ("utils.matmul.matmul_jacobian", "utils.jacobian"),
-}
+_TENSOR = ("utils.matmul.matmul_jacobian", "utils.jacobian")  # refused in these (_library)
+LIBRARY = {"03-dC-dA": _TENSOR, "03-dC-dB": _TENSOR, "03-batch-jacobian": _TENSOR,
+           "03-tensor-bytes": ("utils.costs.matmul_costs", "utils.costs.MatmulCosts")}
 
 _AXES = {"A": "m p m n", "B": "m p n p"}  # dC/dX's axes in the exercise's letters
 
@@ -44,19 +40,24 @@ def _tensor_mistakes(tensor, other, wrt: str, A, B):
     if wrt == "A":
         no_delta = np.broadcast_to(B.T[None, :, None, :], tensor.shape)  # b_lj for every i, k
         no_delta_hint = ("every row of every block is filled: you wrote dc_ij/da_kl = b_lj for "
-                         "all k. But c_ij = Σ_l a_il b_lj uses only row i of A, so the "
-                         "derivative is zero unless k = i: multiply by δ_ik (np.eye(m)).")
+                         "all k. But c_ij = Σ_r a_ir b_rj uses only row i of A, so the "
+                         "derivative is zero unless k = i: multiply by δ_ik, an identity matrix.")
         swapped_hint = "(equivalently you used b_jl where the rule has b_lj)"
     else:
         no_delta = np.broadcast_to(A[:, None, :, None], tensor.shape)  # a_ik for every j, l
         no_delta_hint = ("every column of every block is filled: you wrote dc_ij/db_kl = a_ik "
-                         "for all l. But c_ij = Σ_k a_ik b_kj uses only column j of B, so the "
-                         "derivative is zero unless l = j: multiply by δ_jl (np.eye(p)).")
+                         "for all l. But c_ij = Σ_r a_ir b_rj uses only column j of B, so the "
+                         "derivative is zero unless l = j: multiply by δ_jl, an identity matrix "
+                         "(j and l each count the columns of C and of B).")
         swapped_hint = "(equivalently you used a_ki where the rule has a_ik)"
+    if (x_rows, x_cols) != (m, p):  # the index slip gives input axes first only when square
+        swapped_hint = ""
+    else:
+        swapped_hint = " " + swapped_hint
     return [
         Mistake("input axes first", tensor.transpose(2, 3, 0, 1),
                 f"your tensor has shape {(x_rows, x_cols, m, p)} = {wrt}.shape + C.shape: the "
-                f"axes are in the wrong order {swapped_hint}. The convention is "
+                f"axes are in the wrong order{swapped_hint}. The convention is "
                 f"output.shape + input.shape = {tensor.shape}, indexed "
                 f"[i, j, k, l] for ∂c_ij/∂{wrt.lower()}_kl."),
         Mistake("picture axis order", tensor.transpose(0, 2, 1, 3),
@@ -88,18 +89,19 @@ def _swapped_index_mistake(wrt: str, A, B, raised: Feedback) -> Mistake:
     if wrt == "A":
         value = np.einsum("ik,jl->ijkl", np.eye(m), B)  # dC_dA[i, j, i, l] = B[j, l]
         return Mistake("b_jl instead of b_lj", value,
-                       "you used B[j, l] (b_jl) where the rule has b_lj = B[l, j]. In "
-                       "c_ij = Σ_l a_il b_lj the summed index l counts B's rows and j its "
-                       "columns, so row i of block (i, j) holds column j of B: "
-                       "dC_dA[i, j, i, l] = B[l, j]. With square matrices the slip runs and "
-                       "transposes B in every block; with A (2, 3) and B (3, 4), j runs up to "
+                       "you used B[j, l] (b_jl) where the rule has b_lj. In "
+                       "c_ij = Σ_r a_ir b_rj, B's first index is the summed r (which a_il "
+                       "fixes to l: it counts B's rows) and its second is C's column j, so "
+                       "row i of block (i, j) holds column j of B. With square matrices the "
+                       "slip runs and transposes B in every block; with A (2, 3) and B (3, 4), "
+                       "j runs up to "
                        "p - 1 = 3 and overflows B's 3 rows: " + _quote(raised))
     value = np.einsum("ki,jl->ijkl", A, np.eye(p))  # dC_dB[i, j, k, j] = A[k, i]
     return Mistake("a_ki instead of a_ik", value,
-                   "you used A[k, i] (a_ki) where the rule has a_ik = A[i, k]. In "
-                   "c_ij = Σ_k a_ik b_kj the index i counts A's rows and the summed k its "
-                   "columns, so column j of block (i, j) holds row i of A: "
-                   "dC_dB[i, j, k, j] = A[i, k]. With square matrices the slip runs and "
+                   "you used A[k, i] (a_ki) where the rule has a_ik. In "
+                   "c_ij = Σ_r a_ir b_rj, A's first index is C's row i and its second the "
+                   "summed r (which b_kl fixes to k: it counts A's columns), so column j of "
+                   "block (i, j) holds row i of A. With square matrices the slip runs and "
                    "transposes A in every block; with A (2, 3), i and k swap ranges and "
                    "overflow A: " + _quote(raised))
 
@@ -135,6 +137,29 @@ def _diagnose_on_square(exercise: str, function, wrt: str, raised: Feedback) -> 
 
 
 _RULES = {"A": "δ_ik b_lj", "B": "a_ik δ_jl"}  # dC/dX[i, j, k, l] for C = A @ B
+_DELTAS = {"A": ("δ_ik", "i and k both count rows (of C and of A)", "ik,lj->ijkl"),
+           "B": ("δ_jl", "j and l both count columns (of C and of B)", "ik,jl->ijkl")}
+
+
+def _wrong_identity(exercise: str, answer, wrt: str, A, B) -> Feedback | None:
+    """Feedback for the rule built with an identity of the wrong size (np.eye(n) for δ_jl)."""
+    m, n = A.shape
+    p = B.shape[1]
+    right = m if wrt == "A" else p
+    delta, counts, subscripts = _DELTAS[wrt]
+    for size in {m, n, p} - {right}:
+        eye = np.eye(size)
+        try:
+            value = np.einsum(subscripts, *((eye, B) if wrt == "A" else (A, eye)))
+        except ValueError:  # that size does not even fit the other factor
+            continue
+        if np.shape(answer) == value.shape and np.allclose(answer, value):
+            letter = {m: "m", n: "n", p: "p"}[size]
+            return Feedback(False, f"{FAIL} {exercise}: the rule is right, but the identity "
+                                   f"playing {delta} has size {letter} = {size}, so your tensor "
+                                   f"has shape {value.shape}. {counts}: which size does that "
+                                   f"make the identity?", "identity of the wrong size")
+    return None
 
 
 def check_dC_dA(dC_dA) -> Feedback:
@@ -156,6 +181,9 @@ def _check_matmul_tensor(exercise: str, function, wrt: str) -> Feedback:
                 return _diagnose_on_square(exercise, function, wrt, feedback)
             return feedback
         expected = _expected_tensor(wrt, A, B)
+        wrong_identity = _wrong_identity(exercise, answer, wrt, A, B)
+        if wrong_identity is not None:
+            return wrong_identity
         other = _expected_tensor("B" if wrt == "A" else "A", A, B)
         feedback = compare(exercise, answer, expected,
                            _tensor_mistakes(expected, other, wrt, A, B), what=f"dC/d{wrt}",
@@ -205,6 +233,10 @@ def check_tensor_bytes(tensor_bytes) -> Feedback:
             Mistake("dC/dB bytes", m * p * n * p * 8,
                     "that is the size of dC/dB, shape (m, p, n, p). dC/dA has shape "
                     "(m, p, m, n) = C.shape + A.shape."),
+            Mistake("(mn)² entries", (m * n) ** 2 * 8,
+                    "that is (m·n)² · 8, as if C had m·n entries like A. C = A B has A's rows "
+                    "and B's columns, shape (m, p): dC/dA has one entry per (entry of C, entry "
+                    "of A) pair."),
             Mistake("C bytes", m * p * 8,
                     "that is the size of C itself. dC/dA has one entry per (entry of C, entry "
                     "of A) pair: m·p·m·n entries."),
@@ -222,42 +254,46 @@ def check_tensor_bytes(tensor_bytes) -> Feedback:
 
 
 def check_batch_jacobian(batch_jacobian) -> Feedback:
-    """03-batch-jacobian: batch_jacobian(X, W) = dH/dX for H = tanh(X @ W), (N, p, N, n)."""
+    """03-batch-jacobian: batch_jacobian(X, W) = dH/dX for H = tanh(X @ W.T), W (p, n) the map
+    of one column: (N, p, N, n)."""
     exercise = "03-batch-jacobian"
     gen = np.random.default_rng(33)
     for N, n, p in ((3, 3, 3), (2, 3, 4)):  # square first: transposed blocks still fit
-        X, W = gen.normal(size=(N, n)), gen.normal(size=(n, p))
+        X, W = gen.normal(size=(N, n)), gen.normal(size=(p, n))
         answer, feedback = run_learner_function(exercise, batch_jacobian, X, W)
         if feedback is not None:
             return feedback
         expected = solutions.batch_jacobian(X, W)
-        fade = 1 - np.tanh(X @ W) ** 2                              # (N, p)
-        blocks = np.stack([fade[r][:, None] * W.T for r in range(N)])  # (N, p, n)
+        fade = 1 - np.tanh(X @ W.T) ** 2                            # (N, p)
+        blocks = np.stack([fade[r][:, None] * W for r in range(N)])  # (N, p, n)
         mistakes = [
             Mistake("diagonal blocks only", blocks, f"you returned the N blocks of shape "
                     f"(p, n), one per row: shape {blocks.shape}. The Jacobian of the whole batch "
-                    f"is (N, p, N, n) = {expected.shape}; block (r, s) is ∂H_r/∂X_s, and it is "
-                    f"zero for r ≠ s because row r of H never sees row s of X."),
+                    f"is (N, p, N, n) = {expected.shape}; block (r, r′) is ∂H_r/∂X_r′, and it is "
+                    f"zero for r ≠ r′ because row r of H never sees row r′ of X."),
             Mistake("off-diagonal blocks filled",
                     np.broadcast_to(blocks[:, :, None, :], expected.shape),
-                    "every block (r, s) holds row r's Jacobian, even for s ≠ r. Row r of H is "
-                    "computed from row r of X alone, so ∂H_r/∂X_s = 0 for s ≠ r."),
-            Mistake("tanh factor missing", np.einsum("rs,ml->rmsl", np.eye(N), W.T),
-                    "your blocks are Wᵀ: the tanh's derivative, 1 - H², is missing. Block r is "
-                    "diag(1 - H_r²) · Wᵀ."),
+                    "every block (r, r′) holds row r's Jacobian, even for r′ ≠ r. Row r of H is "
+                    "computed from row r of X alone, so ∂H_r/∂X_r′ = 0 for r′ ≠ r."),
+            Mistake("tanh factor missing", np.einsum("rs,ml->rmsl", np.eye(N), W),
+                    "your blocks are W: the tanh's derivative, 1 - H², is missing. Entry i "
+                    "of row r of H passes through tanh, so row i of block r gets its factor "
+                    "1 - H_ri²."),
             Mistake("other layout", expected.transpose(2, 3, 0, 1), "you built the "
                     "denominator-layout tensor, input axes first. Ours is output.shape + "
-                    "input.shape: (N, p, N, n), J[r, i, s, l] = ∂H_ri/∂X_sl."),
+                    "input.shape: (N, p, N, n), J[r, i, r′, l] = ∂H_ri/∂X_r′l."),
         ]
         if n == p:  # W and Wᵀ have the same shape only here
             mistakes.append(Mistake(
-                "block transposed", np.einsum("rs,ml->rmsl", np.eye(N), W) * fade[:, :, None, None],
-                "your blocks use W where Wᵀ belongs: H_ri = tanh(Σ_l X_rl w_li), so "
-                "∂H_ri/∂X_rl = (1 - H_ri²) w_li, entry (i, l) of diag(1 - H_r²) · Wᵀ."))
+                "block transposed", np.einsum("rs,lm->rmsl", np.eye(N), W) * fade[:, :, None, None],
+                "your blocks use Wᵀ where W belongs: H_ri = tanh(Σ_j X_rj w_ij), so "
+                "∂H_ri/∂X_rl involves w_il: W's entry (i, l) belongs at (i, l) of the block, "
+                "not at (l, i)."))
         where = f"with X {X.shape}, W {W.shape}"
         feedback = compare(exercise, answer, expected, mistakes, what="dH/dX", where=where,
                            axes="N p N n", reference=(solutions.batch_jacobian, (X, W)))
         if not feedback.passed:
             return feedback
-    return correct(exercise, "block (r, r) is diag(1 - H_r²) · Wᵀ and every other block is "
-                             "zero: a batch is N independent functions side by side.")
+    return correct(exercise, "block (r, r) is diag(1 - H_r²) · W, the Jacobian of one row as "
+                             "of one column in 01, and every other block is zero: a batch is N "
+                             "independent functions side by side.")

@@ -55,7 +55,7 @@ def run_counted(exercise, network_hvp, case):
 
 
 def check_network_hvp(network_hvp) -> Feedback:
-    """07-network-hvp: network_hvp(loss, W1, v) -> ∇²L v, shaped like W1 (4, 3), ∇²L never
+    """07-network-hvp: network_hvp(loss, W1, v) -> ∇²L v, shaped like W1 (3, 4), ∇²L never
     formed, exact, from ad.grad and ad.jvp (not utils.hessian), right on a second network."""
     exercise = "07-network-hvp"
     loss, W1, v = network_case()

@@ -50,7 +50,7 @@ def _hints() -> dict:
         flip[0] + flip[1]: ("both transposed", "both C's and A's axes are reversed: that is "
                             "Cᵀ's shape + Aᵀ's. C.shape + A.shape keeps each as it is."),
         (_A[0], _A[1], _B[1]): ("three axes", "(2, 3, 4) = (m, n, p) are the axes of the terms "
-                                "a_il·b_lj before the sum over l: C has only (m, p). dC/dA has "
+                                "a_ir·b_rj before the sum over r: C has only (m, p). dC/dA has "
                                 "C's two axes and A's two: C.shape + A.shape."),
         (_C[0] * _C[1] * _A[0] * _A[1],): (
             "entry count", "48 is how many entries dC/dA has (2·4·2·3); its shape lists the "
@@ -75,8 +75,8 @@ def _fallback(shape: tuple) -> tuple[str, str]:
     if len(shape) != 4:
         return "wrong number of axes", (f"{shape} has {len(shape)} axes; a matrix differentiated "
                                         f"by a matrix has four: C's two, then A's two ({_RULE}).")
-    return "wrong axes", (f"with A (m, n) = {_A} and B (n, p) = {_B}, C is (m, p) = {_C} and "
-                          f"dC/dA is (m, p, m, n); yours reads as {_read(shape)}. {_RULE}.")
+    return "wrong axes", (f"with A (m, n) = {_A} and B (n, p) = {_B}, C is (m, p) = {_C}; "
+                          f"yours reads as {_read(shape)}. {_RULE}.")
 
 
 def _whole(size) -> bool:

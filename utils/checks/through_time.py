@@ -18,7 +18,7 @@ LIBRARY = {
 
 
 def _rnn_case():
-    """A tanh RNN with 4 hidden units run for T = 5 steps; k = 1 leaves 4 factors to order."""
+    """A tanh RNN with 4 hidden units run for T = 5 steps; t = 1 leaves 4 factors to order."""
 
     gen = np.random.default_rng(61)
     W = random_recurrent_matrix(4, 1.1, gen)
@@ -28,59 +28,70 @@ def _rnn_case():
 
 
 def check_jacobian_through_time(my_jacobian_through_time) -> Feedback:
-    """06-jacobian-through-time: my_jacobian_through_time(W, hs, k) -> dh_T/dh_k, (n, n)."""
+    """06-jacobian-through-time: my_jacobian_through_time(W, hs, t) -> dh_T/dh_t, (n, n)."""
     exercise = "06-jacobian-through-time"
-    W, hs, k = _rnn_case()
+    W, hs, t = _rnn_case()
     answer, feedback = run_learner_function(exercise, my_jacobian_through_time, W,
-                                             hs, k)
+                                             hs, t)
     if feedback is not None:
         return feedback
     T = len(hs) - 1
 
-    def product(factor, first=k + 1, last=T, newest_left=True):
+    def product(factor, first=t + 1, last=T, newest_left=True):
         result = np.eye(len(W))
-        for t in range(first, last + 1):
-            result = factor(t) @ result if newest_left else result @ factor(t)
+        for step in range(first, last + 1):
+            result = factor(step) @ result if newest_left else result @ factor(step)
         return result
 
-    def step(t):
-        return np.diag(1 - hs[t] ** 2) @ W
+    def step(s):
+        return np.diag(1 - hs[s] ** 2) @ W
 
-    expected = solutions.jacobian_through_time(W, hs, k)
+    expected = solutions.my_jacobian_through_time(W, hs, t)
     return compare(exercise, answer, expected, mistakes=[
         Mistake("wrong order", product(step, newest_left=False),
-                "the factors are multiplied in the wrong order: you built J_{k+1} ... J_T. The "
-                "chain rule puts the LAST step outermost: dh_T/dh_k = J_T J_{T-1} ... J_{k+1}, "
-                "so each new step multiplies on the left (product = J_t @ product)."),
+                "the factors are multiplied in the wrong order: you built J_{t+1} ... J_T. The "
+                "chain rule puts the LAST step outermost: dh_T/dh_t = J_T J_{T-1} ... J_{t+1}, "
+                "so each new step multiplies on the left."),
         Mistake("transposed", expected.T,
-                "that is the transpose of dh_T/dh_k. With the convention output × input, row "
-                "i is h_T's entry i: build J_t = diag(1 - h_t²) W and multiply J_t @ product."),
-        Mistake("one step too many", product(step, first=k),
-                "your loop includes J_k = dh_k/dh_{k-1}, one step too many: from h_k to h_T "
-                "the state goes through steps k+1, ..., T only, so t runs over "
-                "range(k + 1, T + 1)."),
-        Mistake("one step missing", product(step, first=k + 2),
-                "your product misses J_{k+1}, the first step after h_k: t must run over "
-                "range(k + 1, T + 1), i.e. k+1, ..., T."),
+                "that is the transpose of dh_T/dh_t. With the convention output × input, row "
+                "i is h_T's entry i: each J has its step's state entries as rows, the previous "
+                "state's as columns."),
+        Mistake("one step too many", product(step, first=t),
+                "your loop includes J_t = dh_t/dh_{t-1}, one step too many: from h_t to h_T "
+                "the state goes through steps t+1, ..., T only, so the loop runs over "
+                "range(t + 1, T + 1)."),
+        Mistake("one step missing", product(step, first=t + 2),
+                "your product misses J_{t+1}, the first step after h_t: the loop must run over "
+                "range(t + 1, T + 1), i.e. t+1, ..., T."),
         Mistake("one step missing", product(step, last=T - 1),
-                "your product misses J_T, the last step: t must run up to T inclusive, "
-                "range(k + 1, T + 1) (hs has T + 1 rows, h_0 ... h_T)."),
-        Mistake("W transposed", product(lambda t: np.diag(1 - hs[t] ** 2) @ W.T),
+                "your product misses J_T, the last step: the loop must run up to T inclusive, "
+                "range(t + 1, T + 1) (hs has T + 1 rows, h_0 ... h_T)."),
+        Mistake("W transposed", product(lambda s: np.diag(1 - hs[s] ** 2) @ W.T),
                 "you used W.T. In this notebook W acts on the column h_{t-1} (a_t = W h_{t-1} "
                 "+ U x_t), so da_t/dh_{t-1} = W itself: J_t = diag(1 - h_t²) W."),
-        Mistake("tanh applied to h", product(lambda t: np.diag(1 - np.tanh(hs[t]) ** 2) @ W),
+        Mistake("tanh applied to h", product(lambda s: np.diag(1 - np.tanh(hs[s]) ** 2) @ W),
                 "you used 1 - tanh(h_t)², treating h_t as the pre-activation. h_t is already "
                 "tanh(a_t), so tanh'(a_t) = 1 - h_t²: no further tanh."),
-        Mistake("off by one step", product(lambda t: np.diag(1 - hs[t - 1] ** 2) @ W),
+        Mistake("off by one step", product(lambda s: np.diag(1 - hs[s - 1] ** 2) @ W),
                 "the tanh derivative is taken at the wrong step: J_t = dh_t/dh_{t-1} uses "
                 "1 - h_t² (the output of step t), not 1 - h_{t-1}²."),
-        Mistake("diag on the wrong side", product(lambda t: W @ np.diag(1 - hs[t] ** 2)),
+        Mistake("diag on the wrong side", product(lambda s: W @ np.diag(1 - hs[s] ** 2)),
                 "diag(1 - h_t²) belongs on the left of W: h_t = tanh(a_t) with a_t = W h_{t-1} "
-                "+ ..., so dh_t/dh_{t-1} = diag(tanh'(a_t)) · W, scaling the ROWS of W."),
-        Mistake("nonlinearity ignored", np.linalg.matrix_power(W, T - k),
-                "that is W^(T-k), the Jacobian of a linear RNN. Each tanh step scales the rows "
+                "+ ..., so dh_t/dh_{t-1} = diag(tanh'(a_t)) · W, scaling the ROWS of W. "
+                "(`(1 - h**2) * W` lands there too: numpy broadcasts a 1-D array along the "
+                "LAST axis, so it scales W's columns; give it a column axis to scale rows.)"),
+        Mistake("wrong order and W transposed",
+                product(lambda s: np.diag(1 - hs[s] ** 2) @ W.T, newest_left=False),
+                "two slips at once: the factors are in the wrong order (the last step stands "
+                "outermost, so each new J_t multiplies on the LEFT), and you used W.T where "
+                "this notebook's J_t has W itself (a_t = W h_{t-1} + U x_t)."),
+        Mistake("(1 - h)² for 1 - h²", product(lambda s: np.diag((1 - hs[s]) ** 2) @ W),
+                "you squared 1 - h_t: tanh' = 1 - tanh², one minus the square. In Python "
+                "`1 - h**2` already squares h first (** binds tighter than -)."),
+        Mistake("nonlinearity ignored", np.linalg.matrix_power(W, T - t),
+                "that is W^(T-t), the Jacobian of a linear RNN. Each tanh step scales the rows "
                 "of W by 1 - h_t²: J_t = diag(1 - h_t²) W."),
-    ], what="dh_T/dh_k", axes="n n", reference=(solutions.jacobian_through_time, (W, hs, k)))
+    ], what="dh_T/dh_t", axes="n n", reference=(solutions.my_jacobian_through_time, (W, hs, t)))
 
 
 def _clip_case():
@@ -111,7 +122,7 @@ def check_clip_by_norm(my_clip_by_norm) -> Feedback:
             return Feedback(False, f"{FAIL} {exercise}: for {what} the result should be a "
                                    f"numeric array; got {type(answer).__name__}.", "not numeric")
         if answer.shape != gradient.shape:  # the map reads it; the message names the case
-            feedback = compare(exercise, answer, solutions.clip_by_norm(gradient, max_norm),
+            feedback = compare(exercise, answer, solutions.my_clip_by_norm(gradient, max_norm),
                                what="the clipped gradient", axes="rows columns")
             return replace(feedback, message=feedback.message.replace(
                 f"{exercise}:", f"{exercise} ({what}):"))
@@ -124,7 +135,8 @@ def check_clip_by_norm(my_clip_by_norm) -> Feedback:
     mistakes = [  # recognised by what they do to BOTH gradients
         Mistake("clipped entries", lambda g: np.clip(g, -max_norm, max_norm),
                 "np.clip cuts each entry separately, which changes the gradient's direction. "
-                "Clip by norm: if ||g|| > max_norm, return g * (max_norm / ||g||)."),
+                "Clip by norm instead: when ||g|| > max_norm, shrink the whole g, keeping its "
+                "direction."),
         Mistake("per-row norms", rows_clipped,
                 "you clipped each row to length max_norm separately, which changes the "
                 "direction of the whole gradient. Use one norm of all entries together: "
@@ -138,12 +150,13 @@ def check_clip_by_norm(my_clip_by_norm) -> Feedback:
                 "should pass unchanged: rescale only when ||g|| > max_norm."),
         Mistake("unit length", lambda g: g / np.linalg.norm(g),
                 "dividing by the norm gives length 1, not max_norm, and shortens nothing on "
-                "purpose: return g * (max_norm / ||g||) only when ||g|| > max_norm."),
+                "purpose: the long gradient should come out with length max_norm, and only "
+                "when ||g|| > max_norm."),
         Mistake("never clipped", lambda g: g,
                 "the long gradient (norm 6.5 > max_norm = 2) came back unchanged: it should "
                 "be shrunk to norm max_norm, keeping its direction."),
     ]
-    right = [np.allclose(a, solutions.clip_by_norm(g, max_norm), rtol=1e-6, atol=1e-8)
+    right = [np.allclose(a, solutions.my_clip_by_norm(g, max_norm), rtol=1e-6, atol=1e-8)
                for a, (_, g) in zip(answers, cases, strict=True)]
     if not all(right):
         for mistake in mistakes:
@@ -151,7 +164,7 @@ def check_clip_by_norm(my_clip_by_norm) -> Feedback:
                    for a, (_, g) in zip(answers, cases, strict=True)):
                 return Feedback(False, f"{FAIL} {exercise}: {mistake.hint}", mistake.name)
     for answer, (what, gradient) in zip(answers, cases, strict=True):
-        feedback = compare(exercise, answer, solutions.clip_by_norm(gradient, max_norm),
+        feedback = compare(exercise, answer, solutions.my_clip_by_norm(gradient, max_norm),
                            what="the clipped gradient", axes="rows columns")
         if not feedback.passed:
             return replace(feedback, message=feedback.message.replace(

@@ -45,18 +45,23 @@ def _gradient_mistakes(wrt: str, dL_dC, A, B) -> list:
             Mistake("result transposed", G @ B.T,
                     "you computed dL/dC · Bᵀ, the rule for C = A·B copied. Here the left factor "
                     "is Aᵀ, so dL/dC · Bᵀ is the gradient of Aᵀ, the transpose of dL/dA. "
-                    "Derive it: c_ij = Σ_r a_ri b_rj, so ∂L/∂a_kl = Σ_j b_kj ∂L/∂c_lj, "
-                    "dL/dA = B · dL/dCᵀ, (n, p)·(p, m) = (n, m)."),
+                    "Derive it: c_ij = Σ_r a_ri b_rj, so ∂L/∂a_kl = Σ_j b_kj ∂L/∂c_lj; read "
+                    "that sum as a product of two matrices, of A's shape (n, m)."),
             Mistake("transpose missing", B @ G,
                     "you computed B · dL/dC: the transpose of dL/dC is missing. In "
                     "∂L/∂a_kl = Σ_j b_kj ∂L/∂c_lj, the index l of A is C's ROW index, so dL/dC "
-                    "enters transposed: dL/dA = B · dL/dCᵀ."),
+                    "enters transposed."),
             Mistake("wrong side", G.T @ B,
                     "you computed dL/dCᵀ · B: right matrices, wrong side. The sum "
                     "Σ_j b_kj ∂L/∂c_lj pairs B's columns with dL/dCᵀ's rows, so B goes on the "
-                    "left: dL/dA = B · dL/dCᵀ, (n, p)·(p, m) = (n, m), A's shape."),
+                    "left, and the product has A's shape (n, m)."),
             Mistake("dL/dB instead", A @ G,
-                    "A · dL/dC is dL/dB, the gradient for the other operand."),
+                    "that is the gradient for the other operand, B (the next exercise). dL/dA "
+                    "is built from B and dL/dC: A itself does not appear in it."),
+            Mistake("both transposed", G.T @ B.T,
+                    "you computed dL/dCᵀ · Bᵀ = (B · dL/dC)ᵀ. In ∂L/∂a_kl = Σ_j b_kj ∂L/∂c_lj "
+                    "the answer's row k is B's row k, so B stands first and untransposed; "
+                    "only dL/dC enters transposed."),
             Mistake("elementwise", B * G.T,
                     "`*` multiplies entry by entry; the sum over j in Σ_j b_kj ∂L/∂c_lj is a "
                     "matrix product: use `@`."),
@@ -65,14 +70,18 @@ def _gradient_mistakes(wrt: str, dL_dC, A, B) -> list:
         Mistake("transpose missing", A.T @ G,
                 "you computed Aᵀ · dL/dC, the rule for C = A·B copied: you multiplied by the "
                 "left factor Aᵀ itself, and the rule transposes the left factor, (Aᵀ)ᵀ = A. "
-                "Derive it: c_ij = Σ_r a_ri b_rj, so ∂L/∂b_kl = Σ_i a_ki ∂L/∂c_il, "
-                "dL/dB = A · dL/dC, (n, m)·(m, p) = (n, p)."),
+                "Derive it: c_ij = Σ_r a_ri b_rj, so ∂L/∂b_kl = Σ_i a_ki ∂L/∂c_il; read that "
+                "sum as a product of two matrices, of B's shape (n, p)."),
         Mistake("wrong side", G @ A,
                 "you computed dL/dC · A: right matrices, wrong side. The sum Σ_i a_ki ∂L/∂c_il "
-                "runs over A's columns and dL/dC's rows, so A goes on the left: "
-                "dL/dB = A · dL/dC."),
+                "runs over A's columns and dL/dC's rows, so A goes on the left."),
         Mistake("result transposed", G.T @ A.T,
-                "you have (dL/dB)ᵀ = dL/dCᵀ · Aᵀ. Transpose it back: dL/dB = A · dL/dC."),
+                "you have (dL/dB)ᵀ = dL/dCᵀ · Aᵀ, of shape (p, n). Transpose it back: the "
+                "transpose of a product is the product of the transposes in the other order."),
+        Mistake("dL/dC transposed", A @ G.T,
+                "you used dL/dCᵀ where dL/dC itself belongs. In ∂L/∂b_kl = Σ_i a_ki ∂L/∂c_il "
+                "the summed i is A's column index and dL/dC's ROW index, so dL/dC enters as "
+                "it is, untransposed."),
         Mistake("dL/dA instead", B @ G.T,
                 "B · dL/dCᵀ is dL/dA, the gradient for the other operand."),
         Mistake("elementwise", A * G,
@@ -96,11 +105,11 @@ def _check_matmul_gradient(exercise: str, function, wrt: str) -> Feedback:
                                                  answer="nm" if wrt == "A" else "np")
         shapes = f"dL/dC {dL_dC.shape}, A {A.shape}, B {B.shape}"
         if feedback is not None and feedback.mistake == "raised" and m != n:
-            fit = ("B (n, p) times a (p, m) matrix: dL/dCᵀ" if wrt == "A"
-                   else "a (n, m) matrix times dL/dC (m, p): A")
             return Feedback(False, f"{feedback.message} It worked for square matrices, so the "
                                    f"shapes give it away: dL/d{wrt} has {wrt}'s shape "
-                                   f"{x_shape}, which only {fit} can produce.", "shape error")
+                                   f"{x_shape}; which product of (n, p), (m, p) and (n, m) "
+                                   f"matrices, or of their transposes, has that shape?",
+                            "shape error")
         if feedback is not None:
             return feedback
         jacobian_shaped = _jacobian_shaped(exercise, answer, dL_dC.shape + x_shape, wrt, x_shape)
@@ -160,8 +169,8 @@ def check_chain_rule(chain_rule) -> Feedback:
                 "wrong axes", np.tensordot(dL_dC, dC_dX, axes=([0, 1], [2, 3])),
                 "you contracted dL/dC with the LAST two axes of the tensor (X's axes). In the "
                 "convention C.shape + X.shape, the first two axes index c_ij: "
-                "dL/dx_kl = Σ_ij dL/dc_ij · dC_dX[i, j, k, l] (np.tensordot(dL_dC, dC_dX, axes=2), "
-                "or np.einsum('ij,ijkl->kl', ...)). Here C and X have the same shape, so the "
+                "dL/dx_kl = Σ_ij dL/dc_ij · dC_dX[i, j, k, l]: contract C's axes, the first "
+                "ones. Here C and X have the same shape, so the "
                 "wrong contraction ran without complaint."))
         feedback = compare(exercise, answer, expected, mistakes, what="dL/dX",
                            where=f"with dL/dC {dL_dC.shape}, dC/dX {dC_dX.shape}",
@@ -182,15 +191,16 @@ def _lecture_mistakes(G, A, B) -> list:
     """The usual wrong dL/dA for C = A B (all computable when m = n = p)."""
     return [
         Mistake("sign slip", -(G @ B.T), "your answer is the right one with its sign flipped: "
-                "nothing in C = A B changes a sign, so neither does the VJP: dL/dC · Bᵀ."),
+                "nothing in C = A B changes a sign, so neither does the VJP."),
         Mistake("transpose missing", G @ B, "you computed dL/dC · B: B must be transposed. In "
                 "∂L/∂a_kl = Σ_j ∂L/∂c_kj b_lj the sum runs over B's column index j, so B "
                 "enters as Bᵀ: (m, p)·(p, n) = (m, n), A's shape."),
         Mistake("wrong side", B.T @ G, "you computed Bᵀ · dL/dC: right matrices, wrong side. "
                 "The sum Σ_j ∂L/∂c_kj b_lj keeps dL/dC's row k, so dL/dC goes on the left."),
-        Mistake("other layout", B @ G.T, "you have B · dL/dCᵀ = (dL/dA)ᵀ, the rule as written "
-                "in the denominator layout (see the notation page). Our gradients have the "
-                "shape of their variable: dL/dA = dL/dC · Bᵀ."),
+        Mistake("other layout", B @ G.T, "you have B · dL/dCᵀ = (dL/dA)ᵀ, the rule as a "
+                "textbook in the numerator layout writes it, shaped like Aᵀ (see the notation "
+                "page, Two layouts). Our gradients have the shape of their variable: transpose "
+                "it, (m, n) like A."),
         Mistake("dL/dB instead", A.T @ G, "Aᵀ · dL/dC is dL/dB, the gradient for the other "
                 "operand."),
         Mistake("elementwise", G * B.T, "`*` multiplies entry by entry; the sum over j is a "
@@ -230,18 +240,21 @@ def check_sandwich_grad(grad) -> Feedback:
         return feedback
     left, right = G @ A @ B.T, G.T @ A @ B
     mistakes = [
-        Mistake("one use only", left, "you have G A Bᵀ, the gradient through A's first use "
-                "only. A appears twice in A B Aᵀ; add the gradient through Aᵀ: Gᵀ A B."),
-        Mistake("other use only", right, "you have Gᵀ A B, the gradient through Aᵀ only. Add "
-                "the gradient through the first factor A: G A Bᵀ."),
-        Mistake("treated as symmetric", 2 * left, "2 G A Bᵀ assumes G and B are symmetric; "
-                "they need not be. Write both uses out: G A Bᵀ + Gᵀ A B."),
+        Mistake("one use only", left, "you have dL/dC · A Bᵀ, the gradient through A's first "
+                "use only. A appears twice in A B Aᵀ: add the gradient through its second use, "
+                "the right factor Aᵀ (one VJP per use)."),
+        Mistake("other use only", right, "you have dL/dCᵀ · A B, the gradient through Aᵀ only. "
+                "Add the gradient through the first factor A (one VJP per use)."),
+        Mistake("treated as symmetric", 2 * left, "2 dL/dC · A Bᵀ assumes dL/dC and B are "
+                "symmetric; they need not be. Write the two uses' gradients out one by one."),
         Mistake("transposes swapped", G @ A @ B + G.T @ A @ B.T, "both uses are there but the "
-                "transposes of B sit on the wrong terms: G A Bᵀ + Gᵀ A B."),
+                "transposes of B sit on the wrong terms: the first A is the left factor of "
+                "A · (B Aᵀ), and a left factor's VJP multiplies by the right factor transposed."),
     ]
     feedback = compare(exercise, answer, solutions.sandwich_grad(G, A, B), mistakes,
                        what="dL/dA", where="with dL/dC (3, 3), A (3, 4), B (4, 4)",
                        axes="m n", reference=(solutions.sandwich_grad, (G, A, B)))
     if not feedback.passed:
         return feedback
-    return correct(exercise, "dL/dA = G A Bᵀ + Gᵀ A B: one VJP per use of A, added.")
+    return correct(exercise, "dL/dA = dL/dC · A Bᵀ + dL/dCᵀ · A B: one VJP per use of A, "
+                             "added.")

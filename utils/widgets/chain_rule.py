@@ -23,7 +23,7 @@ def _pool(most: int, widest: int) -> list:
 
 def chain_cost_explorer(length: int = 6, input_width: int = 128, hidden_width: int = 64,
                         output_width: int = 1) -> Explorer:
-    """A chain of Jacobians J_L···J_1 with chosen widths: multiplications counted for both
+    """A chain of Jacobians J_D···J_1 with chosen widths: multiplications counted for both
     orders of the product (input side first or loss side first) and the products timed."""
 
     check_whole("length", length, 2, 12)

@@ -1,4 +1,4 @@
-"""Explorer of 06-jacobians-through-time: how ||dh_T/dh_k|| grows or vanishes with T - k."""
+"""Explorer of 06-jacobians-through-time: how ||dh_T/dh_t|| grows or vanishes with T - t."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def _rnn_log_range(*arrays) -> tuple[int, int]:
 
 def rnn_gradient_explorer(radius: float = 1.0, nonlinearity: str = "tanh",
                           length: int = 40) -> Explorer:
-    """Spectral radius of W, nonlinearity, length T -> ||dh_T/dh_k|| against T - k; singular
+    """Spectral radius of W, nonlinearity, length T -> ||dh_T/dh_t|| against T - t; singular
     values of dh_T/dh_0 and of W."""
     from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
@@ -47,7 +47,7 @@ def rnn_gradient_explorer(radius: float = 1.0, nonlinearity: str = "tanh",
                                          description="nonlinearity"),
         "length": slider("sequence length T", length, 5, RNN_MAX_LENGTH, 5),
     }
-    steps_back = np.arange(RNN_MAX_LENGTH, -1, -1)     # T - k for k = 0..T, sliced per T
+    steps_back = np.arange(RNN_MAX_LENGTH, -1, -1)     # T - t for t = 0..T, sliced per T
 
     def build():
         # the axes (x from 0 to T, a log range snapped to 10^10 steps) are drawn once per
@@ -64,10 +64,10 @@ def rnn_gradient_explorer(radius: float = 1.0, nonlinearity: str = "tanh",
             ax.axhline(1.0, color="black", linewidth=0.8)
             ax.grid(alpha=0.3)
         (norm_line,) = ax_norms.plot(steps_back, np.ones(len(steps_back)), "o-", ms=3,
-                                     color="tab:blue", label=r"$\|\partial h_T/\partial h_k\|_2$")
+                                     color="tab:blue", label=r"$\|\partial h_T/\partial h_t\|_2$")
         (power_line,) = ax_norms.plot(steps_back, np.ones(len(steps_back)), "--",
-                                      color="tab:gray", label=r"$\rho(W)^{T-k}$")
-        ax_norms.set_xlabel("T − k (steps the gradient travels back)")
+                                      color="tab:gray", label=r"$\rho(W)^{T-t}$")
+        ax_norms.set_xlabel("T − t (steps the gradient travels back)")
         ax_norms.set_ylabel("spectral norm (log scale)")
         ax_norms.legend(loc="lower left", fontsize=10)
         index = np.arange(1, RNN_HIDDEN + 1)
@@ -98,7 +98,7 @@ def rnn_gradient_explorer(radius: float = 1.0, nonlinearity: str = "tanh",
         T, phi, rho = values["length"], values["nonlinearity"], values["radius"]
         W = W_unit * rho
         trace = rnn.rnn_forward(W, U, xs[:T], nonlinearity=phi)
-        norms = rnn.jacobian_norms(trace)                    # k = 0..T, one pass backwards
+        norms = rnn.jacobian_norms(trace)                    # t = 0..T, one pass backwards
         power = rho ** (T - np.arange(T + 1))
         sv_of_product = np.linalg.svd(rnn.jacobian_through_time(trace, 0), compute_uv=False)
         sv_of_W = np.linalg.svd(W, compute_uv=False)
