@@ -101,7 +101,7 @@ def test_an_answer_in_numpy_under_the_library_name_still_passes():
 
     assert library_used(my_clip_by_norm, ANSWERED_BY["06-clip-by-norm"]) is None
     assert_passes(checks.check_clip_by_norm(my_clip_by_norm))
-    assert_passes(checks.check_clip_by_norm(solutions.clip_by_norm))  # a copy, not utils.rnn's
+    assert_passes(checks.check_clip_by_norm(solutions.my_clip_by_norm))  # a copy, not utils.rnn's
 
 
 @pytest.mark.parametrize("exercise", sorted(CHECKERS))
