@@ -72,6 +72,13 @@ class FigureView:
         self.figure = self.canvas = None
         self.moving, self.keyed = [], []
 
+    def lay_out(self, pad: float = 0.4) -> None:
+        """Place the axes once so that every label drawn now fits, at the font sizes in force
+        (a deck sets larger ones); updates never move them (no layout engine per update)."""
+        self.figure.tight_layout(pad=pad)
+        self.backgrounds.clear()
+        self.frame = None
+
     def set_moving(self, artists) -> None:
         self.moving = list(artists)
         for artist in self.moving:
