@@ -123,7 +123,16 @@ def texts_shown(explorer):
     which it does not draw)."""
     from matplotlib.text import Text
 
-    figure = explorer.view.figure
+    view = explorer.view
+    figure = view.figure
+    animated = [*view.keyed, *view.moving]  # placed as a full draw places them
+    for artist in animated:
+        artist.set_animated(False)
+    try:
+        figure.draw_without_rendering()
+    finally:
+        for artist in animated:
+            artist.set_animated(True)
     hidden = set()
     for ax in figure.axes:
         for axis in (ax.xaxis, ax.yaxis):
@@ -149,12 +158,18 @@ def test_no_label_is_clipped_at_any_setting(name, font_size):
                     control.value = value
                 renderer = explorer.view.canvas.get_renderer()
                 figure_box = explorer.view.figure.bbox
+                where = f"{name} at font size {font_size}, {control_name} = {value!r}"
+                boxes = []
                 for text in texts_shown(explorer):
                     box = text.get_window_extent(renderer)
                     assert (box.x0 >= -1 and box.y0 >= -1 and box.x1 <= figure_box.x1 + 1
                             and box.y1 <= figure_box.y1 + 1), (
-                        f"{name} at font size {font_size}, {control_name} = {value!r}: "
-                        f"{text.get_text()!r} sticks out of the picture ({box.bounds})")
+                        f"{where}: {text.get_text()!r} sticks out of the picture ({box.bounds})")
+                    for other, other_box in boxes:
+                        overlap = box.padded(-1).overlaps(other_box.padded(-1))
+                        assert not overlap, (f"{where}: {text.get_text()!r} overlaps "
+                                             f"{other.get_text()!r}")
+                    boxes.append((text, box))
 
 
 @pytest.mark.parametrize("name", EXPLORERS)

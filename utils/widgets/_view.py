@@ -72,10 +72,20 @@ class FigureView:
         self.figure = self.canvas = None
         self.moving, self.keyed = [], []
 
-    def lay_out(self, pad: float = 0.4) -> None:
-        """Place the axes once so that every label drawn now fits, at the font sizes in force
-        (a deck sets larger ones); updates never move them (no layout engine per update)."""
-        self.figure.tight_layout(pad=pad)
+    def lay_out(self, *states, pad: float = 0.4) -> None:
+        """Place the axes once so that every label fits, at the font sizes in force (a deck
+        sets larger ones); updates never move them (no layout engine per update). `states`
+        are callables that each put the figure in a state its labels can take (another map,
+        the widest tick labels): the layout leaves room for all of them."""
+        fits = []
+        for state in states or [lambda: None]:
+            state()
+            self.figure.tight_layout(pad=pad)
+            fit = self.figure.subplotpars
+            fits.append((fit.left, fit.bottom, fit.right, fit.top, fit.wspace, fit.hspace))
+        lefts, bottoms, rights, tops, wspaces, hspaces = zip(*fits, strict=True)
+        self.figure.subplots_adjust(left=max(lefts), bottom=max(bottoms), right=min(rights),
+                                    top=min(tops), wspace=max(wspaces), hspace=max(hspaces))
         self.backgrounds.clear()
         self.frame = None
 

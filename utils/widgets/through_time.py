@@ -76,8 +76,9 @@ def rnn_gradient_explorer(radius: float = 1.0, nonlinearity: str = "tanh",
         ax_sv.set_xlim(0.5, RNN_HIDDEN + 0.5)
         ax_sv.set_xlabel("index i (largest first)")
         ax_sv.set_ylabel("singular value σᵢ (log)")
-        ax_norms.set_title(" ")
-        ax_sv.set_title("σᵢ of $\\partial h_T/\\partial h_0$ (red)\nand of $W$ (grey)")
+        ax_norms.set_title(" ", fontsize="medium")
+        ax_sv.set_title("σᵢ of $\\partial h_T/\\partial h_0$ (red)\nand of $W$ (grey)",
+                        fontsize="medium")
         set_axes(view, ax_norms, ax_sv, RNN_MAX_LENGTH, (RNN_LOWEST, 5), (RNN_LOWEST, 5))
         view.lay_out()  # with the widest labels the keys will show
         view.set_keyed([ax_norms.xaxis, ax_norms.yaxis, ax_sv.yaxis, *ones,  # spines over the
@@ -110,7 +111,7 @@ def rnn_gradient_explorer(radius: float = 1.0, nonlinearity: str = "tanh",
         set_axes(view, ax_norms, ax_sv, T, _rnn_log_range(norms, power), sv_range)
         norm_line.set_data(steps_back[-T - 1:], np.where(norms > 0, norms, np.nan))  # no zeros
         power_line.set_data(steps_back[-T - 1:], power)
-        ax_norms.title.set_text(f"{phi} RNN, ρ(W) = {rho:.2f}, T = {T}: gradient norm")
+        ax_norms.title.set_text(f"{phi} RNN, ρ(W) = {rho:.2f}, T = {T}")
         sv_product.set_ydata(np.where(sv_of_product > 0, sv_of_product, np.nan))
         sv_W.set_ydata(sv_of_W)
         hidden = np.sum(sv_of_product < 10.0 ** sv_range[0])
