@@ -185,3 +185,4 @@ def test_labels_are_readable_on_a_slide(name):
             pixels = text.get_fontsize() * view.figure.dpi / 72 * SLIDE_PICTURE_WIDTH / view.width
             assert pixels >= SLIDE_SMALLEST_TEXT, (
                 f"{name}: {text.get_text()!r} is {pixels:.0f} px on a slide")
+

@@ -14,9 +14,10 @@ from collections import OrderedDict
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+
+from ._text_pixels import TextCachingCanvas
 
 
 class FigureView:
@@ -39,7 +40,7 @@ class FigureView:
         self.figure = Figure(figsize=figsize, dpi=dpi)
         if margins:
             self.figure.subplots_adjust(**margins)
-        self.canvas = FigureCanvasAgg(self.figure)
+        self.canvas = TextCachingCanvas(self.figure)  # texts drawn again from their pixels
         self.width = int(round(figsize[0] * dpi))  # shown at its own size: sharp, never stretched
         self._image = None
         self.moving: list = []

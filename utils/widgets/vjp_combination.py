@@ -121,7 +121,8 @@ class CombinationFigure:
                         *(a for name in ("tensor", "vjp", "extrapolated")
                           for a in self.bars[self.memory_ax, name])])  # the rest: drawn once
         timings = [artist for name in ("tensor", "vjp") for artist in self.bars[self.time_ax, name]]
-        view.set_moving([self.heading, self.images["running"], *self.numbers["running"],
+        view.set_moving([self.heading, self.images["running"], self.frames["running"],
+                         *self.numbers["running"],
                          *self.lit.values(), *timings])  # timings fill in after the picture
 
     def _colour_bar(self, ax) -> None:
