@@ -18,15 +18,17 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 
 MOST_TEXTS = 2048  # masks kept per canvas (each a few hundred bytes)
 PHASES = 4  # positions within a pixel told apart
+PLAIN = "plain"  # a text the cache leaves to matplotlib
 
 
 def _mask(renderer, gc, x_phase, y_phase, s, prop, ismath, mtext):
-    """(coverage, left, bottom) of the text drawn at (x_phase, y_phase) from an origin, or None
-    if it covers no pixel; left and bottom (exclusive, rows downwards) relative to it."""
-    width, height, _ = renderer.get_text_width_height_descent(s, prop, ismath)
-    pad = int(math.ceil(height)) + 8
+    """(coverage, left, bottom) of the text drawn at (x_phase, y_phase) from an origin (left and
+    bottom, exclusive and counted downwards, relative to it); None if it covers no pixel;
+    PLAIN if it did not fit the scratch canvas sized from the font (drawn as usual then)."""
+    size = int(math.ceil(prop.get_size_in_points() * renderer.dpi / 72))  # no layout: as
+    pad = 2 * size + 4  # costly as the drawing; a text that touches the edge is refused
     origin_x, origin_y = pad, 2 * pad
-    scratch = RendererAgg(int(math.ceil(width)) + 2 * pad, 3 * pad, renderer.dpi)
+    scratch = RendererAgg(len(s) * size + 2 * pad, 3 * pad, renderer.dpi)
     scratch_gc = scratch.new_gc()
     scratch_gc.set_foreground((0, 0, 0, 1))
     scratch_gc.set_antialiased(gc.get_antialiased())
@@ -37,6 +39,8 @@ def _mask(renderer, gc, x_phase, y_phase, s, prop, ismath, mtext):
     if not len(rows):
         return None
     top, bottom, left, right = rows[0], rows[-1] + 1, columns[0], columns[-1] + 1
+    if top == 0 or left == 0 or bottom == coverage.shape[0] or right == coverage.shape[1]:
+        return PLAIN
     return (np.ascontiguousarray(coverage[top:bottom, left:right]), left - origin_x,
             bottom - origin_y)
 
@@ -56,6 +60,9 @@ def _draw_text(renderer, gc, x, y, s, prop, angle, ismath=False, mtext=None):
         cache[key] = _mask(renderer, gc, x_phase, y_phase, s, prop, ismath, mtext)
         while len(cache) > MOST_TEXTS:
             cache.popitem(last=False)
+    if cache[key] is PLAIN:
+        return RendererAgg.draw_text(renderer, gc, x, y, s, prop, angle, ismath=ismath,
+                                     mtext=mtext)
     if cache[key] is not None:
         coverage, left, bottom = cache[key]
         renderer._renderer.draw_text_image(coverage, x_whole + left, y_whole + bottom, 0, gc)
