@@ -132,8 +132,8 @@ class CombinationFigure:
         ax.set_axis_off()
         ax.set_xlim(0, 1)
         self.scale_ax = ax
-        self.scale_image = ax.imshow(np.linspace(1, 0, 256)[:, None], cmap=SIGNED_CMAP,
-                                     vmin=0, vmax=1, aspect="auto", interpolation="nearest",
+        self.scale_image = ax.imshow(np.linspace(1, -1, 256)[:, None], cmap=SIGNED_CMAP,
+                                     vmin=-1, vmax=1, aspect="auto", interpolation="nearest",
                                      extent=(0, 1, -1, 1))
         ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, linewidth=0.8,
                                transform=ax.transAxes, clip_on=False))
