@@ -149,7 +149,7 @@ class CombinationFigure:
                                                if limit >= 3 else set()))
         self.scale_ax.set_ylim(-limit, limit)
         self.scale_image.set_extent((0, 1, -limit, limit))
-        heights = [float(norm(t)) for t in ticks]
+        heights = [float(h) for h in norm(np.array(ticks))]  # one call: a norm is slow
         self.scale_marks.set_segments([[(1, y), (1.35, y)] for y in heights])
         for label, tick, y in zip(self.scale_labels, [*ticks, None, None], heights + [0, 0],
                                   strict=False):
