@@ -72,6 +72,8 @@ def test_caches_stay_bounded_whatever_the_controls_visit():
 @pytest.mark.parametrize("name, arguments, moves", [
     ("tensor_vs_vjp_explorer", {"m": 3, "n": 2, "p": 4},
      (("seed", 5), ("wrt", "B"), ("scale", 4), ("entry", 7))),
+    ("tensor_explorer", {"m": 2, "n": 3, "p": 2},
+     (("m", 5), ("wrt", "B"), ("p", 1), ("i", 3), ("n", 1))),
     ("rnn_gradient_explorer", {},
      (("length", 15), ("radius", 1.4), ("nonlinearity", "relu"), ("radius", 0.6))),
 ])
