@@ -83,7 +83,7 @@ def test_dense_backward_hints_say_what_the_learner_did():
                                                                g.sum(0, keepdims=True)))
     assert "(1, 4)" in keepdims.message
     transposed = checks.check_dense_backward(lambda x, K, b, g: (g @ K.T, g.T @ x, g.sum(0)))
-    assert "(4, 3)" in transposed.message and "x.T @ grad_output" in transposed.message
+    assert "(4, 3)" in transposed.message and "grad_output.T @ x" in transposed.message
 
 
 def test_dense_backward_other_wrong_values_say_which_gradient():
@@ -440,11 +440,11 @@ def test_05_checkers_map_reads_other_wrong_answers(check, answer, name, words):
 
 @pytest.mark.parametrize("order", [(1, 0, 2), (0, 2, 1), (2, 1, 0), (1, 2, 0)])
 def test_the_right_gradients_in_another_order_are_named_as_swapped(order):
-    def swapped(x, W, b, grad_output):
-        gradients = solutions.linear_backward(x, W, b, grad_output)
+    def swapped(x, kernel, b, grad_output):
+        gradients = solutions.kernel_backward(x, kernel, b, grad_output)
         return tuple(gradients[k] for k in order)
 
-    names = ("dL_dx", "dL_dW", "dL_db")
+    names = ("dL_dx", "dL_dkernel", "dL_db")
     feedback = checks.check_dense_backward(swapped)
     assert_reads(feedback, "wrong order", "in the wrong order",
-                 "(" + ", ".join(names[k] for k in order) + ")", "(dL_dx, dL_dW, dL_db)")
+                 "(" + ", ".join(names[k] for k in order) + ")", "(dL_dx, dL_dkernel, dL_db)")

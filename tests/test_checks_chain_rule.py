@@ -103,7 +103,7 @@ def test_chain_jacobian_shape_mismatch_in_the_wide_case_is_reported_not_raised()
         return j[0](x) @ j[1](points[1]) @ j[2](points[2])
     feedback = check_chain_jacobian(right_only_when_square)
     assert_mistake(feedback, "raised")
-    assert "only J_3 · J_2 · J_1 fits" in feedback.message
+    assert "only the order whose inner sizes meet fits" in feedback.message
 
 
 # --- 02-chain-vjp -----------------------------------------------------------------------------

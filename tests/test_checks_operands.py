@@ -60,7 +60,8 @@ def kernel_grad_from_transposes(x, kernel, b, grad_output):
 def test_a_transposed_argument_is_named_with_its_transpose(route):
     message = check_dense_backward(kernel_grad_from_transposes).message
     assert "You multiplied xᵀ (n_in, N) by grad_outputᵀ (n_out, N)" in message
-    assert "xᵀ · grad_output is (n_in, N)·(N, n_out) = (n_in, n_out)" in message
+    assert ("With grad_output in place of grad_outputᵀ, the shapes would be (n_in, N)·(N, n_out) = "
+            "(n_in, n_out)") in message
 
 
 def dense_rule_copied(x, kernel, b, grad_output):  # Dense's G W, with the kernel in W's place
@@ -70,7 +71,8 @@ def dense_rule_copied(x, kernel, b, grad_output):  # Dense's G W, with the kerne
 def test_dense_s_rule_copied_to_the_kernel_is_named_in_its_letters(route):
     message = check_dense_backward(dense_rule_copied).message
     assert "You multiplied grad_output (N, n_out) by kernel (n_in, n_out)" in message
-    assert "grad_output · kernelᵀ is (N, n_out)·(n_out, n_in) = (N, n_in)" in message
+    assert ("With kernelᵀ in place of kernel, the shapes would be (N, n_out)·(n_out, n_in) = "
+            "(N, n_in)") in message
 
 
 def broadcast_slip(P, Y):

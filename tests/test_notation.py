@@ -22,8 +22,6 @@ NOTATION = Path(__file__).resolve().parents[1] / "notebooks" / "00a-notation.ipy
 KNOWN = {
     "h": "the finite-difference step h (01) and the hidden state h_t (06): both are the "
          "standard names in their fields, and the page says a plain h is the step",
-    "r": "the polar radius r of 01's explorer (beside theta, as its controls are named) and the "
-         "row index r of 03-05 (05 belongs to another lesson's owner: reported, not changed here)",
     "\\sigma": "singular values sigma_i (06) and 05a's batch variance sigma^2 (05a belongs to "
                "another lesson's owner: reported, not changed here)",
 }

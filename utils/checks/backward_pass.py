@@ -136,7 +136,7 @@ def check_relu_backward(dense_relu_backward) -> Feedback:
                 "(4, 3)."),
         Mistake("dW instead of dx", x.T @ (G * (a > 0)),
                 "that is dL/dW, and transposed: shape (3, 5). The exercise asks for dL/dx, "
-                "shaped like x (4, 3): (grad_output * (a > 0)) @ W."),
+                "shaped like x (4, 3)."),
     ], what="dL/dx", axes="N n_in", reference=(solutions.dense_relu_backward, (x, W, b, G)))
 
 

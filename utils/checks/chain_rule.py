@@ -73,7 +73,7 @@ def _chain_mistakes(steps, jacobians, x, expected):
     return [
         Mistake("wrong order", J1 @ J2 @ J3,
                 "you multiplied in the wrong order, J_1 · J_2 · J_3. The step applied last "
-                "stands on the left, as f_3 does in f_3(f_2(f_1(x))): J^F = J_3 · J_2 · J_1."),
+                "stands on the left, as f_3 does in f_3(f_2(f_1(x)))."),
         Mistake("all at x", np.linalg.multi_dot([jac(x) for jac in jacobians[::-1]]),
                 "you took every Jacobian at x. Only step 1 sees x; step 2 sees x_1 = f_1(x) "
                 "and step 3 sees x_2 = f_2(x_1): run the chain forward and keep each point."),
@@ -86,10 +86,10 @@ def _chain_mistakes(steps, jacobians, x, expected):
                 "which is a matrix product: use `@`."),
         Mistake("a step left out", J3 @ J2,
                 "your product leaves out J_1, the first step's Jacobian: every step of the "
-                "chain contributes its factor, J_3 · J_2 · J_1."),
+                "chain contributes its factor."),
         Mistake("a step left out", J2 @ J1,
                 "your product leaves out J_3, the last step's Jacobian: every step of the chain "
-                "contributes its factor, J_3 · J_2 · J_1."),
+                "contributes its factor."),
         Mistake("transposed", expected.T,
                 "you have J^F transposed (inputs × outputs). J^F has one row per output of "
                 "the chain and one column per input x_j."),
@@ -104,8 +104,9 @@ def check_chain_jacobian(chain_jacobian) -> Feedback:
         answer, feedback = run_learner_function(exercise, chain_jacobian, steps, jacobians, x)
         if feedback is not None and feedback.mistake == "raised" and case == "wide":
             return Feedback(False, f"{feedback.message} Here the steps go R^4 -> R^3 -> R^3 -> "
-                                   f"R^2, so J_1 is 3×4, J_2 3×3 and J_3 2×3: only "
-                                   f"J_3 · J_2 · J_1 fits (2×3 · 3×3 · 3×4 = 2×4).", "raised")
+                                   f"R^2, so J_1 is 3×4, J_2 3×3 and J_3 2×3: only the "
+                                   f"order whose inner sizes meet fits (2×3 · 3×3 · 3×4 = 2×4).",
+                            "raised")
         if feedback is not None:
             return feedback
         expected = solutions.chain_jacobian(steps, jacobians, x)

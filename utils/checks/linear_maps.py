@@ -142,24 +142,24 @@ def check_inverse_vjp(inverse_vjp) -> Feedback:
                 "A⁻¹ on the right becomes A⁻ᵀ on the right."),
         Mistake("one side only", -G @ inv.T,
                 "both inverses move across: A⁻¹ on the right of dA becomes A⁻ᵀ on the right of "
-                "G, and A⁻¹ on its left becomes A⁻ᵀ on the left of G: -A⁻ᵀ G A⁻ᵀ."),
+                "G, and the A⁻¹ on its left moves across too, to the left of G."),
         Mistake("both on one side", -inv.T @ inv.T @ G,
                 "you put both A⁻ᵀ on the left of G, as if the rule were the scalar -g/a² "
                 "with a square. In d(A⁻¹) = -A⁻¹ dA A⁻¹ the nudge dA sits BETWEEN the two "
-                "inverses, and so does G in the adjoint: -A⁻ᵀ G A⁻ᵀ."),
+                "inverses, and G takes its place there: one factor on each side of G."),
         Mistake("both on one side", -G @ inv.T @ inv.T,
                 "you put both A⁻ᵀ on the right of G, as if the rule were the scalar -g/a² "
                 "with a square. In d(A⁻¹) = -A⁻¹ dA A⁻¹ the nudge dA sits BETWEEN the two "
-                "inverses, and so does G in the adjoint: -A⁻ᵀ G A⁻ᵀ."),
+                "inverses, and G takes its place there: one factor on each side of G."),
         Mistake("one inverse not transposed", -inv.T @ G @ inv,
                 "the right-hand inverse kept its A⁻¹. Moving a factor across the inner "
-                "product transposes it, on each side: ⟨G, -A⁻¹ dA A⁻¹⟩ = ⟨-A⁻ᵀ G A⁻ᵀ, dA⟩."),
+                "product ⟨G, ·⟩ transposes it, on each side of dA alike."),
         Mistake("one inverse not transposed", -inv @ G @ inv.T,
                 "the left-hand inverse kept its A⁻¹. Moving a factor across the inner "
-                "product transposes it, on each side: ⟨G, -A⁻¹ dA A⁻¹⟩ = ⟨-A⁻ᵀ G A⁻ᵀ, dA⟩."),
+                "product ⟨G, ·⟩ transposes it, on each side of dA alike."),
         Mistake("result transposed", -inv @ G.T @ inv,
-                "that is the answer transposed, (-A⁻ᵀ G A⁻ᵀ)ᵀ: dL/dA has A's layout, entry "
-                "(k, l) the change of L per change of a_kl, so return -A⁻ᵀ G A⁻ᵀ itself."),
+                "that is the answer transposed: dL/dA has A's layout, entry (k, l) the change "
+                "of L per change of a_kl, so transpose what you return."),
         Mistake("scalar rule", -G / A**2,
                 "-G / A² entry by entry is the scalar rule d(1/a) = -da/a². A matrix inverse "
                 "mixes all entries: start from d(A⁻¹) = -A⁻¹ dA A⁻¹ and move its factors "

@@ -9,7 +9,7 @@ class ChainCostBars:
     """Two bar charts (log scale) for the two orders of a chain product: multiplications counted
     and time measured. `show` moves the bars and labels in place."""
 
-    LABELS = ("from the input side\n(forward)", "from the loss side\n(reverse)")
+    LABELS = ("input side\nfirst", "loss side\nfirst")
 
     def __init__(self, ax_count, ax_time, count_range=(0.5, 1e10), time_range=(1e-6, 10.0)):
         self.axes = (ax_count, ax_time)
@@ -24,9 +24,9 @@ class ChainCostBars:
             self.texts.append([ax.text(k, 1, "", ha="center", va="bottom", fontsize=10)
                                for k in (0, 1)])
         ax_count.set_title("multiplications (counted)")
-        ax_count.set_ylabel("scalar multiplications")
-        ax_time.set_title("time of the product (measured)")
-        ax_time.set_ylabel("seconds (best of a few runs, 1 thread)")
+        ax_count.set_ylabel("multiplications")
+        ax_time.set_title("time (measured)")
+        ax_time.set_ylabel("seconds (best run, 1 thread)")
         # fixed ranges: the axes never change, so only the bars and labels are redrawn
         ax_count.set_ylim(*count_range)
         ax_time.set_ylim(*time_range)

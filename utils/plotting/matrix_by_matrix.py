@@ -34,6 +34,16 @@ class TensorPicture:
                                    edgecolor=HIGHLIGHT_COLOUR, zorder=5, clip_on=False)
         ax.add_patch(self.highlight)
 
+    def _block_pixels(self, rows: int, columns: int, r: int, c: int) -> tuple:
+        """A block's width and height on screen, over the tick labels' font size in pixels
+        (the picture keeps square entries, so the tighter side sets the scale)."""
+        figure = self.ax.figure
+        box = self.ax.get_position(original=True)
+        width, height = box.width * figure.bbox.width, box.height * figure.bbox.height
+        pixels_per_entry = min(width / columns, height / rows)
+        font = self.ax.xaxis.get_major_ticks()[0].label1.get_fontsize() * figure.dpi / 72
+        return c * pixels_per_entry / font, r * pixels_per_entry / font
+
     def show(self, tensor, highlight=None, limit=None) -> None:
         """Draw `tensor` (C.shape + X.shape); outline block `highlight` = (i, j) if given."""
         tensor = np.asarray(tensor)
@@ -49,16 +59,26 @@ class TensorPicture:
             line.set_visible(k + 1 < p)
             line.set_xdata([(k + 1) * c - 0.5] * 2)
         if self.ticks:  # 1-based, as in the math: block (i, j) = 1, 1 is dC_dX[0, 0]
+            wide, tall = self._block_pixels(m * r, p * c, r, c)
             self.ax.set_xticks([j * c + (c - 1) / 2 for j in range(p)],
-                               [f"j={j + 1}" for j in range(p)])
+                               _block_labels("j", p, wide, 2.2, 1.0))
             self.ax.set_yticks([i * r + (r - 1) / 2 for i in range(m)],
-                               [f"i={i + 1}" for i in range(m)])
+                               _block_labels("i", m, tall, 1.3, 1.3))
         self.highlight.set_visible(highlight is not None)
         if highlight is not None:
             i, j = highlight
             self.highlight.set_xy((j * c - 0.5, i * r - 0.5))
             self.highlight.set_width(c)
             self.highlight.set_height(r)
+
+
+def _block_labels(letter: str, count: int, room: float, named: float, bare: float) -> list:
+    """Labels "i=1", ... if each block has room (pixels over the font size) for `named`;
+    else bare numbers, every few blocks if there is not room for `bare` at each."""
+    if room >= named:
+        return [f"{letter}={k + 1}" for k in range(count)]
+    step = int(np.ceil(bare / max(room, 1e-9)))
+    return [f"{k + 1}" if k % step == 0 else "" for k in range(count)]
 
 
 def matrix_of_matrices(ax, tensor, title: str = "", wrt: str = "A", highlight=None,

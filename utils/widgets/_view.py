@@ -8,15 +8,16 @@ into an `ipywidgets.Image`: callbacks change the artists (`set_data`, `set_text`
 
 from __future__ import annotations
 
-import io
+import struct
+import zlib
 from collections import OrderedDict
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from PIL import Image
+
+from ._text_pixels import TextCachingCanvas
 
 
 class FigureView:
@@ -39,7 +40,7 @@ class FigureView:
         self.figure = Figure(figsize=figsize, dpi=dpi)
         if margins:
             self.figure.subplots_adjust(**margins)
-        self.canvas = FigureCanvasAgg(self.figure)
+        self.canvas = TextCachingCanvas(self.figure)  # texts drawn again from their pixels
         self.width = int(round(figsize[0] * dpi))  # shown at its own size: sharp, never stretched
         self._image = None
         self.moving: list = []
@@ -71,6 +72,23 @@ class FigureView:
             self.canvas.__dict__.pop("renderer", None)
         self.figure = self.canvas = None
         self.moving, self.keyed = [], []
+
+    def lay_out(self, *states, pad: float = 0.4) -> None:
+        """Place the axes once so that every label fits, at the font sizes in force (a deck
+        sets larger ones); updates never move them (no layout engine per update). `states`
+        are callables that each put the figure in a state its labels can take (another map,
+        the widest tick labels): the layout leaves room for all of them."""
+        fits = []
+        for state in states or [lambda: None]:
+            state()
+            self.figure.tight_layout(pad=pad)
+            fit = self.figure.subplotpars
+            fits.append((fit.left, fit.bottom, fit.right, fit.top, fit.wspace, fit.hspace))
+        lefts, bottoms, rights, tops, wspaces, hspaces = zip(*fits, strict=True)
+        self.figure.subplots_adjust(left=max(lefts), bottom=max(bottoms), right=min(rights),
+                                    top=min(tops), wspace=max(wspaces), hspace=max(hspaces))
+        self.backgrounds.clear()
+        self.frame = None
 
     def set_moving(self, artists) -> None:
         self.moving = list(artists)
@@ -109,11 +127,24 @@ class FigureView:
         for artist in self.moving:
             if artist.get_visible():
                 (artist.axes or self.figure).draw_artist(artist)  # figure texts too
-        # Pillow at low compression, RGB (the figure is opaque: alpha is 1/4 of the work)
-        rgb = np.ascontiguousarray(np.asarray(self.canvas.buffer_rgba())[..., :3])
-        buffer = io.BytesIO()
-        Image.fromarray(rgb).save(buffer, format="png", compress_level=1)
-        self.image.value = buffer.getvalue()
+        self.image.value = png_bytes(np.asarray(self.canvas.buffer_rgba()))
+
+
+def _png_chunk(tag: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+
+def png_bytes(rgba: np.ndarray) -> bytes:
+    """An opaque (height, width, 4) uint8 picture as PNG: RGB (alpha is a quarter of the work),
+    no row filter and zlib level 1. A figure is mostly flat colour, so this is as small as
+    Pillow's adaptive filters (within a few %) in half the time (5 ms, not 12, for 1000 × 600)."""
+    height, width = rgba.shape[:2]
+    rows = np.empty((height, 1 + 3 * width), np.uint8)
+    rows[:, 0] = 0  # filter type 0 (none) at the start of every row
+    rows[:, 1:].reshape(height, width, 3)[...] = rgba[..., :3]
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, RGB
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
+            + _png_chunk(b"IDAT", zlib.compress(rows, 1)) + _png_chunk(b"IEND", b""))
 
 
 def values_to_try(control, most: int = 8) -> list:

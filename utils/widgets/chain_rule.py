@@ -44,10 +44,9 @@ def chain_cost_explorer(length: int = 6, input_width: int = 128, hidden_width: i
         return "multiplication" if count == 1 else "multiplications"
 
     def build():
-        view = FigureView(figsize=(8.5, 3.8), dpi=100,
-                          margins={"left": 0.09, "right": 0.99, "bottom": 0.17, "top": 0.91,
-                                   "wspace": 0.3})
+        view = FigureView(figsize=(8.5, 3.8), dpi=100)
         bars = ChainCostBars(*view.figure.subplots(1, 2))
+        view.lay_out()  # once, for the font size in force (a deck sets a larger one)
         view.set_moving(bars.moving_artists())
         return view, lambda values: update(bars, values)
 

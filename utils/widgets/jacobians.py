@@ -28,10 +28,10 @@ def jacobian_explorer(map_name: str = "polar → Cartesian") -> Explorer:
     readout = widgets.HTML()
 
     def build():
-        view = FigureView(figsize=(10, 4), dpi=100,
-                          margins={"left": 0.06, "right": 0.99, "bottom": 0.13, "top": 0.87,
-                                   "wspace": 0.25})
+        view = FigureView(figsize=(10, 4), dpi=100)
         picture = WarpPicture(*view.figure.subplots(1, 3, width_ratios=(1, 1.3, 1)))
+        view.lay_out(*(lambda m=m: picture.show_map(m, margin) for m in PLANE_MAPS.values()))
+        # once, for every map's labels at the font size in force (a deck sets a larger one)
         view.set_moving(picture.moving_artists())
         for name, plane_map in PLANE_MAPS.items():  # each map's grid drawn once, up front
             view.key = name

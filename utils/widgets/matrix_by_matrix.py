@@ -77,6 +77,7 @@ def tensor_explorer(m: int = 3, n: int = 2, p: int = 4, i: int = 1, j: int = 2,
                 "block": ax_block.text(0.5, 1.1, "", ha="center", fontsize=13, clip_on=False,
                                        color=HIGHLIGHT_COLOUR, transform=ax_block.transAxes),
                 "block x": figure.text(0.76, 0.07, "", ha="center", fontsize=11)}
+        view.set_keyed([ax_tensor, text["tensor"], text["block x"]])  # the colour bar: once
         view.set_moving([picture.image, *picture.row_lines, *picture.col_lines, tensor_frame,
                          picture.highlight, block_image, block_frame, *labels, text["block"]])
         artists = {"picture": picture, "tensor frame": tensor_frame, "block image": block_image,

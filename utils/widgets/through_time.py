@@ -50,35 +50,40 @@ def rnn_gradient_explorer(radius: float = 1.0, nonlinearity: str = "tanh",
     steps_back = np.arange(RNN_MAX_LENGTH, -1, -1)     # T - t for t = 0..T, sliced per T
 
     def build():
-        # the axes (x from 0 to T, a log range snapped to 10^10 steps) are drawn once per
-        # (T, range) and cached by FigureView; an update redraws only the lines and titles
-        view = FigureView(figsize=(9.6, 3.7), dpi=100,
-                          margins={"left": 0.075, "right": 0.985, "bottom": 0.15, "top": 0.9,
-                                   "wspace": 0.22})
+        # Laid out once, for the font size in force (the decks set a larger one) and the widest
+        # tick labels; then only what a key changes is redrawn: the frame (labels, the right
+        # x axis) is drawn once, the x axis of the norms and both y axes once per (T, range),
+        # cached by FigureView; an update draws the lines, the title and the legend over them
+        view = FigureView(figsize=(9.6, 3.7), dpi=100)
         ax_norms, ax_sv = view.figure.subplots(1, 2, width_ratios=[1.7, 1])
         for ax in (ax_norms, ax_sv):
             ax.set_yscale("log")
             ax.yaxis.set_minor_locator(NullLocator())
             ax.yaxis.set_major_formatter(FuncFormatter(  # 10⁻⁵ as plain text: mathtext is slower
                 lambda v, _: "10" + f"{np.log10(v):.0f}".translate(RNN_SUPERSCRIPTS)))
-            ax.axhline(1.0, color="black", linewidth=0.8)
             ax.grid(alpha=0.3)
+        ones = [ax.axhline(1.0, color="black", linewidth=0.8) for ax in (ax_norms, ax_sv)]
         (norm_line,) = ax_norms.plot(steps_back, np.ones(len(steps_back)), "o-", ms=3,
                                      color="tab:blue", label=r"$\|\partial h_T/\partial h_t\|_2$")
         (power_line,) = ax_norms.plot(steps_back, np.ones(len(steps_back)), "--",
                                       color="tab:gray", label=r"$\rho(W)^{T-t}$")
         ax_norms.set_xlabel("T − t (steps the gradient travels back)")
         ax_norms.set_ylabel("spectral norm (log scale)")
-        ax_norms.legend(loc="lower left", fontsize=10)
+        legend = ax_norms.legend(loc="lower left")
         index = np.arange(1, RNN_HIDDEN + 1)
         (sv_product,) = ax_sv.plot(index, np.ones(RNN_HIDDEN), "o-", color="tab:red", ms=4)
         (sv_W,) = ax_sv.plot(index, np.ones(RNN_HIDDEN), "s--", color="tab:gray", ms=3)
         ax_sv.set_xlim(0.5, RNN_HIDDEN + 0.5)
         ax_sv.set_xlabel("index i (largest first)")
-        ax_sv.set_ylabel("singular value σᵢ (log scale)")
-        ax_norms.set_title(" ")
-        ax_sv.set_title(r"σᵢ of $\partial h_T/\partial h_0$ (red) and of $W$ (grey)")
-        view.set_moving([norm_line, power_line, sv_product, sv_W, ax_norms.title])
+        ax_sv.set_ylabel("singular value σᵢ (log)")
+        ax_norms.set_title(" ", fontsize="medium")
+        ax_sv.set_title("σᵢ of $\\partial h_T/\\partial h_0$ (red)\nand of $W$ (grey)",
+                        fontsize="medium")
+        set_axes(view, ax_norms, ax_sv, RNN_MAX_LENGTH, (RNN_LOWEST, 5), (RNN_LOWEST, 5))
+        view.lay_out()  # with the widest labels the keys will show
+        view.set_keyed([ax_norms.xaxis, ax_norms.yaxis, ax_sv.yaxis, *ones,  # spines over the
+                        *ax_norms.spines.values(), *ax_sv.spines.values()])  # grid, as in a draw
+        view.set_moving([norm_line, power_line, sv_product, sv_W, ax_norms.title, legend])
         lines = (norm_line, power_line, sv_product, sv_W)
         return view, lambda values: update(view, (ax_norms, ax_sv), lines, values)
 
@@ -106,7 +111,7 @@ def rnn_gradient_explorer(radius: float = 1.0, nonlinearity: str = "tanh",
         set_axes(view, ax_norms, ax_sv, T, _rnn_log_range(norms, power), sv_range)
         norm_line.set_data(steps_back[-T - 1:], np.where(norms > 0, norms, np.nan))  # no zeros
         power_line.set_data(steps_back[-T - 1:], power)
-        ax_norms.title.set_text(f"{phi} RNN, ρ(W) = {rho:.2f}, T = {T}: gradient norm")
+        ax_norms.title.set_text(f"{phi} RNN, ρ(W) = {rho:.2f}, T = {T}")
         sv_product.set_ydata(np.where(sv_of_product > 0, sv_of_product, np.nan))
         sv_W.set_ydata(sv_of_W)
         hidden = np.sum(sv_of_product < 10.0 ** sv_range[0])

@@ -8,7 +8,6 @@ Drawn once, then updated in place: `CombinationFigure.show(state)` moves artists
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.cm import ScalarMappable
 from matplotlib.collections import LineCollection
 from matplotlib.colors import SymLogNorm
 from matplotlib.patches import Rectangle
@@ -26,8 +25,9 @@ BOXES = {"weights": (0.02, 0.36, 0.12, 0.49),  # figure fractions: left, bottom,
          "vjp": (0.77, 0.36, 0.14, 0.49)}
 LINEAR_UP_TO = 1.0  # the colour scale is linear in [-1, 1], logarithmic beyond
 NUMBERS_UP_TO = 4  # sizes up to 4 show the numbers in the cells, if cells are large enough
-NUMBERS_FROM_PIXELS = 24  # ... at least this many pixels a side
-MOST_PIXELS_PER_ENTRY = 45
+NUMBERS_FROM_PIXELS = 40  # ... at least this many pixels a side ("-0.7" at 11 pt is 30)
+MOST_PIXELS_PER_ENTRY = 48
+TEXT, SMALL_TEXT = 12, 11  # points at 100 dpi: 16 px and more once the picture spans a slide
 
 
 def _sub(number: int) -> str:
@@ -66,10 +66,11 @@ class CombinationFigure:
             self.images[name] = ax.imshow(np.zeros((1, 1)), cmap=SIGNED_CMAP,
                                           interpolation="nearest")
             self.frames[name] = Frame(ax)
-            self.titles[name] = ax.text(0, 1.02, "", fontsize=11, va="bottom",
+            self.titles[name] = ax.text(0, 1.02, "", fontsize=SMALL_TEXT, va="bottom",
                                         transform=ax.transAxes, clip_on=False)
             most = NUMBERS_UP_TO**3 if name == "tensor" else NUMBERS_UP_TO**2
-            self.numbers[name] = [ax.text(0, 0, "", ha="center", va="center", fontsize=9)
+            self.numbers[name] = [ax.text(0, 0, "", ha="center", va="center",
+                                          fontsize=SMALL_TEXT)
                                   for _ in range(most)]
         self.borders = self.axes["tensor"].add_collection(LineCollection(
             [], colors="black", linewidths=1.2))
@@ -77,17 +78,14 @@ class CombinationFigure:
             (0, 0), 1, 1, fill=False, linewidth=3, edgecolor=HIGHLIGHT_COLOUR, zorder=5,
             clip_on=False)) for name in ("weights", "tensor", "running")}
         self.refusal = self.axes["tensor"].text(0.5, 0.5, "", ha="center", va="center",
-                                                fontsize=11, color="firebrick",
+                                                fontsize=TEXT, color="firebrick",
                                                 transform=self.axes["tensor"].transAxes)
         for x, symbol in ((0.16, "×"), (0.565, "Σ→"), (0.75, "=")):
             figure.text(x, 0.8, symbol, ha="center", va="center", fontsize=18, color="dimgray")
-        self.colour_scale = ScalarMappable(signed_norm(1.0), SIGNED_CMAP)
-        self.colourbar = figure.colorbar(self.colour_scale,
-                                         cax=figure.add_axes((0.94, 0.38, 0.012, 0.44)))
-        self.colourbar.ax.set_title("one scale\nfor all", fontsize=9)
-        self.heading = figure.text(0.5, 0.955, "", ha="center", va="center", fontsize=12)
-        self.memory_ax = figure.add_axes((0.13, 0.09, 0.34, 0.17))
-        self.time_ax = figure.add_axes((0.62, 0.09, 0.30, 0.17))
+        self._colour_bar(figure.add_axes((0.925, 0.38, 0.014, 0.44)))
+        self.heading = figure.text(0.5, 0.955, "", ha="center", va="center", fontsize=TEXT + 1)
+        self.memory_ax = figure.add_axes((0.19, 0.09, 0.3, 0.17))
+        self.time_ax = figure.add_axes((0.65, 0.09, 0.27, 0.17))
         self.bars = {}
         for ax, names, low, high, title in (
                 (self.memory_ax, ("tensor", "vjp", "extrapolated"), 8, 2**46,
@@ -96,34 +94,68 @@ class CombinationFigure:
             ax.set_xscale("log")
             ax.set_xlim(low, high)
             ax.set_ylim(len(names) - 0.5, -0.5)
-            ax.set_title(title, fontsize=11)
-            ax.tick_params(labelsize=9)
+            ax.set_title(title, fontsize=TEXT)
+            ax.tick_params(labelsize=SMALL_TEXT)
             for k, name in enumerate(names):
                 colour = "tab:blue" if name == "vjp" else "tab:red"
                 bar = ax.barh(k, 1, left=low, height=0.6, color=colour,
                               alpha=0.4 if name == "extrapolated" else 1)[0]
-                self.bars[ax, name] = (bar, ax.text(low, k, "", va="center", fontsize=10))
+                self.bars[ax, name] = (bar, ax.text(low, k, "", va="center",
+                                                    fontsize=SMALL_TEXT))
         self.memory_ax.set_yticks([])  # its row names change with wrt: texts, keyed
         self.memory_names = [self.memory_ax.text(
             -0.01, k, "", transform=self.memory_ax.get_yaxis_transform(), ha="right",
-            va="center", fontsize=9) for k in range(3)]
+            va="center", fontsize=SMALL_TEXT) for k in range(3)]
         self.memory_ax.axvline(DEFAULT_MAX_BYTES, color="gray", linestyle="--", linewidth=1)
         self.memory_ax.set_xticks([1, 2**10, 2**20, 2**30, 2**40],
                                   ["1 B", "1 KiB", "1 MiB", "1 GiB", "1 TiB"])
         self.time_ax.set_xticks([1e-6, 1e-3, 1.0], ["1 µs", "1 ms", "1 s"])  # plain text:
-        for ax in (self.memory_ax, self.time_ax, self.colourbar.ax):  # mathtext and minor
+        for ax in (self.memory_ax, self.time_ax):  # mathtext and minor
             ax.xaxis.set_minor_locator(NullLocator())  # ticks cost most of a full draw
             ax.yaxis.set_minor_locator(NullLocator())
-        figure.text(0.5, 0.012, "All four pictures at one scale: one square = one float64 "
-                    "(8 bytes); white = 0. The green outlines move together.",
-                    ha="center", fontsize=10, color="dimgray")
+        figure.text(0.5, 0.012, "one square = one float64 (8 bytes), white = 0; the green "
+                    "outlines move together", ha="center", fontsize=SMALL_TEXT, color="dimgray")
         self.time_ax.set_yticks(range(2), ["tensor route", "VJP"])
-        view.set_keyed([*self.axes.values(), self.colourbar.ax, *self.memory_names,
+        view.set_keyed([*self.axes.values(), *self.scale_labels,
+                        self.scale_marks, *self.memory_names,
                         *(a for name in ("tensor", "vjp", "extrapolated")
                           for a in self.bars[self.memory_ax, name])])  # the rest: drawn once
         timings = [artist for name in ("tensor", "vjp") for artist in self.bars[self.time_ax, name]]
-        view.set_moving([self.heading, self.images["running"], *self.numbers["running"],
+        view.set_moving([self.heading, self.images["running"], self.frames["running"],
+                         *self.numbers["running"],
                          *self.lit.values(), *timings])  # timings fill in after the picture
+
+    def _colour_bar(self, ax) -> None:
+        """The colour scale drawn by hand: matplotlib's colour bar recomputes its mesh and
+        ticks for every new scale (20 ms a key); this one only moves a few labels. Its y axis
+        spans -limit .. limit; the colours are even in the norm, as a colour bar's are."""
+        ax.set_axis_off()
+        ax.set_xlim(0, 1)
+        self.scale_ax = ax
+        self.scale_image = ax.imshow(np.linspace(1, -1, 256)[:, None], cmap=SIGNED_CMAP,
+                                     vmin=-1, vmax=1, aspect="auto", interpolation="nearest",
+                                     extent=(0, 1, -1, 1))
+        ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, linewidth=0.8,
+                               transform=ax.transAxes, clip_on=False))
+        self.scale_marks = ax.add_collection(LineCollection(
+            [], colors="black", linewidths=0.8, transform=ax.transAxes, clip_on=False))
+        self.scale_labels = [ax.text(1.5, 0, "", va="center", fontsize=SMALL_TEXT,
+                                     transform=ax.transAxes, clip_on=False) for _ in range(5)]
+        ax.text(0.5, 1.03, "one scale\nfor all", ha="center", va="bottom", fontsize=SMALL_TEXT,
+                transform=ax.transAxes)
+
+    def _show_colour_scale(self, norm, limit: float) -> None:
+        ticks = sorted({-limit, 0.0, limit} | ({-LINEAR_UP_TO, LINEAR_UP_TO}
+                                               if limit >= 3 else set()))
+        self.scale_ax.set_ylim(-limit, limit)
+        self.scale_image.set_extent((0, 1, -limit, limit))
+        heights = [float(h) for h in norm(np.array(ticks))]  # one call: a norm is slow
+        self.scale_marks.set_segments([[(1, y), (1.35, y)] for y in heights])
+        for label, tick, y in zip(self.scale_labels, [*ticks, None, None], heights + [0, 0],
+                                  strict=False):
+            label.set_visible(tick is not None)
+            label.set_text("" if tick is None else f"{tick:g}")
+            label.set_y(y)
 
     def _place(self, shapes: dict) -> None:
         """One entry = the same pixels in every picture, anchored at each box's top left."""
@@ -178,11 +210,7 @@ class CombinationFigure:
         xr, xc = s.vjp.shape
         norm = signed_norm(s.limit)
         self.dark = float(norm.inverse(0.8))  # past 0.3 from the middle the colour is dark
-        self.colour_scale.set_norm(norm)
-        ticks = sorted({-s.limit, 0.0, s.limit} | ({-LINEAR_UP_TO, LINEAR_UP_TO}
-                                                     if s.limit >= 3 else set()))
-        self.colourbar.set_ticks(ticks, labels=[f"{t:g}" for t in ticks])
-        self.colourbar.ax.yaxis.set_minor_locator(NullLocator())
+        self._show_colour_scale(norm, s.limit)
         self._place({"weights": s.dL_dC.shape, "tensor": (rows, cols),
                      "running": s.vjp.shape, "vjp": s.vjp.shape})
         self.numbers_shown = (max(s.sizes) <= NUMBERS_UP_TO and s.refused is None
