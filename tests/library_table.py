@@ -157,6 +157,33 @@ def answer(G, A, B):
     ("04-challenge-ABAT", "autograd"):
         "answer = lambda G, A, B: autograd.grad("
         "lambda A_: anp.sum(anp.dot(anp.dot(A_, B), A_.T) * G))(A)",
+    ("04-lecture-grad-A", "utils.routes.vjp_route"):
+        "from utils.routes import vjp_route\nanswer = lambda G, A, B: vjp_route(G, A, B, 'A')",
+    ("04-lecture-grad-A", "utils.linear_maps.kron_route_vjp"):
+        "from utils.linear_maps import kron_route_vjp\nanswer = kron_route_vjp",
+    ("04-grad-A", "utils.routes.vjp_route"):
+        "from utils.routes import vjp_route\n"
+        "answer = lambda G, A, B: vjp_route(G, A.T, B, 'A').T",
+    ("04-grad-A", "utils.linear_maps.kron_route_vjp"):
+        "from utils.linear_maps import kron_route_vjp\n"
+        "answer = lambda G, A, B: kron_route_vjp(G, A.T, B).T",
+    ("04-grad-B", "utils.routes.vjp_route"):
+        "from utils.routes import vjp_route\nanswer = lambda G, A, B: vjp_route(G, A.T, B, 'B')",
+    ("04-grad-B", "utils.linear_maps.kron_route_vjp"):  # C.T = B.T A: B.T is its left factor
+        "from utils.linear_maps import kron_route_vjp\n"
+        "answer = lambda G, A, B: kron_route_vjp(G.T, B.T, A).T",
+    ("04-challenge-ABAT", "utils.routes.vjp_route"): """
+from utils.routes import vjp_route
+def answer(G, A, B):
+    d_AB, d_AT = vjp_route(G, A @ B, A.T, 'A'), vjp_route(G, A @ B, A.T, 'B')
+    return vjp_route(d_AB, A, B, 'A') + d_AT.T
+""",
+    ("04-challenge-ABAT", "utils.linear_maps.kron_route_vjp"): """
+from utils.linear_maps import kron_route_vjp
+def answer(G, A, B):
+    d_AB = kron_route_vjp(G, A @ B, A.T)
+    return kron_route_vjp(d_AB, A, B) + kron_route_vjp(G.T, A, (A @ B).T)
+""",
     ("04a-inverse-differential", "directional_difference"):
         "answer = lambda A, dA: directional_difference(np.linalg.inv, A, dA)",
     ("04a-inverse-differential", "autograd"):

@@ -10,7 +10,8 @@ from .matrix_by_matrix import matmul_exercise_inputs
 
 # The course's helpers that do an exercise's work: its learner's function may not call them.
 _TENSOR_OR_VJP = ("utils.matmul.matmul_vjp", "utils.matmul.matmul_jacobian",
-                  "utils.matmul.chain_rule_via_tensor", "utils.jacobian", "autograd")
+                  "utils.matmul.chain_rule_via_tensor", "utils.jacobian", "autograd",
+                  "utils.routes", "utils.linear_maps.kron_route_vjp")
 LIBRARY = {
     "04-lecture-grad-A": _TENSOR_OR_VJP,
     "04-grad-A": _TENSOR_OR_VJP,
