@@ -209,9 +209,30 @@ class _Lazy:
         return clip_by_norm(*self.args)
 
 
-def _tricks():
+def _closure():
     from utils.rnn import clip_by_norm
+    clip = clip_by_norm
+
+    def answer(gradient, max_norm):
+        return clip(gradient, max_norm)
+    return answer
+
+
+def _tricks():
+    import utils.rnn
+    from utils.rnn import clip_by_norm
+
+    def helper(gradient, max_norm):
+        return clip_by_norm(gradient, max_norm)
+
+    def default_argument(gradient, max_norm, clip=clip_by_norm):
+        return clip(gradient, max_norm)
+
     return {
+        "a closure": _closure(),
+        "a default argument": default_argument,
+        "a wrapper of a helper": lambda g, m: helper(g, m),
+        "the package path": lambda g, m: utils.rnn.clip_by_norm(g, m),
         "the helper itself": clip_by_norm,
         "wrapped in a lambda": lambda g, m: clip_by_norm(g, m),
         "functools.partial": functools.partial(clip_by_norm),
