@@ -71,7 +71,7 @@ WRONG = {
     "wrong sign": lambda loss, W1, v: -by_forward_over_reverse(loss, W1, v),
     "formed the hessian": by_formed_columns,
     "finite difference": by_central_difference,
-    "used utils.hessian": lambda loss, W1, v: hessian.hvp(loss, W1, v),
+    "used the library": lambda loss, W1, v: hessian.hvp(loss, W1, v),
     "never ran the loss": lambda loss, W1, v: PRECOMPUTED,
     "whole jvp tuple": lambda loss, W1, v: ad.jvp(ad.grad(loss), W1, v),
     "directional derivative": lambda loss, W1, v: ad.jvp(loss, W1, v)[1],
@@ -118,8 +118,8 @@ def test_utils_hessian_is_refused_however_imported():
                    lambda loss, W1, v: hessian.hvp_finite_difference(loss, W1, v),
                    solutions.network_hvp]:
         feedback = checks.check_network_hvp(answer)
-        assert_mistake(feedback, "used utils.hessian")
-        assert "ad.grad and ad.jvp" in feedback.message
+        assert_mistake(feedback, "used the library")
+        assert "utils.hessian" in feedback.message or "reference solution" in feedback.message
     assert_passes(checks.check_network_hvp(by_reverse_over_reverse))   # nothing left behind
 
 

@@ -21,6 +21,7 @@ import numpy as np
 from .. import solutions
 from ._answers import find_foreign
 from ._isolation import run_isolated
+from ._library import UsedTheLibrary, refusal, watched
 from ._mistake_map import MistakePicture, read_scalar, read_values
 from ._operands import shape_note
 from ._running import TimedOut, body_is_stub, seconds_left
@@ -162,7 +163,7 @@ def _compare(exercise, answer, expected, mistakes, rtol, atol, what, letters, re
 
 
 def run_learner_function(exercise: str, function, *args, names: dict | None = None,
-                         answer: str | None = None, observer=None, library=()):
+                         answer: str | None = None, observer=None):
     """Call the learner's function where nothing it does can harm the check (`_isolation`).
 
     Returns (value, None), or (None, Feedback) when it is a stub, not a function, raises, ends
@@ -175,27 +176,26 @@ def run_learner_function(exercise: str, function, *args, names: dict | None = No
     shape error inside the function is then told as "you multiplied dL/dC (m, p) by B (n, p)".
     `observer` (start(), collect()) watches the call where it runs; with one, the value
     returned is (the learner's value, what collect() returned). See `_isolation`.
-    `library`: the course's functions that compute this answer; the learner's may not be one of
-    them nor call one (`_library`).
+    The learner's function may not call the course's helpers its exercise declares
+    (`_library`, each checker module's LIBRARY): "used the library".
     """
     if is_stub(function):
         return None, not_done(exercise)
     if not callable(function):
         return None, Feedback(False, f"{FAIL} {exercise}: expected a function (def ...); got "
                                      f"{type(function).__name__}.", "not a function")
-    from ._library import library_refused  # imports this module: here, not at the top
-    refused = library_refused(exercise, function, library)
-    if refused is not None:
-        return None, refused
     called_with = ", ".join(f"shape {a.shape}" if isinstance(a, np.ndarray)
                             else type(a).__name__ for a in args)
     seconds_left()  # a badly set limit is the course's error, raised here, never feedback
     describe = None if names is None else functools.partial(
         _operands_note, names=names, answer=answer)
     try:
-        outcome = run_isolated(function, args, observer, describe)
+        outcome = run_isolated(watched(exercise, function), args, observer, describe)
     except TimedOut as timeout:
         return None, timed_out(exercise, timeout, called_with)
+    if outcome.raised is not None and outcome.raised.kind == UsedTheLibrary.__name__:
+        refused = refusal(exercise, outcome.raised.message)
+        return None, Feedback(False, f"{FAIL} {exercise}: {refused}", "used the library")
     if outcome.ended is not None:
         return None, Feedback(False, f"{FAIL} {exercise}: your function did not return: "
                                      f"{outcome.ended} (called with {called_with}). A "

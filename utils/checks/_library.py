@@ -1,164 +1,251 @@
-"""Refusing the course's own library function as the answer to the exercise that asks for it.
+"""The course's own helpers that ARE an exercise: a learner's function that calls one is refused.
 
-06 imports `clip_by_norm` from utils.rnn to show it; handing that very function (or a function
-that only calls it) to check_clip_by_norm would pass without the learner writing anything. A
-checker names the library functions that compute its answer; `library_used` says whether the
-learner's function is one of them, or calls one.
+Each checker module declares, per exercise, what the learner's function must not call:
 
-How it looks, without running anything: the function itself (through functools.partial,
-__wrapped__ and bound methods), a function built on a library function's code object, and every
-name the learner's code refers to (in the function and any function nested in it), resolved as
-Python would resolve it: its globals, its closure cells and defaults, and one attribute deep for
-modules and objects (`rnn.clip_by_norm`, `utils.rnn.clip_by_norm` via the attribute names the
-code uses). The learner's own helper functions are followed the same way, so a wrapper of a
-wrapper is found too. numpy and everything else stay allowed: only the named functions count.
+    LIBRARY = {"06-clip-by-norm": ("utils.rnn.clip_by_norm",), ...}
+
+A name is a function ("utils.rnn.clip_by_norm"), a class (every method defined in it), a module
+(every function defined in its file: "utils.jacobian") or a group: "autograd" (its
+differentiation, autograd.core and autograd.differential_operators) and "utils.autodiff" (the
+course's autodiff: reverse and forward mode and their rule tables). The reference solutions
+(utils.solutions) are no notebook's import and the tests' model answers, so they are refused
+only where an exercise names one (07).
+
+While the learner's function runs (in the forked child, or in-process where fork is missing:
+`watched` wraps the function itself, so both routes apply it), a profile hook (sys.setprofile,
+and threading.setprofile for threads it starts) sees every Python function entered. Entering a
+refused one counts when, walking out through numpy's, Python's and the course's code, the
+learner's code (any file outside those: a notebook cell, a test) comes first, however it
+reached the helper (an alias, a lambda, a method, an import inside the function, a reloaded
+module, numpy's apply_along_axis, a thread, an answer whose __array__ calls it), or when the
+refused function IS the answer (passed itself, or in functools.partial); not when refused code
+calls itself (its insides), nor when the checker's own code calls it (07's loss is built by
+utils.hessian, 05's rule checks run the autodiff). The hook raises `UsedTheLibrary` (a
+BaseException, so `except Exception` does not swallow it) and remembers the name, so the
+answer is refused even if the learner's code caught it; switching the hook off
+(sys.setprofile) is refused too. Copying a helper's source text into the notebook is not
+detected: that is copying the answer, which no check can tell from writing it.
 """
 
 from __future__ import annotations
 
 import functools
-import inspect
+import importlib
+import os
+import site
+import sys
+import sysconfig
+import threading
 import types
 
-from .. import chain, costs, jacobian, linear_maps, matmul, rnn, routes
-from ._feedback import FAIL, Feedback
+import numpy as np
 
-# exercise -> the course's functions that compute its answer (or, for numerical_jacobian, any
-# Jacobian). 07-network-hvp refuses utils.hessian its own way, on the call stack (second_order);
-# 05's checkers belong to another lesson and are not listed here.
-_JACOBIANS = (jacobian.numerical_jacobian,)
-_MATMUL_VJPS = (matmul.matmul_vjp, matmul.chain_rule_via_tensor, routes.vjp_route,
-                routes.tensor_route, linear_maps.kron_route_vjp)
-ANSWERED_BY = {
-    "01-jacobian-shape": _JACOBIANS,
-    "01-softmax-jacobian": _JACOBIANS,
-    "01-central-difference": _JACOBIANS,
-    "02-chain-jacobian": (chain.multiply_chain,),
-    "02-chain-vjp": (chain.multiply_chain,),
-    "03-dC-dA": (matmul.matmul_jacobian, *_JACOBIANS),
-    "03-dC-dB": (matmul.matmul_jacobian, *_JACOBIANS),
-    "03-tensor-bytes": (costs.matmul_costs,),
-    "03-batch-jacobian": (matmul.matmul_jacobian, *_JACOBIANS),
-    "04-grad-A": _MATMUL_VJPS,
-    "04-grad-B": _MATMUL_VJPS,
-    "04-lecture-grad-A": _MATMUL_VJPS,
-    "04-challenge-ABAT": _MATMUL_VJPS,
-    "04-chain-rule": (matmul.chain_rule_via_tensor, routes.tensor_route),
-    "04a-inverse-differential": (linear_maps.directional_difference,),
-    "04a-trace-trick": _MATMUL_VJPS,
-    "04a-inverse-vjp": _JACOBIANS,
-    "04a-kron-jacobian": (linear_maps.matmul_kron, matmul.matmul_jacobian, *_JACOBIANS),
-    "06-jacobian-through-time": (rnn.jacobian_through_time, rnn.unrolled_map, *_JACOBIANS),
-    "06-clip-by-norm": (rnn.clip_by_norm,),
-}
+from . import _running
+from ._answers import plain
 
-_DEPTH = 6  # helpers calling helpers: far enough for any notebook cell
+_running._OWN_FILES.add(__file__)  # the alarm's tracer leaves this module's frames alone
+GROUPS = {"autograd": ("autograd.core", "autograd.differential_operators"),
+          "utils.autodiff": ("utils.autodiff", "utils.forward", "utils.vjps", "utils.jvps")}
+_CHECKS = os.path.normcase(os.path.dirname(os.path.abspath(__file__))) + os.sep
+SWITCHED = "sys.setprofile"  # the learner's code switched the hook off
 
 
-def _unwrap(function):
-    """The plain function behind partials, decorators (__wrapped__) and bound methods."""
-    for _ in range(10):
-        if isinstance(function, functools.partial):
-            function = function.func
-        elif isinstance(function, types.MethodType):
-            function = function.__func__
-        elif getattr(function, "__wrapped__", None) is not None:
-            function = function.__wrapped__
-        else:
-            break
-    return function
+class UsedTheLibrary(BaseException):
+    """Raised where the learner's code entered a refused function; its message is the name."""
 
 
-def _codes(code: types.CodeType):
-    """A code object and every code object nested in it (inner functions, lambdas)."""
-    yield code
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType):
-            yield from _codes(const)
+def declared(exercise: str) -> tuple:
+    """Every name refused in `exercise`: the checker modules' LIBRARY entries."""
+    if len(sys.modules) != _checkers[0]:  # read again only after an import
+        _checkers[:] = len(sys.modules), tuple(
+            module for name, module in list(sys.modules.items())
+            if name.startswith("utils.checks.") and module is not None)
+    return _declared(exercise, _checkers[1])
 
 
-def _referenced(function) -> list:
-    """Every object the function's code can reach by one name, or by one attribute of it."""
-    code = getattr(function, "__code__", None)
-    if not isinstance(code, types.CodeType):
-        return []
-    codes = list(_codes(code))
-    names = {name for c in codes
-             for name in c.co_names + c.co_varnames + c.co_freevars + c.co_cellvars}
-    scope = dict(getattr(function, "__globals__", {}) or {})
-    cells = getattr(function, "__closure__", None) or ()
-    for name, cell in zip(code.co_freevars, cells, strict=False):
+_checkers: list = [0, ()]  # (how many modules were loaded, the checker modules among them)
+
+
+@functools.lru_cache(maxsize=256)
+def _declared(exercise: str, checkers: tuple) -> tuple:
+    names = []
+    for module in checkers:
+        names += getattr(module, "LIBRARY", {}).get(exercise, ())
+    return tuple(dict.fromkeys(names))
+
+
+class Refused:
+    """The code a learner's function may not enter, resolved from names; name_of(code) says
+    which (cached per code object)."""
+
+    def __init__(self, names):
+        self.functions: dict = {}  # (file, first line, name) -> shown name; a reloaded copy too
+        self.files: dict = {}      # file -> module name: every function defined in it
+        for name in names:
+            for part in GROUPS.get(name, (name,)):
+                self._add(part)
+        self._seen: dict = {}
+
+    def _add(self, name: str) -> None:
         try:
-            scope[name] = cell.cell_contents
-        except ValueError:  # an empty cell: nothing there yet
-            continue
-    reached = [scope[name] for name in names if name in scope]
-    reached += list(getattr(function, "__defaults__", None) or ())
-    reached += list((getattr(function, "__kwdefaults__", None) or {}).values())
-    found, frontier = list(reached), reached
-    for _ in range(3):  # utils.rnn.clip_by_norm: a package, its module, the function
-        frontier = [attribute for value in frontier
-                    if inspect.ismodule(value) or inspect.isclass(value) or not callable(value)
-                    for attribute in _attributes(value, names)]
-        found += frontier
-    return found
+            module = importlib.import_module(name)
+        except ImportError:
+            module = None
+        if module is not None:
+            if getattr(module, "__file__", None) is None:
+                raise TypeError(f"{name} has no file of Python code to watch")
+            self.files[_path(module.__file__)] = name
+            for attribute, value in vars(module).items():  # methods by class name (3.10 has
+                if isinstance(value, type) and value.__module__ == name:  # no co_qualname)
+                    self._add_code(f"{name}.{attribute}", value, module.__file__)
+            return
+        owner, _, attribute = name.rpartition(".")
+        if not self._add_code(name, getattr(importlib.import_module(owner), attribute)):
+            raise TypeError(f"{name} is not Python code (a function, a class with methods or "
+                            f"a module): a call to it could not be seen")
+
+    def _add_code(self, name: str, target, file: str | None = None) -> int:
+        """Every function of target (itself, or a class's methods; only those written in
+        `file` if given) under name; how many."""
+        members = list(vars(target).values()) if isinstance(target, type) else [target]
+        found = 0
+        for member in members:
+            if isinstance(member, (staticmethod, classmethod)):
+                member = member.__func__
+            for function in ([member.fget, member.fset, member.fdel]
+                             if isinstance(member, property) else [member]):
+                code = getattr(function, "__code__", None)
+                if isinstance(code, types.CodeType) and file in (None, code.co_filename):
+                    shown = name if function is target else f"{name}.{function.__name__}"
+                    self.functions[_key(code)] = shown
+                    found += 1
+        return found
+
+    def name_of(self, code) -> str | None:
+        shown = self._seen.get(code, False)
+        if shown is False:
+            shown = self._seen[code] = self._find(code)
+        return shown
+
+    def _find(self, code) -> str | None:
+        shown = self.functions.get(_key(code))
+        if shown is not None or code.co_name == "<module>":  # importing a module is no call
+            return shown
+        module = self.files.get(_path(code.co_filename))
+        if module is None:
+            return None
+        return f"{module}.{getattr(code, 'co_qualname', code.co_name)}"
 
 
-def _attributes(value, names) -> list:
-    """The attributes of value named in names, found without running any code of value's."""
-    attributes = []
-    for name in names:
+def _key(code) -> tuple:
+    return _path(code.co_filename), code.co_firstlineno, code.co_name
+
+
+def _path(file: str) -> str:
+    return os.path.normcase(os.path.abspath(file))
+
+
+def _by_learner(caller, table: Refused, root, trusted: bool) -> bool:
+    """True if the learner's code made this call: walking out from the caller through numpy's,
+    Python's and the course's code, the learner's code comes before the checker's own code or
+    a refused function (whose insides these are). The root, the wrapper calling the function
+    itself, counts as the learner's unless the function is the checker's own (trusted)."""
+    while caller is not None:
+        code = caller.f_code
+        if code is root:
+            return not trusted
+        kind = _KINDS.get(code) or _KINDS.setdefault(code, _kind(code.co_filename))
+        if kind == "checker" or table.name_of(code) is not None:
+            return False
+        if kind == "learner":
+            return True
+        caller = caller.f_back
+    return True  # a thread the learner's code started
+
+
+_KINDS: dict = {}  # code -> "checker", "learner" or "neutral" (numpy, Python, the course)
+_NEUTRAL = tuple(_path(p) + os.sep for p in {
+    os.path.dirname(_CHECKS.rstrip(os.sep)),  # utils/: the course
+    os.path.dirname(os.path.dirname(np.__file__)),  # numpy's home (Debian: dist-packages)
+    *site.getsitepackages(),
+    *(sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib"))})
+
+
+def _kind(file: str) -> str:
+    if file.startswith("<"):
+        return "neutral" if file.startswith("<frozen") else "learner"  # <string>: exec'd code
+    file = _path(file)
+    if file.startswith(_CHECKS):
+        return "checker"
+    return "neutral" if file.startswith(_NEUTRAL) else "learner"
+
+
+@functools.lru_cache(maxsize=64)
+def refused(names: tuple) -> Refused:
+    return Refused(names)
+
+
+def watched(exercise: str, function, trusted: bool = False):
+    """function, wrapped to run under the hook that refuses what `exercise` declares; the
+    wrapper returns the answer as plain data (an answer's own __array__ runs watched too) or
+    raises UsedTheLibrary. trusted: the function is the checker's own (05's graph run), so only
+    what the learner's code inside it calls counts."""
+    table = refused(declared(exercise))
+
+    def run(*args):
+        used, home = [], threading.get_ident()
+
+        def hook(frame, event, arg):
+            if event != "call":
+                return
+            shown = table.name_of(frame.f_code)
+            if shown is None:
+                return
+            if not _by_learner(frame.f_back, table, run.__code__, trusted):
+                return
+            used.append(shown)
+            if threading.get_ident() == home:  # a thread it started just records it: no
+                raise UsedTheLibrary(shown)     # traceback from the thread in the notebook
+
+        previous = sys.getprofile(), threading.getprofile()
+        sys.setprofile(hook)
+        threading.setprofile(hook)
         try:
-            attributes.append(inspect.getattr_static(value, name))
-        except AttributeError:
-            continue
-    return attributes
+            value = plain(function(*args))
+        except BaseException:
+            if used:
+                raise UsedTheLibrary(used[0]) from None
+            raise
+        finally:
+            switched = sys.getprofile() is not hook
+            sys.setprofile(previous[0])
+            threading.setprofile(previous[1])
+        if used or switched:
+            raise UsedTheLibrary(used[0] if used else SWITCHED)
+        return value
+
+    return run
 
 
-def library_used(function, library) -> object | None:
-    """The first function of `library` that `function` is, is built on, or refers to; else None."""
-    wanted = {id(_unwrap(f)): f for f in library}
-    codes = {id(getattr(_unwrap(f), "__code__", None)): f for f in library}
-    seen: set[int] = set()
-    todo = [(_unwrap(function), 0)]
-    while todo:
-        current, depth = todo.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        if id(current) in wanted:
-            return wanted[id(current)]
-        code = getattr(current, "__code__", None)
-        if code is not None and id(code) in codes:
-            return codes[id(code)]
-        if depth >= _DEPTH or not inspect.isfunction(current):
-            continue
-        # the learner's own functions are followed; numpy's and the library's are not opened
-        for value in _referenced(current):
-            value = _unwrap(value)
-            if id(value) in wanted or id(getattr(value, "__code__", None)) in codes:
-                return wanted.get(id(value)) or codes[id(value.__code__)]
-            if inspect.isfunction(value) and not _is_course_or_library(value):
-                todo.append((value, depth + 1))
-    return None
-
-
-def _is_course_or_library(function) -> bool:
-    module = getattr(function, "__module__", "") or ""
-    return module.split(".")[0] in {"utils", "numpy", "autograd", "scipy"}
-
-
-def library_refused(exercise: str, function, library=()) -> Feedback | None:
-    """Feedback refusing a learner's function that is, or calls, the course's own answer."""
-    library = tuple(library) + ANSWERED_BY.get(exercise, ())
-    if not library:
-        return None
-    used = library_used(function, library)
-    if used is None:
-        return None
-    name = getattr(used, "__name__", "that function")
-    module = getattr(used, "__module__", "utils")
-    return Feedback(False, f"{FAIL} {exercise}: that is the course's own {name} (from "
-                           f"{module}), or a function that calls it; the exercise is to write "
-                           f"it. Compute the answer yourself with numpy; the checker compares it "
-                           f"with that function.", "library function")
+def refusal(exercise: str, shown: str) -> str:
+    """What the learner is told: the helper by name, why it is refused, what to do instead."""
+    if shown == SWITCHED:
+        return ("your function switched off sys.setprofile, which the check uses to see "
+                "whether it calls the course's own helpers (they are off limits here). Leave "
+                "the profiler alone.")
+    module = next((shown[:i] for i in range(len(shown), 0, -1)
+                   if shown[i:i + 1] in ("", ".") and shown[:i] in sys.modules), shown)
+    short = shown[len(module):].lstrip(".") or shown
+    short = short.removesuffix(".__init__").removesuffix(".__call__")  # Dense(...), layer(x)
+    if module == "utils.solutions":
+        return (f"your function called the course's reference solution ({short} in "
+                f"utils.solutions), so the check cannot see your own work. Write the function "
+                f"yourself; solution(\"{exercise}\") prints the reference if you are stuck.")
+    if module.startswith("utils."):
+        return (f"your function called the course's {short} (from {module}), which does the "
+                f"very work this exercise asks you to write, so the check cannot tell what your "
+                f"own code does. Write it yourself: the course's {short} is there to "
+                f"compare your answer with afterwards, not to call.")
+    return (f"your function called {module.split('.')[0]}'s {short}, which differentiates for "
+            f"you: this exercise asks you to derive the result and write it yourself. Use "
+            f"{module.split('.')[0]} afterwards, outside your function, to check your answer.")

@@ -8,6 +8,16 @@ import numpy as np
 from .. import solutions
 from ._feedback import Feedback, Mistake, compare, correct, run_learner_function
 
+# The course's helpers that do an exercise's work: its learner's function may not call them.
+LIBRARY = {
+    "04a-inverse-differential": ("utils.linear_maps.directional_difference", "autograd"),
+    "04a-trace-trick": ("utils.linear_maps.directional_difference", "autograd",
+                        "utils.matmul.matmul_jacobian"),
+    "04a-inverse-vjp": ("utils.linear_maps.directional_difference", "autograd"),
+    "04a-kron-jacobian": ("utils.linear_maps.directional_difference", "autograd",
+                          "utils.matmul.matmul_jacobian", "utils.linear_maps.matmul_kron"),
+}
+
 
 def linear_map_inputs(n: int = 3, seed: int = 11):
     """A well-conditioned A (n, n) (its inverse is tame) and a change dA (n, n)."""

@@ -3,8 +3,6 @@ without forming the Hessian ∇²L."""
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 
 from .. import autodiff as ad
@@ -12,18 +10,16 @@ from .. import hessian, solutions
 from ._feedback import FAIL, Feedback, Mistake, compare, correct, run_learner_function
 from ._running import SharedCount
 
+# The course's helpers that do an exercise's work: its learner's function may not call them.
+LIBRARY = {"07-network-hvp": ("utils.hessian", "utils.jacobian",  # ad.grad, ad.jvp allowed
+                              "utils.solutions.network_hvp")}
+
 # A ∇²L v by any route runs the loss a few times (finite differences: twice); forming ∇²L runs
 # it once per entry of W1. More runs than this mean ∇²L was built column by column.
 MOST_LOSS_RUNS = 4
 # Every exact route agrees with the reference to about 1e-16 here; the best central difference
 # of the gradient (step near 3e-6) to about 3e-11. Between them: exact, or a difference.
 EXACT = dict(rtol=1e-12, atol=1e-13)
-
-
-class UsedUtilsHessian(RuntimeError):
-    """Raised inside the loss when utils.hessian (or the reference solution) is on the call
-    stack: the exercise asks for ad.grad and ad.jvp. Raised, not recorded, so it reaches the
-    checker however the learner's function is run."""
 
 
 def network_case():
@@ -41,26 +37,9 @@ def second_case():
     return loss, W1, v
 
 
-def forbidden_codes() -> dict:
-    """The code objects of utils.hessian's functions (and the reference answer), by name."""
-    codes = {f"utils.hessian.{name}": f.__code__ for name, f in vars(hessian).items()
-             if callable(f) and getattr(f, "__module__", None) == hessian.__name__
-             and hasattr(f, "__code__")}
-    codes["utils.solutions.network_hvp"] = solutions.network_hvp.__code__
-    return {code: name for name, code in codes.items()}
-
-
 def counting(loss, runs: SharedCount):
-    """loss, counting its runs in `runs`, raising UsedUtilsHessian when called from inside
-    utils.hessian (however the learner imported it)."""
-    forbidden = forbidden_codes()
-
+    """loss, counting its runs in `runs`."""
     def counted_loss(W):
-        frame = sys._getframe(1)
-        while frame is not None:
-            if frame.f_code in forbidden:
-                raise UsedUtilsHessian(f"{forbidden[frame.f_code]} ran the loss")
-            frame = frame.f_back
         runs.add()
         return loss(W)
 
@@ -72,12 +51,6 @@ def run_counted(exercise, network_hvp, case):
     loss, W1, v = case
     runs = SharedCount()  # the learner's function runs in a forked child: shared memory
     answer, feedback = run_learner_function(exercise, network_hvp, counting(loss, runs), W1, v)
-    if feedback is not None and UsedUtilsHessian.__name__ in feedback.message:
-        feedback = Feedback(False, f"{FAIL} {exercise}: your function called utils.hessian "
-                                   f"(or the reference solution), which computes ∇²L v for "
-                                   f"you. Build it yourself from ad.grad and ad.jvp: the JVP "
-                                   f"of the function ad.grad(loss), along v.",
-                            "used utils.hessian")
     return answer, feedback, runs.value
 
 

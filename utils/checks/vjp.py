@@ -8,6 +8,18 @@ from .. import solutions
 from ._feedback import FAIL, Feedback, Mistake, compare, correct, run_learner_function
 from .matrix_by_matrix import matmul_exercise_inputs
 
+# The course's helpers that do an exercise's work: its learner's function may not call them.
+_TENSOR_OR_VJP = ("utils.matmul.matmul_vjp", "utils.matmul.matmul_jacobian",
+                  "utils.matmul.chain_rule_via_tensor", "utils.jacobian", "autograd",
+                  "utils.routes", "utils.linear_maps.kron_route_vjp")
+LIBRARY = {
+    "04-lecture-grad-A": _TENSOR_OR_VJP,
+    "04-grad-A": _TENSOR_OR_VJP,
+    "04-grad-B": _TENSOR_OR_VJP,
+    "04-chain-rule": ("utils.matmul.chain_rule_via_tensor",),
+    "04-challenge-ABAT": _TENSOR_OR_VJP,
+}
+
 
 def _jacobian_shaped(exercise: str, answer, jacobian_shape, x_name: str, x_shape):
     """Feedback for a 'gradient' shaped like the whole Jacobian, else None."""
