@@ -55,9 +55,13 @@ FUNCTIONS = {
 
 
 def shape_text(array) -> str:
-    """'2×4' for a matrix, the number for a scalar, '[0.1, 2]' for a short vector."""
-    array = np.asarray(array)
-    return "×".join(map(str, array.shape)) if array.ndim > 1 or array.size > 3 else short(array)
+    """'2×4' for a matrix, a number in at most 3 digits (2 below 0.1, to fit under its box)."""
+    array = np.asarray(array, dtype=float)
+    if array.ndim > 1 or array.size > 3:
+        return "×".join(map(str, array.shape))
+    if array.ndim == 0 and abs(array) < 0.1:
+        return f"{float(array):.2g}"
+    return short(array)
 
 
 def factor(array) -> str:
@@ -117,7 +121,7 @@ class BackwardPicture:
                        for s, t in graph.edges]
         self.values = [ax.text(k, -0.25, "", ha="center", va="center", fontsize=13)
                        for k in range(n)]
-        self.grads = [ax.text(k, -0.44, "", ha="center", va="center", fontsize=13,
+        self.grads = [ax.text(k, -0.44, "", ha="center", va="center", fontsize=12,
                               color=GRAD_COLOUR) for k in range(n)]
         self.shares = [ax.text(*self.label_point(s, t), "", ha="center", va="center",
                                fontsize=12, color=GRAD_COLOUR, style="italic",
@@ -158,13 +162,13 @@ class BackwardPicture:
         self.graph = graph
         received = shares_after(graph, step)
         order = backward_order(graph)
-        for k, (text, value) in enumerate(zip(self.values, graph.values, strict=True)):
+        for text, value in zip(self.values, graph.values, strict=True):
             text.set_text(f"= {shape_text(value)}")
         for k, (text, shares) in enumerate(zip(self.grads, received, strict=True)):
             users = {t for s, t in graph.edges if s == k}
             complete = users <= set(order[:step]) and shares
             text.set_text(f"∂L/∂{share_name(graph, k)} = {shape_text(np.sum(shares, axis=0))}"
-                          + ("" if complete else " + …") if shares else "")
+                          + ("" if complete else "…") if shares else "")
             text.set_alpha(1.0 if complete else 0.6)
         for (_, target), text, share in zip(graph.edges, self.shares, graph.shares, strict=True):
             text.set_text(shape_text(share) if target in order[:step] else "")
@@ -180,7 +184,7 @@ def backward_pass_explorer(function: str = "tanh(w·x + b)·x", step: int = 0,
     check_choice("function", function, FUNCTIONS)
     steps = len(backward_order(trace_graph(FUNCTIONS[function].f,
                                            *FUNCTIONS[function].inputs(0.5))))
-    check_whole("step", step, 0, steps, f"{steps}, the nodes {function} runs backward")
+    check_whole("step", step, 0, steps, f"{steps} (one per node of {function})")
     value = check_real("value", value, LOW, HIGH)
     controls = {
         "function": widgets.Dropdown(options=list(FUNCTIONS), value=function,
@@ -229,7 +233,7 @@ def backward_pass_explorer(function: str = "tanh(w·x + b)·x", step: int = 0,
             walked = [np.sum(received[graph.labels.index(p)], axis=0)
                       for p in inspect.signature(FUNCTIONS[name].f).parameters]
             gap = max(float(np.max(np.abs(w - a))) for w, a in zip(walked, answer, strict=True))
-            readout.value += f" ad.grad gives the same: largest difference {gap:.1e}."
+            readout.value += f" ad.grad, run apart, gives the same (largest difference {gap:.1e})."
 
     return Explorer(controls, readout, build)
 
@@ -258,7 +262,8 @@ def _readout(graph, order, step, received, name) -> str:
     for source in sorted({s for s, t in graph.edges if t == node}):
         if len(received[source]) > 1:  # a value used twice: its shares add
             parts = " + ".join(factor(share) for share in received[source])
-            text += (f" {share_name(graph, source)} is used {TIMES.get(len(received[source]), 'more times')}: "
+            times = TIMES.get(len(received[source]), f"{len(received[source])} times")
+            text += (f" {share_name(graph, source)} is used {times}: "
                      f"its shares add, {parts} = <b>{shape_text(np.sum(received[source], axis=0))}"
                      f"</b>.")
     if step == len(order):
@@ -266,5 +271,5 @@ def _readout(graph, order, step, received, name) -> str:
         gradients = ", ".join(f"∂L/∂{graph.labels[k]} = {shape_text(graph.grads[k])}" + (
             f" (∂L/∂{graph.labels[k].lower()}₁₁ = {short(graph.grads[k][0, 0])})"
             if np.ndim(graph.grads[k]) == 2 else "") for k in leaves)
-        text += f" <b>Done</b>: {gradients}."
+        text += f" <b>Done</b>: {gradients};"
     return text
