@@ -195,13 +195,23 @@ def backward_pass_explorer(function: str = "tanh(w·x + b)·x", step: int = 0,
     readout = widgets.HTML()
 
     def build():
-        view = FigureView(figsize=(FIGURE_WIDTH, 4.0), dpi=100)
+        view = FigureView(figsize=(FIGURE_WIDTH, 4.0), dpi=100, most_backgrounds=16)
         pictures = {name: BackwardPicture(view.figure, trace_graph(choice.f,
                                                                    *choice.inputs(0.5)), name)
                     for name, choice in FUNCTIONS.items()}
         heading = view.figure.text(0.01, 0.95, "", fontsize=14, va="center")
-        view.set_keyed([a for p in pictures.values() for a in p.keyed()])
-        view.set_moving([a for p in pictures.values() for a in p.moving()] + [heading])
+        # the heading, boxes and arrows change with (function, step) only: drawn once per key
+        view.set_keyed([a for p in pictures.values() for a in p.keyed()] + [heading])
+        view.set_moving([a for p in pictures.values() for a in p.moving()])
+        for name, picture in pictures.items():  # every (function, step) drawn once, up front
+            for other in pictures.values():
+                other.show(other is picture)
+            order = backward_order(picture.graph)
+            for step in range(len(order) + 1):
+                view.key = (name, step)
+                picture.show_step(step)
+                heading.set_text(_heading(picture.graph, order, step))
+                view.draw_background()
         state = {"function": None}
         return view, lambda values: update(view, pictures, heading, state, values)
 
@@ -240,8 +250,8 @@ def backward_pass_explorer(function: str = "tanh(w·x + b)·x", step: int = 0,
 
 def _heading(graph, order, step) -> str:
     if step == 0:
-        return (f"forward pass: values (black) computed along the arrows, "
-                f"L = {shape_text(graph.values[-1])}; backward has not started")
+        return ("forward pass: values (black) computed along the arrows, the last one is L; "
+                "backward has not started")
     node = order[step - 1]
     return (f"backward step {step} of {len(order)}: {node + 1} · {graph.labels[node]} runs its "
             f"VJP and sends shares (red) back along its arrows")
