@@ -22,7 +22,7 @@ from ._explorer import Explorer
 from ._view import FigureView, check_choice, check_real, check_whole, float_slider, slider
 
 RUNNING, RUN, WAITING = "#fde2a1", "#f6d5d1", "#eef3f8"  # a box's colour: its rule runs now,
-FIGURE_WIDTH, ROW_BOTTOM = 11.0, -0.62  # ran already, or waits; inches wide, units below the row
+FIGURE_SIZE, ROW_BOTTOM = (11.0, 3.6), -0.55  # ran already, or waits; inches; units below the row
 LOW, HIGH = -2.0, 2.0  # the slider's range, for every function
 TIMES = {2: "twice", 3: "three times"}
 
@@ -105,11 +105,12 @@ class BackwardPicture:
 
     def __init__(self, figure, graph, key: str):
         self.graph, self.key, n = graph, key, len(graph.labels)
-        ax = self.ax = figure.add_axes((0.005, 0.01, 0.99, 0.83))
+        ax = self.ax = figure.add_axes((0.005, 0.01, 0.99, 0.86))
         ax.axis("off")
         ax.set_xlim(-0.75, n - 0.25)
-        width, height = ax.get_position().width * FIGURE_WIDTH, ax.get_position().height
-        ax.set_ylim(ROW_BOTTOM, ROW_BOTTOM + (n + 0.5) * height * figure.get_figheight() / width)
+        width = ax.get_position().width * figure.get_figwidth()  # inches: y units as wide as x's
+        ax.set_ylim(ROW_BOTTOM, ROW_BOTTOM + (n + 0.5) * ax.get_position().height
+                    * figure.get_figheight() / width)
         self.boxes = [ax.text(k, 0, f"{k + 1} · {label}", ha="center", va="center",
                               fontsize=14, fontweight="bold", zorder=3,
                               bbox=dict(boxstyle="round,pad=0.4", fc=WAITING, ec="0.5"))
@@ -195,11 +196,11 @@ def backward_pass_explorer(function: str = "tanh(w·x + b)·x", step: int = 0,
     readout = widgets.HTML()
 
     def build():
-        view = FigureView(figsize=(FIGURE_WIDTH, 4.0), dpi=100, most_backgrounds=16)
+        view = FigureView(figsize=FIGURE_SIZE, dpi=100, most_backgrounds=16)
         pictures = {name: BackwardPicture(view.figure, trace_graph(choice.f,
                                                                    *choice.inputs(0.5)), name)
                     for name, choice in FUNCTIONS.items()}
-        heading = view.figure.text(0.01, 0.95, "", fontsize=14, va="center")
+        heading = view.figure.text(0.01, 0.955, "", fontsize=14, va="center")
         # the heading, boxes and arrows change with (function, step) only: drawn once per key
         view.set_keyed([a for p in pictures.values() for a in p.keyed()] + [heading])
         view.set_moving([a for p in pictures.values() for a in p.moving()])
