@@ -16,7 +16,8 @@ from utils.widgets import (
 
 CASES = [  # explorer, arguments, error, what the message must say
     (backward_pass_explorer, {"function": "relu(x)"},
-     ValueError, "function must be one of ['tanh(w·x + b)·x', 'sum(tanh(A B))']; got 'relu(x)'"),
+     ValueError, "function must be one of ['tanh(w·x + b)·x', 'sum(tanh(A B))', 'sum(G ⊙ (A A))']; "
+                 "got 'relu(x)'"),
     (backward_pass_explorer, {"step": 5},
      ValueError, "step must be a whole number between 0 and 4 (one per node of tanh(w·x + b)·x); "
                  "got 5"),

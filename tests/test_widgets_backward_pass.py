@@ -4,6 +4,7 @@ differences and autograd agree), and every label is readable and inside the pict
 
 from __future__ import annotations
 
+import inspect
 import itertools
 
 import autograd.numpy as anp
@@ -15,11 +16,12 @@ from explorer_driving import largest_difference, readout_number, shown
 from utils import numerical_jacobian
 from utils.plotting.graph import backward_order, trace_graph
 from utils.widgets import Explorer, backward_pass_explorer, values_to_try
-from utils.widgets.backward_pass import FUNCTIONS
+from utils.widgets.backward_pass import _G, FUNCTIONS
 
 AUTOGRAD_TWINS = {  # the same functions written for autograd, an independent autodiff
     "tanh(w·x + b)·x": lambda x, w, b: anp.tanh(w * x + b) * x,
     "sum(tanh(A B))": lambda A, B: anp.sum(anp.tanh(A @ B)),
+    "sum(G ⊙ (A A))": lambda A: anp.sum((A @ A) * _G),
 }
 SLIDE_WIDTH_PX, SMALLEST_PX = 1100, 16  # the picture shown ~1100 px wide on a 1280×720 slide
 
@@ -103,7 +105,7 @@ def test_the_last_step_gives_the_gradient_that_finite_differences_and_autograd_g
     readout = explorer.readout.value
     inputs = FUNCTIONS[name].inputs(value)
     twin = AUTOGRAD_TWINS[name]
-    for position, parameter in enumerate(("x", "w", "b") if len(inputs) == 3 else ("A", "B")):
+    for position, parameter in enumerate(inspect.signature(FUNCTIONS[name].f).parameters):
         expected = finite_differences(twin, inputs, position)
         np.testing.assert_allclose(expected, autograd_grad(twin, position)(*inputs), atol=1e-6)
         if np.ndim(expected) == 0:  # shown in the picture and the readout, 3 digits
@@ -124,6 +126,9 @@ def test_a_value_used_twice_gets_two_shares_that_add():
     explorer.controls["step"].value = last_step(explorer)
     readout = explorer.readout.value
     assert "x is used twice: its shares add, (-0.501) + (-0.562) = <b>-1.06</b>" in readout
+    explorer.controls["function"].value = "sum(G ⊙ (A A))"  # 05's C = A A: both factors
+    explorer.controls["step"].value = last_step(explorer)
+    assert "A is used twice: its shares add, (3×3) + (3×3) = <b>3×3</b>" in explorer.readout.value
 
 
 def test_switching_the_function_fits_the_step_slider_and_the_value_slider():

@@ -74,10 +74,11 @@ def trace_graph(f, *args) -> Graph:
     return graph
 
 
-def arc(ax, start, end, widths, colour="0.45"):
-    """An arrow from box to box: straight between neighbours, an arc above the row otherwise."""
+def arc(ax, start, end, widths, colour="0.45", bend: bool = False):
+    """An arrow from box to box: straight between neighbours, an arc above the row otherwise
+    (or if `bend`: a second arrow between the same boxes)."""
     distance = end[0] - start[0]
-    if distance <= 1:   # shrink by each box's half-width (in points), so the arrow joins them
+    if distance <= 1 and not bend:  # shrink by each box's half-width (points): arrows join them
         style = dict(shrinkA=widths[0], shrinkB=widths[1], connectionstyle="arc3,rad=0")
         lift = 0.0
     else:

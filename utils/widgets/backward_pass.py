@@ -38,6 +38,7 @@ class Choice:
 
 _rng = np.random.default_rng(0)
 _A, _B = _rng.normal(size=(2, 3)), _rng.normal(size=(3, 4))
+_SQUARE, _G = _rng.normal(size=(3, 3)), _rng.normal(size=(3, 3))  # 05's C = A A, a fixed G
 
 
 def _with_a11(A, value):
@@ -51,6 +52,8 @@ FUNCTIONS = {
                               lambda v: (v, -1.5, 0.2)),
     "sum(tanh(A B))": Choice(lambda A, B: ad.sum(ad.tanh(A @ B)), "entry a₁₁ of A",
                              lambda v: (_with_a11(_A, v), _B)),
+    "sum(G ⊙ (A A))": Choice(lambda A: ad.sum((A @ A) * _G), "entry a₁₁ of A",
+                             lambda v: (_with_a11(_SQUARE, v),)),
 }
 
 
@@ -81,6 +84,8 @@ def rule_in_words(graph, target: int, grad) -> str:
         if name == "tanh":
             formula = (f"ḡ·(1 − tanh²) = {g}·(1 − {factor(graph.values[target])}²)"
                        if np.ndim(grad) == 0 else "ḡ·(1 − tanh²), entry by entry")
+        elif name == "multiply" and len(args) == 1:  # the other factor is a constant
+            formula = "ḡ ⊙ the constant factor, entry by entry"
         elif name == "multiply":
             formula = f"ḡ·{names[1 - argnum]} = {g}·{factor(values[1 - argnum])}"
         elif name == "add":
@@ -118,21 +123,22 @@ class BackwardPicture:
         renderer = figure.canvas.get_renderer()  # each box's half-width in points, measured
         half_width = [box.get_window_extent(renderer).width / 2 * 72 / figure.dpi + 0.4 * 14 + 3
                       for box in self.boxes]
-        self.arrows = [arc(ax, (s, 0), (t, 0), (half_width[s], half_width[t]))
-                       for s, t in graph.edges]
+        self.bent = [edge in graph.edges[:k] for k, edge in enumerate(graph.edges)]  # A A
+        self.arrows = [arc(ax, (s, 0), (t, 0), (half_width[s], half_width[t]), bend=bent)
+                       for (s, t), bent in zip(graph.edges, self.bent, strict=True)]
         self.values = [ax.text(k, -0.25, "", ha="center", va="center", fontsize=13)
                        for k in range(n)]
         self.grads = [ax.text(k, -0.44, "", ha="center", va="center", fontsize=12,
                               color=GRAD_COLOUR) for k in range(n)]
-        self.shares = [ax.text(*self.label_point(s, t), "", ha="center", va="center",
+        self.shares = [ax.text(*self.label_point(s, t, bent), "", ha="center", va="center",
                                fontsize=12, color=GRAD_COLOUR, style="italic",
                                bbox=dict(fc="white", ec="none", pad=0.5))
-                       for s, t in graph.edges]
+                       for (s, t), bent in zip(graph.edges, self.bent, strict=True)]
 
-    def label_point(self, source: int, target: int) -> tuple:
+    def label_point(self, source: int, target: int, bent: bool) -> tuple:
         """Above a straight arrow's middle, or on top of an arc (arc3's apex: rad/2 of its
         length above its ends, which graph.arc lifts by 0.11)."""
-        if target - source <= 1:
+        if target - source <= 1 and not bent:
             return (source + target) / 2, 0.2
         return (source + target) / 2, 0.11 + 0.225 * (target - source)
 
