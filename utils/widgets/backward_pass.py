@@ -199,7 +199,7 @@ def backward_pass_explorer(function: str = "tanh(w·x + b)·x", step: int = 0,
         "step": slider(f"backward step (of {steps})", step, 0, steps),
         "value": float_slider(FUNCTIONS[function].slider, value, LOW, HIGH, step=0.05),
     }
-    controls["step"].layout.width, controls["value"].layout.width = "360px", "300px"  # the room
+    controls["step"].layout.width, controls["value"].layout.width = "460px", "330px"  # the room
     readout = widgets.HTML()
 
     def build():
