@@ -12,7 +12,7 @@ from matplotlib.text import Annotation
 
 from utils import autodiff as ad
 from utils.plotting import draw_graph
-from utils.plotting.graph import short, trace_graph
+from utils.plotting.graph import backward_order, shares_after, short, trace_graph
 
 FUNCTIONS = {
     "tanh neuron, x used twice": (lambda x, w, b: ad.tanh(w * x + b) * x, 3),
@@ -60,6 +60,30 @@ def test_the_graph_is_the_trace_in_topological_order(name, seed):
         shares = [share for (source, _), share in zip(graph.edges, graph.shares, strict=True)
                   if source == k]
         np.testing.assert_allclose(np.sum(shares, axis=0), graph.grads[k], atol=1e-12)
+
+
+@settings(max_examples=20, deadline=None)
+@given(name=st.sampled_from(sorted(FUNCTIONS)), seed=st.integers(0, 2**16))
+def test_backward_step_by_step_runs_each_node_once_its_gradient_is_complete(name, seed):
+    """Step k runs one primitive, after every user of it; the shares it sends are its edges',
+    and after the last step each node's shares add up to its gradient (ad.grad's)."""
+    f, _ = FUNCTIONS[name]
+    graph = trace_graph(f, *inputs_for(name, np.random.default_rng(seed)))
+    order = backward_order(graph)
+    assert sorted(order) == sorted({t for _, t in graph.edges}), "every primitive, once"
+    assert order[0] == len(graph.labels) - 1, "the output runs first"
+    assert shares_after(graph, 0) == [[] for _ in graph.labels], "step 0: the forward pass"
+    for step, node in enumerate(order, start=1):
+        before, after = shares_after(graph, step - 1), shares_after(graph, step)
+        users = [t for s, t in graph.edges if s == node]
+        assert set(users) <= set(order[:step - 1]), "a node runs after all its users"
+        np.testing.assert_allclose(np.sum(before[node] or after[node], axis=0), graph.grads[node])
+        added = [len(a) - len(b) for a, b in zip(after, before, strict=True)]
+        assert added == [sum(1 for s, t in graph.edges if t == node and s == k) +
+                         (step == 1 and k == len(graph.labels) - 1)
+                         for k in range(len(graph.labels))], "one node's edges per step"
+    for shares, gradient in zip(shares_after(graph, len(order)), graph.grads, strict=True):
+        np.testing.assert_allclose(np.sum(shares, axis=0), gradient, atol=1e-12)
 
 
 def test_the_picture_shows_every_label_value_gradient_and_arrow():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from utils.widgets import (
+    backward_pass_explorer,
     chain_cost_explorer,
     jacobian_explorer,
     rnn_gradient_explorer,
@@ -14,6 +15,20 @@ from utils.widgets import (
 )
 
 CASES = [  # explorer, arguments, error, what the message must say
+    (backward_pass_explorer, {"function": "relu(x)"},
+     ValueError, "function must be one of ['tanh(w·x + b)·x', 'sum(tanh(A B))', 'sum(G ⊙ (A A))']; "
+                 "got 'relu(x)'"),
+    (backward_pass_explorer, {"step": 5},
+     ValueError, "step must be a whole number between 0 and 4 (one per node of tanh(w·x + b)·x); "
+                 "got 5"),
+    (backward_pass_explorer, {"function": "sum(tanh(A B))", "step": 4},
+     ValueError, "between 0 and 3 (one per node of sum(tanh(A B))); got 4"),
+    (backward_pass_explorer, {"step": 1.0},
+     TypeError, "step must be a whole number between 0 and 4"),
+    (backward_pass_explorer, {"value": 2.5},
+     ValueError, "value must be a number between -2.0 and 2.0; got 2.5"),
+    (backward_pass_explorer, {"value": "0.5"},
+     TypeError, "value must be a number between -2.0 and 2.0; got '0.5' (str)"),
     (chain_cost_explorer, {"length": 13},
      ValueError, "length must be a whole number between 2 and 12; got 13"),
     (chain_cost_explorer, {"length": 1},
@@ -82,6 +97,7 @@ def test_bad_arguments_get_a_clear_error(make, arguments, error, message):
 
 
 @pytest.mark.parametrize("make, arguments", [
+    (backward_pass_explorer, {"function": "sum(tanh(A B))", "step": 3, "value": -2.0}),
     (chain_cost_explorer, {"length": 12, "input_width": 256, "hidden_width": 1}),
     (rnn_gradient_explorer, {"radius": 1.6, "length": 5, "nonlinearity": "relu"}),
     (tensor_explorer, {"m": 6, "i": 6, "j": 4}),

@@ -74,17 +74,39 @@ def trace_graph(f, *args) -> Graph:
     return graph
 
 
-def arc(ax, start, end, widths, colour="0.45") -> None:
-    """An arrow from box to box: straight between neighbours, an arc above the row otherwise."""
+def arc(ax, start, end, widths, colour="0.45", bend: bool = False):
+    """An arrow from box to box: straight between neighbours, an arc above the row otherwise
+    (or if `bend`: a second arrow between the same boxes)."""
     distance = end[0] - start[0]
-    if distance <= 1:   # shrink by each box's half-width (in points), so the arrow joins them
+    if distance <= 1 and not bend:  # shrink by each box's half-width (points): arrows join them
         style = dict(shrinkA=widths[0], shrinkB=widths[1], connectionstyle="arc3,rad=0")
         lift = 0.0
     else:
         style = dict(shrinkA=2, shrinkB=2, connectionstyle="arc3,rad=-0.45")
         lift = 0.11
-    ax.annotate("", xy=(end[0], end[1] + lift), xytext=(start[0], start[1] + lift),
-                arrowprops=dict(arrowstyle="-|>", color=colour, lw=1.4, **style))
+    return ax.annotate("", xy=(end[0], end[1] + lift), xytext=(start[0], start[1] + lift),
+                       arrowprops=dict(arrowstyle="-|>", color=colour, lw=1.4, **style))
+
+
+def backward_order(graph: Graph) -> list:
+    """The nodes backward runs, one per step: every primitive's position, output first (the
+    reverse of the topological order; inputs run no rule)."""
+    return sorted({target for _, target in graph.edges}, reverse=True)
+
+
+def shares_after(graph: Graph, steps: int) -> list:
+    """Per node, the shares it has received after `steps` backward steps, in order of arrival
+    (the output receives ∂L/∂L = 1 at the first step): its gradient so far is their sum,
+    complete once every user of the node has run."""
+    run = backward_order(graph)[:steps]
+    received = [[] for _ in graph.labels]
+    if run:
+        received[-1].append(np.ones(()))  # the output is last in topological order
+    for target in run:
+        for (source, t), share in zip(graph.edges, graph.shares, strict=True):
+            if t == target:
+                received[source].append(share)
+    return received
 
 
 def share_name(graph: Graph, k: int) -> str:

@@ -5,6 +5,7 @@ FigureView, the controls and their argument checks.
 
 from ._explorer import Explorer
 from ._view import FigureView, slider, values_to_try
+from .backward_pass import backward_pass_explorer
 from .chain_rule import chain_cost_explorer
 from .jacobians import jacobian_explorer
 from .matrix_by_matrix import tensor_explorer
@@ -36,4 +37,5 @@ __all__ = [
     "RNN_LOWEST",
     "RNN_SUPERSCRIPTS",
     "rnn_gradient_explorer",
+    "backward_pass_explorer",
 ]
