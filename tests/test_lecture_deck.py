@@ -29,7 +29,7 @@ SYMBOLS = {"lecture-deck": (r"g_{11}", r"g_{12}", r"g_{21}", r"g_{22}", r"B^\top
                                   "defvjp", "+="),
            "through-time-deck": (r"\operatorname{diag}(1 - h_t^2)\, W", r"J_T\, J_{T-1}",
                                  r"\rho(W)", r"\bar h_{t-1} = \bar h_t\, J_t", r"h_{t-1}^\top")}
-EXPLORERS = {"lecture-deck": 3, "backward-pass-deck": 0, "through-time-deck": 1}
+EXPLORERS = {"lecture-deck": 3, "backward-pass-deck": 1, "through-time-deck": 1}
 
 
 def cells(deck=DECK):

@@ -25,10 +25,7 @@ LESSONS = [path for path in PATHS if path.name != NOTATION]  # the path the navi
 DECKS = sorted((ROOT / "notebooks" / "lecture").glob("*.ipynb"))
 
 # notebook -> why its "where next" may still disagree (each must still disagree: see below)
-ELSEWHERE = {
-    "05-backward-pass.ipynb": "05 belongs to another branch's owner: its summary should send the "
-                              "reader on to 05a, as the navigation does (text in the prose report)",
-}
+ELSEWHERE: dict[str, str] = {}
 
 NEXT = re.compile(r"^(?:[-*]\s*)?(?:\*\*)?(?:Where next|Next):?(?:\*\*)?:?\s*(.+)$",
                   flags=re.M | re.I)

@@ -140,8 +140,7 @@ def check_relu_backward(dense_relu_backward) -> Feedback:
     ], what="dL/dx", axes="N n_in", reference=(solutions.dense_relu_backward, (x, W, b, G)))
 
 
-def _used_twice_case():
-    """A (3, 5): not square, so C = A A^T (3, 3) and A have different shapes."""
+def _used_twice_case():  # A (3, 5) is not square: C = A Aᵀ (3, 3) and A differ in shape
     gen = np.random.default_rng(53)
     return gen.normal(size=(3, 5)), gen.normal(size=(3, 3))
 
@@ -156,16 +155,14 @@ def check_used_twice(gram_vjp) -> Feedback:
         return feedback
     overwritten = ("only one of the two uses of A counts: A is the left factor AND (transposed) "
                    "the right factor of A @ A.T, and a variable used twice gets the SUM of both "
-                   "gradients. Writing the second one over the first loses it: add them.")
+                   "gradients: writing the second over the first loses it.")
+    symmetric = ("twice one use's gradient would be right only if G were symmetric: for a "
+                 "general G the left factor and the right factor send different gradients. "
+                 "Work out each use's share with 04's rule and add them.")
     return compare(exercise, answer, solutions.gram_vjp(A, G), mistakes=[
-        Mistake("overwritten", G @ A, overwritten),
-        Mistake("overwritten", G.T @ A, overwritten),
-        Mistake("assumed symmetric", 2 * G @ A,
-                "2 G A would be right only if G were symmetric; the two uses give G @ A and "
-                "G.T @ A, which differ for a general G."),
-        Mistake("assumed symmetric", 2 * G.T @ A,
-                "2 Gᵀ A would be right only if G were symmetric; the two uses give G @ A and "
-                "G.T @ A, which differ for a general G."),
+        Mistake("overwritten", G @ A, overwritten), Mistake("overwritten", G.T @ A, overwritten),
+        Mistake("assumed symmetric", 2 * G @ A, symmetric),
+        Mistake("assumed symmetric", 2 * G.T @ A, symmetric),
     ], what="dL/dA", axes="m n", reference=(solutions.gram_vjp, (A, G)))
 
 
@@ -177,7 +174,6 @@ def _sin_case():
 
 def check_vjp_rule(sin_vjp) -> Feedback:
     """05-sin-rule: sin_vjp(g, ans, x) -> dL/dx for ans = sin(x), then used by the autodiff."""
-
     exercise = "05-sin-rule"
     g, ans, x = _sin_case()
     answer, feedback = run_learner_function(exercise, sin_vjp, g, ans, x)
@@ -192,10 +188,9 @@ def check_vjp_rule(sin_vjp) -> Feedback:
                 "its input x."),
         Mistake("sign", -g * np.cos(x),
                 "the sign is flipped: (sin)' = +cos; it is cos whose derivative is -sin."),
-        Mistake("derivative of cos", -g * np.sin(x),
-                "-sin(x) is the derivative of cos, not of sin."),
-        Mistake("copied exp's rule", g * ans,
-                "g * ans is exp's rule (exp is its own derivative); sin's derivative is cos."),
+        Mistake("derivative of cos", -g * np.sin(x), "-sin(x) is the derivative of cos, not sin."),
+        Mistake("copied exp's rule", g * ans, "g * ans is exp's rule (exp is its own "
+                "derivative); sin's derivative is cos."),
         Mistake("copied tanh's rule", g * (1.0 - ans ** 2),
                 "g * (1 - ans**2) is tanh's rule (tanh' = 1 - tanh²); sin's derivative is cos, "
                 "evaluated at the input."),
@@ -221,9 +216,8 @@ def check_vjp_rule(sin_vjp) -> Feedback:
         return Feedback(False, f"{FAIL} {exercise}: your rule is right on its own but gives a "
                                f"wrong gradient inside a graph; return an array shaped like x, "
                                f"computed from g, ans and x only.", "wrong in a graph")
-    return correct(exercise, "registered with defvjp, your rule "
-                             "G |--> G * cos(x) gives the autodiff the gradient of "
-                             "sum(sin(x @ W.T)) / 2.")
+    return correct(exercise, "registered with defvjp, your rule G |--> G * cos(x) gives the "
+                             "autodiff the gradient of sum(sin(x @ W.T)) / 2.")
 
 
 def check_mean_loss_grad(mse_grad) -> Feedback:
@@ -255,13 +249,11 @@ def check_mean_loss_grad(mse_grad) -> Feedback:
     feedback = compare(exercise, answer, solutions.mse_grad(P, Y), mistakes,
                        what="dL/dP", where="with P and Y of shape (4, 3)", axes="N n_out",
                        reference=(solutions.mse_grad, (P, Y)))
-    if not feedback.passed:
-        return feedback
-    return correct(exercise, "dL/dP = (P - Y) / N: the mean over the batch puts 1/N in every "
-                             "row, once.")
+    return feedback if not feedback.passed else correct(
+        exercise, "dL/dP = (P - Y) / N: the mean over the batch puts 1/N in every row, once.")
 
 
-def _logsumexp(x):
+def _logsumexp(x):  # per row
     return np.log(np.exp(x).sum(axis=1))
 
 
