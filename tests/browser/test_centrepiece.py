@@ -63,7 +63,7 @@ def test_size_control_to_its_largest_value_by_keyboard(jupyter_lab, course_copy,
     output = page.locator(TOP_WIDGETS).filter(has=page.locator(".noUi-handle")).first
     output.wait_for(timeout=60_000)
     output.scroll_into_view_if_needed()
-    size = output.locator(".widget-slider").filter(has_text="size ×").locator(".noUi-handle")
+    size = output.locator(".widget-slider").filter(has_text="all sizes").locator(".noUi-handle")
     assert size.count() == 1
     top = size.get_attribute("aria-valuemax")
     times = []

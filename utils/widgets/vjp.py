@@ -128,7 +128,7 @@ def tensor_vs_vjp_explorer(m: int = 2, n: int = 2, p: int = 2, seed: int = 0, wr
                 "n": slider("n (cols of A)", n, 1, max_size),
                 "p": slider("p (cols of B)", p, 1, max_size),
                 "scale": widgets.SelectionSlider(
-                    options=[(f"× {k}", k) for k in SCALES], value=scale, description="size ×",
+                    options=[(f"× {k}", k) for k in SCALES], value=scale, description="all sizes",
                     continuous_update=False, style={"description_width": "initial"}),
                 "seed": slider("random seed", seed, 0, 20),
                 "wrt": dropdown("gradient of L by", ["A", "B"], wrt),

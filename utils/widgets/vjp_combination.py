@@ -58,6 +58,7 @@ class CombinationFigure:
 
     def __init__(self):
         self.view = view = FigureView(figsize=(WIDTH / 100, HEIGHT / 100), dpi=100)
+        view.image.add_class("wide-picture")  # live slides give it more height (course_present)
         figure = view.figure
         self.axes, self.images, self.frames, self.titles, self.numbers = {}, {}, {}, {}, {}
         for name, box in BOXES.items():
