@@ -71,8 +71,8 @@ def check_network_hvp(network_hvp) -> Feedback:
                         "directional derivative")
     if isinstance(answer, tuple) and len(answer) == 2:
         return Feedback(False, f"{FAIL} {exercise}: you returned a pair, as ad.jvp does: "
-                               f"∇²L v is one of its two items, the one shaped like W1 "
-                               f"{W1.shape}. Which item is the change along v?",
+                               f"it returns (value, tangent). Which of the two is the change "
+                               f"along v, shaped like W1 {W1.shape}?",
                         "whole jvp tuple")
     expected = solutions.network_hvp(loss, W1, v)
     feedback = compare(exercise, answer, expected, mistakes=mistakes(loss, W1, v, expected),
