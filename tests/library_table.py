@@ -71,6 +71,17 @@ def along_each_entry(f, X):
         yield index, directional_difference(f, X, E)
 """
 
+# h_k |--> h_T rebuilt from the states alone, for 06-jacobian-through-time
+_UNROLLED = """
+def unrolled(W, hs, k):
+    drives = [np.arctanh(hs[s]) - W @ hs[s - 1] for s in range(1, len(hs))]
+    def h_T(h):
+        for drive in drives[k:]:
+            h = np.tanh(W @ h + drive)
+        return h
+    return h_T
+"""
+
 # (exercise, the imported name it leans on) -> a learner's function that gets the answer from it
 SUBMISSIONS = {
     ("01-jacobian-shape", "numerical_jacobian"):
@@ -342,9 +353,32 @@ def answer(W, hs, k):
         product = step_jacobian(trace, t) @ product
     return product
 """,
+    # U x_s = arctanh(h_s) - W h_{s-1}: the states give back every step's drive, hence the map
+    ("06-jacobian-through-time", "numerical_jacobian"): _UNROLLED + """
+def answer(W, hs, k):
+    return numerical_jacobian(unrolled(W, hs, k), hs[k])
+""",
+    ("06-jacobian-through-time", "utils.gradcheck.numerical_vjp"): _UNROLLED + """
+def answer(W, hs, k):
+    from utils.gradcheck import numerical_vjp
+    return np.array([numerical_vjp(unrolled(W, hs, k), hs[k], row) for row in np.eye(len(W))])
+""",
+    ("06-jacobian-through-time", "utils.linear_maps.directional_difference"): _UNROLLED + """
+def answer(W, hs, k):
+    from utils.linear_maps import directional_difference
+    f = unrolled(W, hs, k)
+    return np.stack([directional_difference(f, hs[k], e) for e in np.eye(len(W))], axis=1)
+""",
+    ("06-jacobian-through-time", "unrolled_map"): """
+def answer(W, hs, k):
+    drives = np.arctanh(hs[1:]) - hs[:-1] @ W.T
+    f = unrolled_map(W, np.eye(len(W)), drives, k)
+    return np.stack([(f(hs[k] + 1e-6 * e) - f(hs[k] - 1e-6 * e)) / 2e-6 for e in np.eye(len(W))],
+                    axis=1)
+""",
     ("06-clip-by-norm", "clip_by_norm"):
         "answer = lambda gradient, max_norm: clip_by_norm(gradient, max_norm)",
-    ("07-network-hvp", "hs"): "answer = lambda loss, W1, v: hs.hvp(loss, W1, v)",
+    ("07-network-hvp", "hess"): "answer = lambda loss, W1, v: hess.hvp(loss, W1, v)",
     ("07-network-hvp", "numerical_jacobian"):
         "answer = lambda loss, W1, v: np.tensordot("
         "numerical_jacobian(ad.grad(loss), W1), v, 2)",
@@ -396,11 +430,9 @@ HARMLESS = {
     "05a-backward-by-hand": {"load_digits": "loads data", "train_test_split": "splits data",
                              "plot_losses": _DRAWS},
     "06-jacobians-through-time": {
-        "numerical_jacobian": "the map h_k -> h_T needs U and xs, which the exercise withholds",
         "jacobian_norms": "norms only, and it runs jacobian_through_time (refused)",
         "random_recurrent_matrix": "makes a W", "rnn_forward": "runs the network forward",
-        "spectral_radius": "a number about W", "unrolled_map": "needs U and xs (withheld)",
-        "rnn_gradient_explorer": _DRAWS},
+        "spectral_radius": "a number about W", "rnn_gradient_explorer": _DRAWS},
     "07-second-order": {
         "ad": "07 asks for ad.grad and ad.jvp", "jvps": "forward-mode rules: building blocks",
         "plot_hessian_and_hvp": _DRAWS, "plot_hvp_costs": _DRAWS},

@@ -10,6 +10,7 @@ the reason it stays; an entry there that no longer applies fails too, so the lis
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -146,6 +147,7 @@ def test_the_page_states_the_entry_convention():
 
 
 ROOT = NOTATION.parents[1]
+NOTEBOOKS = ROOT / "notebooks"
 # where chains of steps are shown: their step is t (x_t, J_t, h_t, W^(T-t)), never k, which
 # indexes entries (dC/dA[i, j, k, l] = ∂c_ij/∂a_kl)
 CHAIN_TEXTS = ["notebooks/00a-notation.ipynb", "notebooks/02-chain-rule.ipynb",
@@ -174,3 +176,63 @@ def test_the_step_pattern_finds_the_old_spellings():
     old = "J_k = dx_k/dx_{k-1}; W^{T-k}; T − k steps; J_L ... J_1; number of steps k"
     assert len(STEP_K.findall(old)) >= 5
     assert not STEP_K.findall("dC/dA[i, j, k, l] = ∂c_ij/∂a_kl; sum_k e^{z_k}; a_{kl}")
+
+
+# --- a name in code keeps one meaning across notebooks (07 once imported utils.hessian as hs,
+# 06's list of states) -----------------------------------------------------------------------
+
+def code_names(source: str) -> tuple[set[str], set[str]]:
+    """(import aliases, names assigned or taken as parameters) of one code cell's source."""
+    lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+    aliases, variables = set(), set()
+    for node in ast.walk(ast.parse("\n".join(lines))):
+        if isinstance(node, ast.alias):
+            aliases.add(node.asname or node.name.split(".")[0])
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            variables.add(node.id)
+        elif isinstance(node, ast.arg):
+            variables.add(node.arg)
+    return aliases, variables
+
+
+def clashes(notebooks: dict[str, list[str]]) -> dict[str, tuple]:
+    """name -> (notebooks importing it as a module alias, notebooks using it as a variable)."""
+    aliases, variables = {}, {}
+    for name, cells in notebooks.items():
+        for source in cells:
+            cell_aliases, cell_variables = code_names(source)
+            for alias in cell_aliases:
+                aliases.setdefault(alias, set()).add(name)
+            for variable in cell_variables:
+                variables.setdefault(variable, set()).add(name)
+    return {name: (sorted(aliases[name]), sorted(variables[name]))
+            for name in set(aliases) & set(variables)}
+
+
+def _code_cells(path: Path) -> list[str]:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"]
+
+
+def test_no_import_alias_is_a_variable_in_another_notebook():
+    notebooks = {path.stem: _code_cells(path) for path in sorted(NOTEBOOKS.rglob("*.ipynb"))}
+    found = clashes(notebooks)
+    assert not found, f"an import alias is also a variable (alias in, variable in): {found}"
+
+
+def test_the_alias_test_finds_the_old_clash():
+    old = {"06": ["def my_jacobian_through_time(W, hs, t):\n    ..."],
+           "07": ["%matplotlib inline\nfrom utils import hessian as hs"]}
+    assert clashes(old) == {"hs": (["07"], ["06"])}
+
+
+# --- the dense layer is H = X Wᵀ + b everywhere (Y is a batch's targets) ------------------------
+
+DENSE = re.compile(r"\b([A-Z])\s*=\s*X\s*(?:W\^\\top|W\^T|Wᵀ)\s*\+\s*b")
+
+
+def test_a_dense_layers_output_is_H():
+    for path in sorted(NOTEBOOKS.rglob("*.ipynb")):
+        letters = set(DENSE.findall(_texts(path)))
+        assert letters <= {"H"}, f"{path.name} writes a dense layer's output as {letters}, not H"
+    assert DENSE.findall(r"$Y = X W^\top + b$ and Y = X Wᵀ + b") == ["Y", "Y"]

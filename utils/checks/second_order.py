@@ -70,9 +70,10 @@ def check_network_hvp(network_hvp) -> Feedback:
                                f"or push v through the gradient instead.",
                         "directional derivative")
     if isinstance(answer, tuple) and len(answer) == 2:
-        return Feedback(False, f"{FAIL} {exercise}: you returned a pair: ad.jvp returns "
-                               f"(value, tangent), and ∇²L v is the tangent, its second "
-                               f"item ([1]), shaped like W1 {W1.shape}.", "whole jvp tuple")
+        return Feedback(False, f"{FAIL} {exercise}: you returned a pair, as ad.jvp does: "
+                               f"it returns (value, tangent). Which of the two is the change "
+                               f"along v, shaped like W1 {W1.shape}?",
+                        "whole jvp tuple")
     expected = solutions.network_hvp(loss, W1, v)
     feedback = compare(exercise, answer, expected, mistakes=mistakes(loss, W1, v, expected),
                        what="∇²L v", where=f"for the {W1.shape} weights W1 of the lesson's "
@@ -89,16 +90,18 @@ def check_network_hvp(network_hvp) -> Feedback:
         gap = np.abs(np.asarray(answer, dtype=float) - expected).max()
         return Feedback(False, f"{FAIL} {exercise}: close, but not exact: your ∇²L v is off by "
                                f"up to {gap:.1e}, the error of a finite difference of the "
-                               f"gradient (exact routes agree to about 1e-16). Differentiate "
-                               f"the gradient along v exactly: ad.jvp of ad.grad(loss).",
+                               f"gradient (exact routes agree to about 1e-16). Which mode of "
+                               f"autodiff pushes a direction v forward through a function "
+                               f"exactly, and which function's change along v is ∇²L v?",
                         "finite difference")
     if runs > MOST_LOSS_RUNS:
         return Feedback(False, f"{FAIL} {exercise}: the numbers are right, but your function "
                                f"ran the loss {runs} times, where W1 has {W1.size} entries and "
                                f"one ∇²L v needs at most {MOST_LOSS_RUNS}: it built ∇²L piece "
                                f"by piece. ∇²L v needs one pass through the gradient, about 3 "
-                               f"gradients' cost whatever the size of W1: differentiate "
-                               f"ad.grad(loss) along v.", "formed the hessian")
+                               f"gradients' cost whatever the size of W1: the Hessian is the "
+                               f"Jacobian of which function, and which product with a "
+                               f"Jacobian never forms it?", "formed the hessian")
     other = second_case()
     answer, feedback, _ = run_counted(exercise, network_hvp, other)
     if feedback is not None:
@@ -118,7 +121,7 @@ def mistakes(loss, W1, v, expected) -> list:
     return [
         Mistake("the gradient", gradient,
                 "that is the gradient ∇L itself, a first derivative. ∇²L v differentiates the "
-                "gradient once more, along v: a JVP of the function ad.grad(loss)."),
+                "gradient once more, along v."),
         Mistake("v ignored", hessian.hvp(loss, W1, ones),
                 "that is ∇²L times a matrix of ones instead of v: v went missing. Pass v as "
                 "the direction (the tangent of ad.jvp, or the weights of the sum)."),

@@ -12,7 +12,11 @@ from ._feedback import FAIL, Feedback, Mistake, compare, correct, run_learner_fu
 
 # The course's helpers that do an exercise's work: its learner's function may not call them.
 LIBRARY = {
-    "06-jacobian-through-time": ("utils.rnn.jacobian_through_time", "utils.rnn.step_jacobian"),
+    # the states give back every step's drive U x_s = arctanh(h_s) - W h_{s-1}, so the map
+    # h_t -> h_T can be rebuilt and differenced: the finite-difference helpers are refused too
+    "06-jacobian-through-time": ("utils.rnn.jacobian_through_time", "utils.rnn.step_jacobian",
+                                 "utils.rnn.unrolled_map", "utils.jacobian", "utils.gradcheck",
+                                 "utils.linear_maps.directional_difference"),
     "06-clip-by-norm": ("utils.rnn.clip_by_norm",),
 }
 
