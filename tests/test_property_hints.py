@@ -105,6 +105,14 @@ ANSWER_FORMS = {
     "06-clip-by-norm": ["g * (max_norm / ||g||)"],
     "07-network-hvp": ["ad.jvp(ad.grad(loss), W1, v)"],
 }
+# Pieces of an answer that, beside the wrong answer the learner holds, complete it: the
+# factor the learner left out, a transpose's side, a row of the answer. No hint may hand them over.
+ANSWER_PIECES = {
+    "04a-kron-jacobian": ["I_p"],
+    "04a-trace-trick": ["Aᵀ G", "G Bᵀ"],
+    "04a-inverse-vjp": ["A⁻ᵀ"],
+    "05-mean-loss-grad": ["P_r - Y_r"],
+}
 # 05a's hints name each line's formula on purpose (one line = one small step, checked in a table)
 # and by_hand.py is being rewritten for W's orientation: it is judged on its own.
 NOT_JUDGED = {"05a-backward-by-hand"}
@@ -256,7 +264,7 @@ def test_no_text_a_wrong_answer_gets_contains_the_answer(exercise, monkeypatch):
         feedback = _run(checker, exercise, answer)
         if not feedback.passed:
             texts[f"wrong answer {k} ({feedback.mistake})"] = feedback.message
-    forms = answer_forms(exercise)
+    forms = answer_forms(exercise) + [canonical(p) for p in ANSWER_PIECES.get(exercise, [])]
     spoilers = [f"{where}: {form!r} in {text!r}" for where, text in texts.items()
                 for form in forms if contains(canonical(text), form)]
     assert forms and not spoilers, "\n".join(spoilers)
