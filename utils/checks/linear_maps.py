@@ -92,7 +92,7 @@ def check_trace_trick(middle_factor_grad) -> Feedback:
         mistakes = [] if not square else [
             Mistake("no transposes", A @ G @ B,
                     "you wrote A G B: moving A and B across ⟨·,·⟩ transposes them. Move A "
-                    "first, then B, each move its own transpose."),
+                    "first, then B; each move transposes the factor it moves."),
             Mistake("left transpose only", A.T @ G @ B,
                     "B has to move across too, and a factor that moves across ⟨·,·⟩ is "
                     "transposed on the right as on the left."),
@@ -146,11 +146,11 @@ def check_inverse_vjp(inverse_vjp) -> Feedback:
         Mistake("both on one side", -inv.T @ inv.T @ G,
                 "you put both transposed inverses on the left of G, as if the rule were the "
                 "scalar -g/a² with a square. In d(A⁻¹) = -A⁻¹ dA A⁻¹ the nudge dA sits BETWEEN "
-                "the two inverses, and G takes its place there: one factor on each side of G."),
+                "the two inverses, and G takes its place there."),
         Mistake("both on one side", -G @ inv.T @ inv.T,
                 "you put both transposed inverses on the right of G, as if the rule were the "
                 "scalar -g/a² with a square. In d(A⁻¹) = -A⁻¹ dA A⁻¹ the nudge dA sits BETWEEN "
-                "the two inverses, and G takes its place there: one factor on each side of G."),
+                "the two inverses, and G takes its place there."),
         Mistake("one inverse not transposed", -inv.T @ G @ inv,
                 "the right-hand inverse kept its A⁻¹. Moving a factor across the inner "
                 "product ⟨G, ·⟩ transposes it, on each side of dA alike."),
