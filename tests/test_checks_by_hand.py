@@ -72,7 +72,7 @@ def test_half_done_says_how_far_and_what_next():
         return d
     feedback = check(half, record=False)
     assert feedback.mistake == "not done" and not feedback.passed
-    assert "5 of 16 lines" in feedback.message and "next: dH_bn" in feedback.message
+    assert "5 of 16 lines" in feedback.message and "next: d.H_bn" in feedback.message
 
 
 def with_line(name, value):
@@ -101,7 +101,7 @@ def test_every_named_mistake_is_named(line, name):
         return d
     feedback = check(wrong, record=False)
     assert_mistake(feedback, name)
-    assert f"line d{line}:" in feedback.message and "max difference" in feedback.message
+    assert f"line d.{line}:" in feedback.message and "max difference" in feedback.message
 
 
 @pytest.mark.parametrize("line, value, mistake", [
@@ -119,7 +119,7 @@ def test_other_slips_are_reported_at_their_line(line, value, mistake):
 def test_a_wrong_line_no_mistake_explains_is_still_reported_at_its_line():
     feedback = check(with_line("H", lambda c, d: d.H + 1e-3), record=False)
     assert not feedback.passed and feedback.mistake not in (None, "not done")
-    assert feedback.message.startswith("❌") and "line dH:" in feedback.message
+    assert feedback.message.startswith("❌") and "line d.H:" in feedback.message
 
 
 def test_the_first_wrong_line_is_the_one_named():

@@ -105,6 +105,14 @@ ANSWER_FORMS = {
     "06-clip-by-norm": ["g * (max_norm / ||g||)"],
     "07-network-hvp": ["ad.jvp(ad.grad(loss), W1, v)"],
 }
+# Pieces of an answer that, beside the wrong answer the learner holds, complete it: the
+# factor the learner left out, a transpose's side, a row of the answer. No hint may hand them over.
+ANSWER_PIECES = {
+    "04a-kron-jacobian": ["I_p"],
+    "04a-trace-trick": ["Aᵀ G", "G Bᵀ"],
+    "04a-inverse-vjp": ["A⁻ᵀ"],
+    "05-mean-loss-grad": ["P_r - Y_r"],
+}
 # 05a's hints name each line's formula on purpose (one line = one small step, checked in a table)
 # and by_hand.py is being rewritten for W's orientation: it is judged on its own.
 NOT_JUDGED = {"05a-backward-by-hand"}
@@ -256,7 +264,7 @@ def test_no_text_a_wrong_answer_gets_contains_the_answer(exercise, monkeypatch):
         feedback = _run(checker, exercise, answer)
         if not feedback.passed:
             texts[f"wrong answer {k} ({feedback.mistake})"] = feedback.message
-    forms = answer_forms(exercise)
+    forms = answer_forms(exercise) + [canonical(p) for p in ANSWER_PIECES.get(exercise, [])]
     spoilers = [f"{where}: {form!r} in {text!r}" for where, text in texts.items()
                 for form in forms if contains(canonical(text), form)]
     assert forms and not spoilers, "\n".join(spoilers)
@@ -275,20 +283,25 @@ def test_the_answer_is_found_however_it_is_written(text, form, found):
 
 
 def test_every_gradient_a_05a_hint_names_is_a_line_of_the_forward_pass():
-    """dL/dr or dD in a hint name no line of utils/by_hand.py: a learner cannot find them."""
+    """∂L/∂r in a hint names no line of utils/by_hand.py: a learner cannot find it. And a
+    gradient is written ∂L/∂Z, never dZ or dL/dZ (00a and 04a: dZ is a small change of Z), and
+    no letter 00a gives another meaning (eps: machine epsilon, v: a direction) stands in it (code's
+    c.eps may be named)."""
     from utils import by_hand
     from utils.checks.by_hand import check_case, line_mistakes
     c = check_case()
-    named = {}
+    named, misnamed = {}, []
     for line, mistakes in line_mistakes(c, solutions.backward_by_hand(c)).items():
         for mistake in mistakes:
-            for name in re.findall(r"dL/d(\w+)", mistake.hint) + [
-                    word for word in re.findall(r"(?<![\w/.])d(\w+)(?![\w/])", mistake.hint)
-                    if word[0].isupper() or word in by_hand.LINES]:
-                named.setdefault(name.rstrip("ᵀ"), []).append(f"line d{line}: {mistake.hint}")
+            for name in re.findall(r"∂L/∂(\w+)", mistake.hint):
+                named.setdefault(name.rstrip("ᵀ"), []).append(f"line d.{line}: {mistake.hint}")
+            misnamed += [f"line d.{line}: {word!r} in {mistake.hint!r}" for word in
+                         re.findall(r"(?<![\w/.∂])d\w+|dL/d\w+|(?<![.\w])(?:eps|v)\b", mistake.hint)
+                         if word.startswith(("dL/", "eps", "v")) or word[1:] in by_hand.LINES]
     unknown = {name: where for name, where in named.items()
                if name not in by_hand.LINES}
     assert len(named) >= 5 and not unknown, unknown
+    assert not misnamed, "\n".join(misnamed)
 
 
 @pytest.mark.parametrize("exercise", sorted(e for e in EXERCISES if e.startswith("04a")))

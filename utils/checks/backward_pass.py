@@ -189,8 +189,8 @@ def check_vjp_rule(sin_vjp) -> Feedback:
         Mistake("sign", -g * np.cos(x),
                 "the sign is flipped: (sin)' = +cos; it is cos whose derivative is -sin."),
         Mistake("derivative of cos", -g * np.sin(x), "-sin(x) is the derivative of cos, not sin."),
-        Mistake("copied exp's rule", g * ans, "g * ans is exp's rule (exp is its own "
-                "derivative); sin's derivative is cos."),
+        Mistake("copied exp's rule", g * ans, "that is g times sin(x) = ans: sin is not "
+                "its own derivative (that is exp)."),
         Mistake("copied tanh's rule", g * (1.0 - ans ** 2),
                 "g * (1 - ans**2) is tanh's rule (tanh' = 1 - tanh²); sin's derivative is cos, "
                 "evaluated at the input."),
@@ -224,7 +224,7 @@ def check_mean_loss_grad(mse_grad) -> Feedback:
     """05-mean-loss-grad: mse_grad(P, Y) = dL/dP for L = (1/N) Σ_r ½‖P_r - Y_r‖², P (N, n_out)."""
     exercise = "05-mean-loss-grad"
     gen = np.random.default_rng(55)
-    P, Y = gen.normal(size=(4, 3)), gen.normal(size=(4, 3))  # N = 4 rows, k = 3: 1/N ≠ 1/k
+    P, Y = gen.normal(size=(4, 3)), gen.normal(size=(4, 3))  # N = 4 rows, n_out = 3: 1/N ≠ 1/n_out
     answer, feedback = run_learner_function(exercise, mse_grad, P, Y)
     if feedback is not None:
         return feedback
@@ -232,9 +232,9 @@ def check_mean_loss_grad(mse_grad) -> Feedback:
     mistakes = [
         Mistake("1/N missing", E, "you returned P - Y, the gradient of the SUM over the batch. "
                 "L is the mean over the N rows, so every row's gradient carries 1/N."),
-        Mistake("divided by every entry", E / P.size, "you divided by N·k, the number of "
-                "entries: that is the gradient of np.mean over all entries. Here each row's "
-                "½‖p_r - y_r‖² is summed over its k outputs and only the N rows are averaged."),
+        Mistake("divided by every entry", E / P.size, "you divided by N·n_out, the number "
+                "of entries: the gradient of np.mean over all entries. Here each row's "
+                "½‖p_r - y_r‖² sums its n_out outputs; only the N rows are averaged."),
         Mistake("sign slip", -E / N, "the sign is flipped: ½‖p - y‖² grows with p - y, so its "
                 "gradient is +(p - y), times the mean's 1/N."),
         Mistake("½ not cancelled", 2 * E / N, "the factor 2 of d(u²)/du cancels the ½ in "
@@ -244,7 +244,7 @@ def check_mean_loss_grad(mse_grad) -> Feedback:
         Mistake("1/N twice", E / N**2, "you divided by N twice. The mean's 1/N appears once."),
         Mistake("batch averaged away", E.mean(axis=0), "you averaged over the rows, giving "
                 "shape (n_out,) = (3,). dL/dP has P's shape (N, n_out) = (4, 3): each row "
-                "keeps its own gradient, (P_r - Y_r) / N."),
+                "keeps its own gradient; do not average the rows away."),
     ]
     feedback = compare(exercise, answer, solutions.mse_grad(P, Y), mistakes,
                        what="dL/dP", where="with P and Y of shape (4, 3)", axes="N n_out",

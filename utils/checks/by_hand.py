@@ -18,8 +18,10 @@ from ..data import load_digits, train_test_split
 from ._feedback import FAIL, PASS, TODO, Feedback, Mistake, compare, is_stub, run_learner_function
 
 # The course's helpers that do an exercise's work: its learner's function may not call them.
+# by_hand reaches the course's autodiff as by_hand.ad: a graph built by hand through it is the
+# framework's backward, not the learner's, so the whole group is refused too.
 LIBRARY = {"05a-backward-by-hand": ("utils.by_hand.autodiff_backward",
-                                    "utils.by_hand.traced_gradients")}
+                                    "utils.by_hand.traced_gradients", "utils.autodiff")}
 
 EXERCISE = "05a-backward-by-hand"
 
@@ -44,7 +46,8 @@ def check_case():
 
 
 def line_mistakes(c, d) -> dict:
-    """The named mistakes of each line, computed from the right gradients d of the lines above."""
+    """The named mistakes of each line, computed from the right gradients d of the lines above.
+    A hint writes the gradient the learner's d.Z holds as ∂L/∂Z (a gradient, not 04a's dZ)."""
     N, Y, S = c.N, c.Y, c.S
     summed = "{} is added to (or multiplies) every row of the batch, so its gradient sums the rows"
     return {
@@ -53,35 +56,36 @@ def line_mistakes(c, d) -> dict:
             Mistake("batch not divided", S - Y, "softmax minus one-hot is right up to the 1/N: "
                     "the loss is a mean over the batch, (S - Y) / N."),
             Mistake("log-sum-exp path dropped", d.logS, "logS = Z - logsumexp(Z) uses Z twice: "
-                    "the logsumexp path adds -S times each row's sum of dL/dlogS."),
+                    "the logsumexp path adds -S times each row's sum of ∂L/∂logS."),
             Mistake("one-hot missing", S / N, "the one-hot part is missing: (S - Y) / N."),
         ],
         "W2": [
-            Mistake("transposed", c.H.T @ d.Z, "you have Hᵀ dZ = (dZᵀ H)ᵀ, shape (64, 10): the "
+            Mistake("transposed", c.H.T @ d.Z, "you have Hᵀ (∂L/∂Z), shape (64, 10): the "
                     "gradient of a W2 stored (n_hidden, n_out). W2 is (n_out, n_hidden) = "
-                    "(10, 64), a map of columns, and dL/dW2 has its shape: dZᵀ H."),
+                    "(10, 64), a map of columns, and ∂L/∂W2 has its shape: (∂L/∂Z)ᵀ H."),
             Mistake("H_bn in place of H", d.Z.T @ c.H_bn, "the layer's input is H, the tanh's "
-                    "output, not H_bn: dZᵀ H."),
-            Mistake("averaged", d.Z.T @ c.H / N, "the 1/N is already inside dZ: dZᵀ H."),
+                    "output, not H_bn: (∂L/∂Z)ᵀ H."),
+            Mistake("averaged", d.Z.T @ c.H / N, "the 1/N is already inside ∂L/∂Z: (∂L/∂Z)ᵀ H."),
         ],
         "b2": [
             Mistake("bias not summed over the batch", d.Z, summed.format("b2") + ": "
-                    "dZ.sum(axis=0), shape (10,)."),
+                    "∂L/∂Z summed over axis 0, shape (10,)."),
             Mistake("bias averaged", d.Z.mean(axis=0), "sum over the batch, do not average: "
-                    "the 1/N is already inside dZ."),
+                    "the 1/N is already inside ∂L/∂Z."),
         ],
-        "H": [Mistake("averaged", d.Z @ c.W2 / N, "the 1/N is already inside dZ: dZ W2.")],
+        "H": [Mistake("averaged", d.Z @ c.W2 / N, "the 1/N is already inside ∂L/∂Z: "
+                      "(∂L/∂Z) W2.")],
         "H_bn": [
             Mistake("tanh' at the pre-activation", d.H * (1 - c.H_bn ** 2), "tanh'(x) = 1 - "
                     "tanh(x)²: square the OUTPUT H, not the input H_bn."),
             Mistake("incoming gradient forgotten", 1 - c.H ** 2, "that is tanh' alone; a VJP "
-                    "multiplies it by the incoming dL/dH."),
+                    "multiplies it by the incoming ∂L/∂H."),
             Mistake("1 - H", d.H * (1 - c.H), "tanh' is 1 - H², squared."),
         ],
         "gamma": [
             Mistake("not summed over the batch", d.H_bn * c.Hn, summed.format("gamma") + "."),
             Mistake("H_bn in place of Hn", (d.H_bn * c.H_bn).sum(axis=0), "gamma multiplies "
-                    "Hn: (dH_bn * Hn).sum(axis=0)."),
+                    "Hn: sum (∂L/∂H_bn) ⊙ Hn over the batch."),
             Mistake("averaged", (d.H_bn * c.Hn).mean(axis=0), "sum over the batch, not mean."),
         ],
         "beta": [
@@ -95,37 +99,39 @@ def line_mistakes(c, d) -> dict:
                     "the factor next to inv_std is Hc."),
         ],
         "var": [
-            Mistake("power rule", -0.5 * (c.var + c.eps) ** -0.5 * d.inv_std, "d/dv (v + eps)"
-                    "^(-1/2) = -1/2 (v + eps)^(-3/2): the power drops by one."),
+            Mistake("power rule", -0.5 * (c.var + c.eps) ** -0.5 * d.inv_std, "inv_std = "
+                    "(σ² + 10⁻⁵)^(-1/2), σ² in c.var, 10⁻⁵ in c.eps: differentiating by σ², "
+                    "the power drops by one, from -1/2 to -3/2."),
             Mistake("incoming gradient forgotten", -0.5 * (c.var + c.eps) ** -1.5,
-                    "times the incoming dL/dinv_std."),
+                    "times the incoming ∂L/∂inv_std."),
         ],
         "Hc": [
             Mistake("variance term dropped", d.Hn * c.inv_std, "Hc is used twice, in Hn = Hc * "
-                    "inv_std and in var = mean(Hc²): add the variance's path, 2 Hc / N * dvar."),
+                    "inv_std and in var = mean(Hc²): add the variance's path, "
+                    "2 Hc / N * ∂L/∂var."),
             Mistake("variance path only", 2 * c.Hc / N * d.var, "Hc is used twice; add both "
-                    "paths (= overwrote the first): dHn * inv_std + 2 Hc / N * dvar."),
+                    "paths (= overwrote the first): (∂L/∂Hn) * inv_std + 2 Hc / N * ∂L/∂var."),
             Mistake("variance's 1/N missing", d.Hn * c.inv_std + 2 * c.Hc * d.var, "var is a mean "
-                    "over the batch: its path carries 1/N, 2 Hc / N * dvar."),
-            Mistake("factor 2 missing", d.Hn * c.inv_std + c.Hc / N * d.var, "d(Hc²)/dHc = 2 Hc."),
+                    "over the batch: its path carries 1/N, 2 Hc / N * ∂L/∂var."),
+            Mistake("factor 2 missing", d.Hn * c.inv_std + c.Hc / N * d.var, "∂(Hc²)/∂Hc = 2 Hc."),
         ],
         "mu": [
             Mistake("not summed over the batch", -d.Hc, "mu is subtracted from every row: sum "
-                    "over the batch, -dHc.sum(axis=0)."),
+                    "-∂L/∂Hc over the batch (axis 0)."),
             Mistake("averaged", -d.Hc.mean(axis=0), "sum here; the mean's 1/N comes in the next "
                     "line, from mu = mean(H_pre)."),
         ],
         "H_pre": [
             Mistake("the mean's 1/N forgotten", d.Hc + d.mu, "mu = mean over N rows: each row "
-                    "gets dmu / N."),
+                    "gets ∂L/∂mu / N."),
             Mistake("path through the mean dropped", d.Hc, "H_pre is used twice, in Hc and in "
-                    "mu: add dmu / N to every row."),
+                    "mu: add ∂L/∂mu / N to every row."),
         ],
         "W1": [
-            Mistake("transposed", c.X.T @ d.H_pre, "yours is Xᵀ dH_pre = (dH_preᵀ X)ᵀ, shape "
-                    "(64, 64) like W1 but transposed: W1 is (n_hidden, n_in), one row per hidden "
-                    "unit, so dL/dW1 = dH_preᵀ X."),
-            Mistake("averaged", d.H_pre.T @ c.X / N, "the 1/N is already inside dH_pre."),
+            Mistake("transposed", c.X.T @ d.H_pre, "yours is Xᵀ (∂L/∂H_pre), shape (64, 64) "
+                    "like W1 but transposed: W1 is (n_hidden, n_in), one row per hidden unit, "
+                    "so ∂L/∂W1 = (∂L/∂H_pre)ᵀ X."),
+            Mistake("averaged", d.H_pre.T @ c.X / N, "the 1/N is already inside ∂L/∂H_pre."),
         ],
         "b1": [Mistake("bias not summed over the batch", d.H_pre, summed.format("b1") + ".")],
     }
@@ -172,7 +178,7 @@ def check_backward_by_hand(backward) -> Feedback:
                         "not the lines")
     truth = check_case()                    # a fresh case: the learner's function may edit c
     expected = by_hand.autodiff_backward(truth)
-    table, verdicts = [f"  {'dL/d':7s} {'shape':10s} {'exact':6s} {'close':6s} max difference"], []
+    table, verdicts = [f"  {'∂L/∂':7s} {'shape':10s} {'exact':6s} {'close':6s} max difference"], []
     values = {}
     for name in by_hand.LINES:
         try:  # an answer's own attribute (a property) may raise anything: read each line once
@@ -191,14 +197,14 @@ def check_backward_by_hand(backward) -> Feedback:
         mistakes = line_mistakes(truth, solutions.backward_by_hand(truth))[name]
         wrong = compare(EXERCISE, values[name], expected[name], mistakes,
                         what=f"dL/d{name}")
-        message = wrong.message.replace(f"{EXERCISE}:", f"{EXERCISE}, line d{name}:", 1)
+        message = wrong.message.replace(f"{EXERCISE}:", f"{EXERCISE}, line d.{name}:", 1)
         used = "" if name in by_hand.PARAMS else " (The lines below it use it: fix it first.)"
         return Feedback(False, f"{message}{used}\n{table}", wrong.mistake)
     done = sum(v is True for v in verdicts)
     if done < len(verdicts):
         following = by_hand.LINES[verdicts.index(None)]
         return Feedback(False, f"{TODO} {EXERCISE}: not done yet: {done} of {len(verdicts)} "
-                               f"lines match the autodiff; next: d{following}.\n{table}",
+                               f"lines match the autodiff; next: d.{following}.\n{table}",
                         "not done")
     return Feedback(True, f"{PASS} {EXERCISE}: correct: all {done} lines match the autodiff's "
                           f"gradients.\n{table}")

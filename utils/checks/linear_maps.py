@@ -92,24 +92,24 @@ def check_trace_trick(middle_factor_grad) -> Feedback:
         mistakes = [] if not square else [
             Mistake("no transposes", A @ G @ B,
                     "you wrote A G B: moving A and B across ⟨·,·⟩ transposes them. Move A "
-                    "first, ⟨G, A dM B⟩ = ⟨Aᵀ G, dM B⟩, then B."),
+                    "first, then B; each move transposes the factor it moves."),
             Mistake("left transpose only", A.T @ G @ B,
-                    "B moved across too: ⟨K, dM B⟩ = ⟨K Bᵀ, dM⟩ for any K, so B comes over "
-                    "as Bᵀ."),
+                    "B has to move across too, and a factor that moves across ⟨·,·⟩ is "
+                    "transposed on the right as on the left."),
             Mistake("right transpose only", A @ G @ B.T,
-                    "A moved across too: ⟨G, A K⟩ = ⟨Aᵀ G, K⟩ for any K, so A comes over "
-                    "as Aᵀ."),
+                    "A has to move across too, and a factor that moves across ⟨·,·⟩ is "
+                    "transposed on the left as on the right."),
             Mistake("result transposed", B @ G.T @ A,
                     "that is dL/dM transposed: dL/dM has M's shape, so no final transpose."),
             Mistake("A left out", G @ B.T,
-                    "A is missing: it multiplies dM on the left, so Aᵀ multiplies G on the "
-                    "left."),
+                    "A is missing: it multiplies dM too, so it has to move across ⟨·,·⟩ "
+                    "like B."),
             Mistake("B left out", A.T @ G,
-                    "B is missing: it multiplies dM on the right, so Bᵀ multiplies on the "
-                    "right."),
+                    "B is missing: it multiplies dM too, so it has to move across ⟨·,·⟩ "
+                    "like A."),
             Mistake("sides swapped", B.T @ G @ A.T,
-                    "the factors changed sides: A stays on the left of dM and B on its right, "
-                    "so Aᵀ goes left of G and Bᵀ right."),
+                    "the factors changed sides: moving across ⟨·,·⟩ transposes a factor but "
+                    "keeps its side of dM."),
         ]
         feedback = compare(exercise, answer, solutions.middle_factor_grad(G, A, X, B), mistakes,
                            what="dL/dM", where=f"with A {A.shape}, M {X.shape}, B {B.shape}",
@@ -138,19 +138,19 @@ def check_inverse_vjp(inverse_vjp) -> Feedback:
                 "G enters as it is, no Gᵀ: only the factors that move across ⟨G, ·⟩ are "
                 "transposed."),
         Mistake("one side only", -inv.T @ G,
-                "both inverses move across: A⁻¹ on the left of dA becomes A⁻ᵀ on the left of G, "
-                "A⁻¹ on the right becomes A⁻ᵀ on the right."),
+                "only the inverse on the left of dA moved across ⟨G, ·⟩; d(A⁻¹) = -A⁻¹ dA A⁻¹ "
+                "has one on each side of dA, and both must move across to leave dA alone."),
         Mistake("one side only", -G @ inv.T,
-                "both inverses move across: A⁻¹ on the right of dA becomes A⁻ᵀ on the right of "
-                "G, and the A⁻¹ on its left moves across too, to the left of G."),
+                "only the inverse on the right of dA moved across ⟨G, ·⟩; d(A⁻¹) = -A⁻¹ dA A⁻¹ "
+                "has one on each side of dA, and both must move across to leave dA alone."),
         Mistake("both on one side", -inv.T @ inv.T @ G,
-                "you put both A⁻ᵀ on the left of G, as if the rule were the scalar -g/a² "
-                "with a square. In d(A⁻¹) = -A⁻¹ dA A⁻¹ the nudge dA sits BETWEEN the two "
-                "inverses, and G takes its place there: one factor on each side of G."),
+                "you put both transposed inverses on the left of G, as if the rule were the "
+                "scalar -g/a² with a square. In d(A⁻¹) = -A⁻¹ dA A⁻¹ the nudge dA sits BETWEEN "
+                "the two inverses, and G takes its place there."),
         Mistake("both on one side", -G @ inv.T @ inv.T,
-                "you put both A⁻ᵀ on the right of G, as if the rule were the scalar -g/a² "
-                "with a square. In d(A⁻¹) = -A⁻¹ dA A⁻¹ the nudge dA sits BETWEEN the two "
-                "inverses, and G takes its place there: one factor on each side of G."),
+                "you put both transposed inverses on the right of G, as if the rule were the "
+                "scalar -g/a² with a square. In d(A⁻¹) = -A⁻¹ dA A⁻¹ the nudge dA sits BETWEEN "
+                "the two inverses, and G takes its place there."),
         Mistake("one inverse not transposed", -inv.T @ G @ inv,
                 "the right-hand inverse kept its A⁻¹. Moving a factor across the inner "
                 "product ⟨G, ·⟩ transposes it, on each side of dA alike."),
@@ -188,14 +188,14 @@ def check_kron_jacobian(kron_jacobian) -> Feedback:
         mistakes = [
             Mistake("column-major order", np.kron(eye, A),
                     "I ⊗ A is the column-major (Fortran, MATLAB) Jacobian. numpy's reshape "
-                    "reads row after row, and in that order the two factors of the ⊗ swap "
-                    "sides."),
+                    "reads row after row, and the order of vec decides where each factor of "
+                    "the ⊗ stands: use the notebook's row-major rule."),
             Mistake("A transposed", np.kron(A.T, eye),
                     "the factor on the left of B goes in as it is: in vec(K M Q) = (K ⊗ Qᵀ) "
                     "vec(M) only Q, the factor on the right, is transposed."),
             Mistake("by A instead", np.kron(np.eye(m), B.T),
                     "I_m ⊗ Bᵀ is d vec(C)/d vec(A), the Jacobian by the other factor (section "
-                    "3). Here B is the middle factor: C = A B I_p."),
+                    "3). Here B is what changes, the middle factor of a product K B Q."),
             Mistake("the 4-D tensor's layout", np.kron(A, eye).reshape(m, p, n, p)
                     .transpose(0, 2, 1, 3).reshape(m * p, n * p),
                     "those are the tensor's blocks laid out as a matrix of matrices (rows i, k). "
@@ -203,7 +203,7 @@ def check_kron_jacobian(kron_jacobian) -> Feedback:
                     "(k, l): reshape dC/dB to (m·p, n·p) without moving axes."),
             Mistake("both factors", np.kron(A, B),
                     "A ⊗ B would be the map of M ↦ A M Bᵀ. B is what changes here, so it is "
-                    "not in the Jacobian: the factor on its right is I_p."),
+                    "not in the Jacobian: write C as a product K B Q and ask what Q is."),
         ] if (m, n, p) == (3, 3, 3) else []
         feedback = compare(exercise, answer, solutions.kron_jacobian(A, B), mistakes,
                            what="d vec(C)/d vec(B)", where=f"with A {A.shape}, B {B.shape}",
