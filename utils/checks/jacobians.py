@@ -248,14 +248,15 @@ def check_central_difference(central_difference, good_step) -> Feedback:
                for f, d, x, _ in _FD_TESTS)
     detail = (f"with h = {good_step:.1e} the worst relative error is {worst:.1e} (expected "
               f"{worst_case}); a better step reaches {best:.0e}, and this exercise asks for "
-              f"{_FD_TOLERANCE:.0e}. Pick a step much larger than machine precision but much "
-              f"smaller than 1: try a few and look at the error. ")
+              f"{_FD_TOLERANCE:.0e}. ")
+    advice = (" Pick a step much larger than machine precision but much smaller than 1: try a "
+              "few and look at the error.")
     if good_step > _FD_BEST_STEP:
         return Feedback(False, f"{FAIL} {exercise}: your method is right, the step too large: "
-                               f"{detail}Truncation error grows like h².",
+                               f"{detail}Truncation error grows like h².{advice}",
                         "step too large")
     return Feedback(False, f"{FAIL} {exercise}: your method is right, the step too small: "
                            f"{detail}f(x + h) and f(x - h) agree in most of their digits, and "
                            f"the round-off left in their difference, about ε·|f| (ε = 2.2e-16), "
-                           f"is divided by 2h: that error grows like ε/h.",
+                           f"is divided by 2h: that error grows like ε/h.{advice}",
                     "step too small")
