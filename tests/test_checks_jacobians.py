@@ -122,7 +122,7 @@ def test_softmax_jacobian_accepts_the_right_answer_in_every_form(form):
 @pytest.mark.parametrize("answer, name, words", [
     (lambda z: np.diag(softmax(z)) - softmax(z) @ softmax(z), "inner for outer",
      ("np.outer(u, v)",)),  # `s @ s` inside the formula
-    (lambda z: softmax(z) @ softmax(z), "scalar", ("a scalar where a matrix (k, k)",)),
+    (lambda z: softmax(z) @ softmax(z), "scalar", ("a scalar where a matrix (n, n)",)),
     (changed(ref.softmax_jacobian, lambda J, z: J.__setitem__(2, -J[2])), "one row",
      ("row 2", "minus")),
     (lambda z: ref.softmax_jacobian(z) + np.diag(np.diag(ref.softmax_jacobian(z))),

@@ -156,7 +156,7 @@ def test_show_point_draws_the_square_its_image_and_the_jacobians_parallelogram(n
 
 
 def test_the_coloured_edges_are_the_unit_steps_and_their_images_are_jacobian_columns():
-    plane_map = PLANE_MAPS["complex square z²"]
+    plane_map = PLANE_MAPS["complex square (x₁ + i x₂)²"]
     picture = warp_picture()
     point, size = np.array([1.0, 0.5]), 0.1
     jacobian, _, corners_out = picture.show_point(plane_map, point, size)

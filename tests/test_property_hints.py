@@ -313,3 +313,36 @@ def test_04a_texts_use_words_04a_and_00a_define(exercise, monkeypatch):
     texts += [m.hint for m in recorded]
     for text in texts:
         assert "adjoint" not in text and "⟨Y" not in text and " Y⟩" not in text, text
+
+
+# --- no wrong answer's text gives another exercise's answer ---------------------------------
+
+# Exercises whose answer the notebook prints before any exercise asks for it (02 prints
+# J_D ⋯ J_1, 04's section 3 is headed by its rule): naming it in another hint gives nothing away.
+PRINTED = {"02-chain-jacobian", "04-lecture-grad-A"}
+_SIBLING_CASES = [pytest.param(e, marks=pytest.mark.xfail(
+    reason="its hints state d(A⁻¹) = -A⁻¹ dA A⁻¹, exercise 1's answer: for linear_maps.py's owner",
+    strict=False)) if e == "04a-inverse-vjp" else e for e in sorted(set(EXERCISES) - NOT_JUDGED)]
+
+
+@pytest.mark.parametrize("exercise", _SIBLING_CASES)
+def test_no_text_a_wrong_answer_gets_contains_a_sibling_exercises_answer(exercise, monkeypatch):
+    """04-grad-B's hint must not say its wrong answer "is dL/dA" in the form 04-grad-A asks for."""
+    siblings = [other for other, (_, _, notebook) in EXERCISES.items()
+                if notebook == EXERCISES[exercise][2] and other not in
+                PRINTED | NOT_JUDGED | {exercise}]
+    forms = {form: other for other in siblings for form in answer_forms(other)}
+    checker = getattr(checks, EXERCISES[exercise][0])
+    recorded = _recording(monkeypatch)
+    reference = RIGHT.get(exercise, solutions.REFERENCES[exercise])
+    if callable(reference):
+        _run(checker, exercise, reference)
+    texts = {f"hint of {m.name!r}": m.hint for m in recorded}
+    for k, answer in enumerate(_wrong_answers(exercise, list(recorded))):
+        feedback = _run(checker, exercise, answer)
+        if not feedback.passed:
+            texts[f"wrong answer {k} ({feedback.mistake})"] = feedback.message
+    spoilers = [f"{where}: {other}'s answer {form!r} in {text!r}"
+                for where, text in texts.items() for form, other in forms.items()
+                if contains(canonical(text), form)]
+    assert not spoilers, "\n".join(spoilers)

@@ -76,7 +76,7 @@ def _warp_jacobian(point):
 
 
 def _square(points):
-    x, y = points  # z = x + iy  ->  z² = (x² - y²) + i·2xy
+    x, y = points  # (x + iy)² = (x² - y²) + i·2xy
     return np.stack([x**2 - y**2, 2 * x * y])
 
 
@@ -93,8 +93,8 @@ PLANE_MAPS = {
     "smooth warp": PlaneMap(
         "smooth warp", "(x₁, x₂) ↦ (x₁ + ½ sin 1.5x₂, x₂ + ½ sin 1.5x₁)", _warp, _warp_jacobian,
         ((-2.0, 2.0), (-2.0, 2.0)), (0.4, -0.5)),
-    "complex square z²": PlaneMap(
-        "complex square z²", "(x₁, x₂) ↦ (x₁² − x₂², 2x₁x₂), i.e. z ↦ z²", _square,
+    "complex square (x₁ + i x₂)²": PlaneMap(
+        "complex square (x₁ + i x₂)²", "(x₁, x₂) ↦ (x₁² − x₂², 2x₁x₂)", _square,
         _square_jacobian, ((0.2, 1.6), (-1.2, 1.2)), (1.0, 0.5)),
 }
 

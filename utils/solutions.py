@@ -147,9 +147,9 @@ def grad_B(dL_dC, A, B):
     return A @ dL_dC
 
 
-def chain_rule(dL_dC, dC_dX):
-    """dL/dx = sum over C's entries c of dL/dc * dc/dx: contract C's axes, the first ones."""
-    return np.tensordot(dL_dC, dC_dX, axes=dL_dC.ndim)
+def chain_rule(dL_dC, dC_dA):
+    """dL/dA = sum over C's entries c_ij of dL/dc_ij * dc_ij/dA: contract C's axes, the first."""
+    return np.tensordot(dL_dC, dC_dA, axes=dL_dC.ndim)
 
 
 REFERENCES["04-lecture-grad-A"] = lecture_grad_A

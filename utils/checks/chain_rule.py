@@ -75,12 +75,12 @@ def _chain_mistakes(steps, jacobians, x, expected):
                 "you multiplied in the wrong order, J_1 · J_2 · J_3. The step applied last "
                 "stands on the left, as f_3 does in f_3(f_2(f_1(x)))."),
         Mistake("all at x", np.linalg.multi_dot([jac(x) for jac in jacobians[::-1]]),
-                "you took every Jacobian at x. Only step 1 sees x; step 2 sees x_1 = f_1(x) "
-                "and step 3 sees x_2 = f_2(x_1): run the chain forward and keep each point."),
+                "you took every Jacobian at x. Only step 1 sees x; each later step sees what "
+                "the step before it returned: run the chain forward and keep each point."),
         Mistake("at the outputs", np.linalg.multi_dot(
                     [jac(point) for jac, point in zip(jacobians, points[1:], strict=True)][::-1]),
                 "you took each Jacobian at its step's output. J_t is taken where step t is "
-                "applied, at its input: J_1 at x, J_2 at f_1(x), J_3 at f_2(f_1(x))."),
+                "applied: at the point that goes into step t, not the one that comes out."),
         Mistake("elementwise product", J3 * J2 * J1,
                 "`*` multiplies entry by entry; the chain rule sums over the middle values, "
                 "which is a matrix product: use `@`."),
@@ -157,29 +157,26 @@ def check_chain_vjp(chain_vjp) -> Feedback:
                     Mistake("row vector", expected[None, :],
                             f"the numbers are right, but you returned a 2-D row of shape "
                             f"(1, {expected.size}); return a 1-D vector of shape "
-                            f"({expected.size},), like the chain's input (u @ J works on a "
-                            f"1-D u as it is).")]
+                            f"({expected.size},), like the chain's input: keep u 1-D.")]
         if case == "square":
             mistakes += [
                 Mistake("wrong order", u @ J1 @ J2 @ J3,
                         "you started from the input side, u·J_1·J_2·J_3. u lives at the "
-                        "output, so it meets the last Jacobian first: u·J_3, then ·J_2, "
-                        "then ·J_1: the loop starts at the end of the list."),
+                        "output, so it meets the Jacobian nearest the output first."),
                 Mistake("transposed", J1 @ J2 @ J3 @ u,
                         "you computed J @ u at each step, which uses every Jacobian "
-                        "transposed: J_1·J_2·J_3·u = (u·J_3ᵀ·J_2ᵀ·J_1ᵀ)ᵀ. A VJP puts the row "
-                        "vector on the left: u = u @ J."),
+                        "transposed. A VJP puts the row vector on the left of each Jacobian."),
                 Mistake("stopped one step short", u @ J3 @ J2,
                         "you stopped one step short: u·J_3·J_2 is the gradient at the input of "
                         "step 2. The chain's input is one step further back: multiply by J_1 "
-                        "too (the loop must visit every Jacobian)."),
+                        "too: every Jacobian takes part."),
                 Mistake("last step skipped", u @ J2 @ J1,
                         "you skipped J_3, the step nearest the output: u is the gradient at the "
-                        "chain's OUTPUT, so it meets J_3 first: u·J_3·J_2·J_1."),
+                        "chain's OUTPUT, so it meets J_3 first."),
                 Mistake("JVP instead of VJP", J3 @ J2 @ J1 @ u,
                         "J_3·J_2·J_1·u pushes a vector forward from the input side (a "
-                        "Jacobian-vector product, JVP). The VJP pulls u back from the output: "
-                        "u·J_3·J_2·J_1."),
+                        "Jacobian-vector product, JVP). The VJP pulls u back from the output "
+                        "side."),
             ]
         feedback = compare(exercise, answer, expected, mistakes, what="the VJP",
                            where=f"with {_WIDTHS[case]}, u = {compact(u)}", axes="n")
@@ -200,8 +197,8 @@ def _products_refused(exercise: str, tally: dict, u, jacobians) -> Feedback | No
     chain = (f"the chain of vector-Jacobian products needs {sum(steps)} "
              f"({' + '.join(map(str, steps))}: a vector of size a times an a×b Jacobian "
              f"takes a·b)")
-    advice = ("Multiply u into one Jacobian at a time, u = u @ J, starting from J_3: each step "
-              "is then a vector times a matrix.")
+    advice = ("Keep u a vector the whole way: each step should multiply a vector by one "
+              "Jacobian, never two Jacobians together.")
     if tally["stripped"]:
         return Feedback(False, f"{FAIL} {exercise}: the numbers are right, but your code turned "
                                f"the Jacobians' entries into plain floats (float(), "

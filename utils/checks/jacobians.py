@@ -64,7 +64,7 @@ def check_softmax_jacobian(softmax_jacobian) -> Feedback:
             return feedback
         expected = solutions.softmax_jacobian(z)
         s = np.exp(z - z.max()) / np.exp(z - z.max()).sum()  # softmax(z)
-        k = len(z)
+        n = len(z)
         e, e_shifted = np.exp(z), np.exp(z - z.max())
         not_normalised = ("you used the exponentials e^z instead of the probabilities "
                           "s = e^z / Σ_k e^(z_k). The formula needs s itself: divide by the "
@@ -73,31 +73,30 @@ def check_softmax_jacobian(softmax_jacobian) -> Feedback:
             Mistake("diagonal only", np.diag(s * (1 - s)),
                     "you have the diagonal s_i (1 - s_i) right but the off-diagonal entries "
                     "are zero. Softmax is not elementwise: every s_i depends on every z_j "
-                    "through the normalising sum, so ds_i/dz_j = -s_i s_j for i ≠ j."),
+                    "through the normalising sum, so ds_i/dz_j is not zero for i ≠ j."),
             Mistake("diagonal as a vector", s * (1 - s),
-                    f"a Jacobian of R^{k} -> R^{k} is a {k}×{k} matrix; you returned only its "
-                    f"diagonal s_i (1 - s_i), as a vector of shape ({k},). The entries off "
+                    f"a Jacobian of R^{n} -> R^{n} is a {n}×{n} matrix; you returned only its "
+                    f"diagonal s_i (1 - s_i), as a vector of shape ({n},). The entries off "
                     f"the diagonal, ds_i/dz_j for i ≠ j, belong in it too."),
             Mistake("outer product missing", np.diag(s),
                     "diag(s) is only the first term: through the normalising sum every s_i "
                     "also moves with every z_j, which adds a second term to every entry."),
             Mistake("diagonal term missing", -np.outer(s, s),
-                    "-s sᵀ is only the second term, which every entry gets; the diagonal "
-                    "entries also get s_i (from the δ_ij in s_i (δ_ij - s_j))."),
+                    "your off-diagonal entries are right, but the diagonal ones miss a term: "
+                    "raising z_i also raises the e^(z_i) in s_i's own numerator."),
             Mistake("sign flipped", np.outer(s, s) - np.diag(s),
                     "the signs are flipped: the diagonal is positive (raising z_i raises s_i) "
                     "and the entries off it negative."),
             Mistake("off-diagonal sign flipped", 2 * np.diag(np.diag(expected)) - expected,
                     "the diagonal s_i (1 - s_i) is right, but the off-diagonal entries have the "
-                    "wrong sign: for i ≠ j, ds_i/dz_j = -s_i s_j (raising another score z_j "
-                    "takes probability away from s_i)."),
+                    "wrong sign: raising another score z_j takes probability away from s_i."),
             Mistake("used z instead of s", np.diag(z) - np.outer(z, z),
                     "you put the scores z into the formula; it needs the probabilities "
                     "s = softmax(z), computed from z first."),
             Mistake("unnormalised exp(z)", np.diag(e) - np.outer(e, e), not_normalised),
             Mistake("unnormalised exp(z)", np.diag(e_shifted) - np.outer(e_shifted, e_shifted),
                     not_normalised),
-        ], what="the softmax Jacobian", where=f"at z = {compact(z)}", axes="k k",
+        ], what="the softmax Jacobian", where=f"at z = {compact(z)}", axes="n n",
             reference=(solutions.softmax_jacobian, (z,)))
         if not feedback.passed:
             return feedback
@@ -248,14 +247,16 @@ def check_central_difference(central_difference, good_step) -> Feedback:
     best = max(abs(solutions.central_difference(f, x, _FD_BEST_STEP) - d(x)) / abs(d(x))
                for f, d, x, _ in _FD_TESTS)
     detail = (f"with h = {good_step:.1e} the worst relative error is {worst:.1e} (expected "
-              f"{worst_case}); with h ≈ ε^(1/3) ≈ {_FD_BEST_STEP:.0e} it is {best:.0e}, and "
-              f"this exercise asks for {_FD_TOLERANCE:.0e}. ")
+              f"{worst_case}); a better step reaches {best:.0e}, and this exercise asks for "
+              f"{_FD_TOLERANCE:.0e}. ")
+    advice = (" Pick a step much larger than machine precision but much smaller than 1: try a "
+              "few and look at the error.")
     if good_step > _FD_BEST_STEP:
         return Feedback(False, f"{FAIL} {exercise}: your method is right, the step too large: "
-                               f"{detail}Truncation error grows like h²: try a smaller step.",
+                               f"{detail}Truncation error grows like h².{advice}",
                         "step too large")
     return Feedback(False, f"{FAIL} {exercise}: your method is right, the step too small: "
                            f"{detail}f(x + h) and f(x - h) agree in most of their digits, and "
                            f"the round-off left in their difference, about ε·|f| (ε = 2.2e-16), "
-                           f"is divided by 2h: that error grows like ε/h. Try a larger step.",
+                           f"is divided by 2h: that error grows like ε/h.{advice}",
                     "step too small")

@@ -213,20 +213,19 @@ def check_tensor_bytes(tensor_bytes) -> Feedback:
         expected = solutions.tensor_bytes(m, n, p)
         feedback = compare(exercise, answer, expected, [
             Mistake("entries not bytes", m * p * m * n,
-                    "that is the number of entries of dC/dA: you forgot the × 8. Each float64 "
-                    "takes 8 bytes."),
+                    "that is the number of entries of dC/dA, not of bytes: how many bytes "
+                    "does one float64 take?"),
             Mistake("bits not bytes", m * p * m * n * 64,
-                    "that is the size in bits: a float64 has 64 bits but 8 bytes. Multiply the "
-                    "m·p·m·n entries by 8, not 64."),
+                    "that is the size in bits; the exercise asks for bytes (8 bits each)."),
             Mistake("float32 bytes", m * p * m * n * 4,
                     "that is the size in float32, 4 bytes an entry. numpy's default (and "
                     "this course's) dtype is float64: 8 bytes an entry."),
             Mistake("assumed square", n**4 * 8,
                     "that is n⁴ · 8, right only for square matrices (m = n = p). Here the sizes "
-                    "differ: dC/dA has shape (m, p, m, n), so m·p·m·n entries."),
+                    "differ: count the entries from dC/dA's shape."),
             Mistake("non-zeros only", m * p * n * 8,
                     "that counts only the non-zero entries (m·p·n of them). numpy stores a "
-                    "dense array: every zero takes its 8 bytes too, all m·p·m·n entries."),
+                    "dense array: every zero takes its bytes too."),
             Mistake("gradient bytes", m * n * 8,
                     "that is the size of dL/dA (shape (m, n)), what the VJP needs. The tensor "
                     "dC/dA has shape (m, p, m, n)."),
@@ -239,7 +238,7 @@ def check_tensor_bytes(tensor_bytes) -> Feedback:
                     "of A) pair."),
             Mistake("C bytes", m * p * 8,
                     "that is the size of C itself. dC/dA has one entry per (entry of C, entry "
-                    "of A) pair: m·p·m·n entries."),
+                    "of A) pair."),
         ], what="the number of bytes")
         if feedback.passed:
             continue
@@ -276,24 +275,23 @@ def check_batch_jacobian(batch_jacobian) -> Feedback:
                     "every block (r, r′) holds row r's Jacobian, even for r′ ≠ r. Row r of H is "
                     "computed from row r of X alone, so ∂H_r/∂X_r′ = 0 for r′ ≠ r."),
             Mistake("tanh factor missing", np.einsum("rs,ml->rmsl", np.eye(N), W),
-                    "your blocks are W: the tanh's derivative, 1 - H², is missing. Entry i "
-                    "of row r of H passes through tanh, so row i of block r gets its factor "
-                    "1 - H_ri²."),
+                    "your blocks are W: the tanh's derivative is missing. Entry j of row r of "
+                    "H passes through tanh, so row j of block r gets a factor of its own."),
             Mistake("other layout", expected.transpose(2, 3, 0, 1), "you built the "
                     "denominator-layout tensor, input axes first. Ours is output.shape + "
-                    "input.shape: (N, p, N, n), J[r, i, r′, l] = ∂H_ri/∂X_r′l."),
+                    "input.shape: (N, p, N, n), J[r, j, r′, l] = ∂H_rj/∂X_r′l."),
         ]
         if n == p:  # W and Wᵀ have the same shape only here
             mistakes.append(Mistake(
                 "block transposed", np.einsum("rs,lm->rmsl", np.eye(N), W) * fade[:, :, None, None],
-                "your blocks use Wᵀ where W belongs: H_ri = tanh(Σ_j X_rj w_ij), so "
-                "∂H_ri/∂X_rl involves w_il: W's entry (i, l) belongs at (i, l) of the block, "
-                "not at (l, i)."))
+                "your blocks use Wᵀ where W belongs: write H_rj out as a sum over row r "
+                "of X and find which entry of W multiplies X_rl; it belongs at (j, l) of "
+                "the block."))
         where = f"with X {X.shape}, W {W.shape}"
         feedback = compare(exercise, answer, expected, mistakes, what="dH/dX", where=where,
                            axes="N p N n", reference=(solutions.batch_jacobian, (X, W)))
         if not feedback.passed:
             return feedback
-    return correct(exercise, "block (r, r) is diag(1 - H_r²) · W, the Jacobian of one row as "
-                             "of one column in 01, and every other block is zero: a batch is N "
+    return correct(exercise, "block (r, r) is diag(1 - H_r²) · W, the Jacobian of one row, like "
+                             "J^g in 02, and every other block is zero: a batch is N "
                              "independent functions side by side.")

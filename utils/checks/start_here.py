@@ -43,18 +43,18 @@ def _hints() -> dict:
         (_C[0], _A[0], _C[1], _A[1]): (
             "picture axis order", "(2, 2, 4, 3) is the order of the block picture's rows and "
             "columns (i, k, j, l), not of the tensor's axes: C.shape + A.shape, [i, j, k, l]."),
-        flip[0] + _A: ("C's axes swapped", "C's two axes are swapped: C = A @ B has shape "
-                       "(2, 4), A's rows by B's columns. Then A's shape: C.shape + A.shape."),
-        _C + flip[1]: ("A's axes swapped", "A's two axes are swapped: A has shape (2, 3). "
-                       "C.shape + A.shape keeps each in its own order."),
+        flip[0] + _A: ("C's axes swapped", "C's two axes are swapped: C = A @ B has A's rows "
+                       "by B's columns, in that order. C.shape + A.shape keeps each as it is."),
+        _C + flip[1]: ("A's axes swapped", "A's two axes are swapped: A's rows come first, "
+                       "its columns second. C.shape + A.shape keeps each in its own order."),
         flip[0] + flip[1]: ("both transposed", "both C's and A's axes are reversed: that is "
                             "Cᵀ's shape + Aᵀ's. C.shape + A.shape keeps each as it is."),
         (_A[0], _A[1], _B[1]): ("three axes", "(2, 3, 4) = (m, n, p) are the axes of the terms "
                                 "a_ir·b_rj before the sum over r: C has only (m, p). dC/dA has "
                                 "C's two axes and A's two: C.shape + A.shape."),
         (_C[0] * _C[1] * _A[0] * _A[1],): (
-            "entry count", "48 is how many entries dC/dA has (2·4·2·3); its shape lists the "
-            "length of each axis: C's two, then A's two."),
+            "entry count", "48 is how many entries dC/dA has: a count, not a shape. A shape "
+            "lists the length of each axis: C's two, then A's two."),
     }
 
 
@@ -75,8 +75,8 @@ def _fallback(shape: tuple) -> tuple[str, str]:
     if len(shape) != 4:
         return "wrong number of axes", (f"{shape} has {len(shape)} axes; a matrix differentiated "
                                         f"by a matrix has four: C's two, then A's two ({_RULE}).")
-    return "wrong axes", (f"with A (m, n) = {_A} and B (n, p) = {_B}, C is (m, p) = {_C}; "
-                          f"yours reads as {_read(shape)}. {_RULE}.")
+    return "wrong axes", (f"with A (m, n) = {_A} and B (n, p) = {_B}, yours reads as "
+                          f"{_read(shape)}. Work out C's shape first; {_RULE}.")
 
 
 def _whole(size) -> bool:

@@ -46,48 +46,44 @@ def _gradient_mistakes(wrt: str, dL_dC, A, B) -> list:
             Mistake("result transposed", G @ B.T,
                     "you computed dL/dC · Bᵀ, the rule for C = A·B copied. Here the left factor "
                     "is Aᵀ, so dL/dC · Bᵀ is the gradient of Aᵀ, the transpose of dL/dA. "
-                    "Derive it: c_ij = Σ_r a_ri b_rj, so ∂L/∂a_kl = Σ_j b_kj ∂L/∂c_lj; read "
-                    "that sum as a product of two matrices, of A's shape (n, m)."),
+                    "Derive it with indices: write c_ij as a sum, find the entries of C that "
+                    "contain a_kl, and read what you get as a product of two matrices."),
             Mistake("transpose missing", B @ G,
-                    "you computed B · dL/dC: the transpose of dL/dC is missing. In "
-                    "∂L/∂a_kl = Σ_j b_kj ∂L/∂c_lj, the index l of A is C's ROW index, so dL/dC "
-                    "enters transposed."),
+                    "you computed B · dL/dC: one transpose is missing. In C = Aᵀ B, is A's "
+                    "column index one of C's row or column indices? Write c_ij out to see."),
             Mistake("wrong side", G.T @ B,
-                    "you computed dL/dCᵀ · B: right matrices, wrong side. The sum "
-                    "Σ_j b_kj ∂L/∂c_lj pairs B's columns with dL/dCᵀ's rows, so B goes on the "
-                    "left, and the product has A's shape (n, m)."),
+                    "you computed dL/dCᵀ · B: right matrices, wrong side. Write the entry "
+                    "∂L/∂a_kl as a sum and see which matrix gives its row index k."),
             Mistake("dL/dB instead", A @ G,
-                    "that is the gradient for the other operand, B (the next exercise). dL/dA "
-                    "is built from B and dL/dC: A itself does not appear in it."),
+                    "that is built from A, but C is linear in A: dL/dA is built from the other "
+                    "factor and dL/dC, and A itself does not appear in it."),
             Mistake("both transposed", G.T @ B.T,
-                    "you computed dL/dCᵀ · Bᵀ = (B · dL/dC)ᵀ. In ∂L/∂a_kl = Σ_j b_kj ∂L/∂c_lj "
-                    "the answer's row k is B's row k, so B stands first and untransposed; "
-                    "only dL/dC enters transposed."),
+                    "you computed dL/dCᵀ · Bᵀ, the transpose of B · dL/dC: both factors are "
+                    "transposed. Write ∂L/∂a_kl as a sum and check which of them must be."),
             Mistake("elementwise", B * G.T,
-                    "`*` multiplies entry by entry; the sum over j in Σ_j b_kj ∂L/∂c_lj is a "
-                    "matrix product: use `@`."),
+                    "`*` multiplies entry by entry; the sum the chain rule takes over C's "
+                    "entries is a matrix product: use `@`."),
         ]
     return [
         Mistake("transpose missing", A.T @ G,
                 "you computed Aᵀ · dL/dC, the rule for C = A·B copied: you multiplied by the "
-                "left factor Aᵀ itself, and the rule transposes the left factor, (Aᵀ)ᵀ = A. "
-                "Derive it: c_ij = Σ_r a_ri b_rj, so ∂L/∂b_kl = Σ_i a_ki ∂L/∂c_il; read that "
-                "sum as a product of two matrices, of B's shape (n, p)."),
+                "left factor Aᵀ itself, but the rule transposes the left factor. Derive it "
+                "with indices: write c_ij as a sum, find the entries of C that contain b_kl, "
+                "and read what you get as a product of two matrices."),
         Mistake("wrong side", G @ A,
-                "you computed dL/dC · A: right matrices, wrong side. The sum Σ_i a_ki ∂L/∂c_il "
-                "runs over A's columns and dL/dC's rows, so A goes on the left."),
+                "you computed dL/dC · A: right matrices, wrong side. Write ∂L/∂b_kl as a sum "
+                "and see which matrix gives its row index k."),
         Mistake("result transposed", G.T @ A.T,
-                "you have (dL/dB)ᵀ = dL/dCᵀ · Aᵀ, of shape (p, n). Transpose it back: the "
-                "transpose of a product is the product of the transposes in the other order."),
+                "you have dL/dB transposed, of shape (p, n): the gradient has B's shape."),
         Mistake("dL/dC transposed", A @ G.T,
-                "you used dL/dCᵀ where dL/dC itself belongs. In ∂L/∂b_kl = Σ_i a_ki ∂L/∂c_il "
-                "the summed i is A's column index and dL/dC's ROW index, so dL/dC enters as "
-                "it is, untransposed."),
+                "you used dL/dCᵀ. Write ∂L/∂b_kl as a sum: is the summed index a row or a "
+                "column index of C?"),
         Mistake("dL/dA instead", B @ G.T,
-                "B · dL/dCᵀ is dL/dA, the gradient for the other operand."),
+                "that is built from B, but C is linear in B: dL/dB is built from the other "
+                "factor and dL/dC, and B itself does not appear in it."),
         Mistake("elementwise", A * G,
-                "`*` multiplies entry by entry; the sum over i in Σ_i a_ki ∂L/∂c_il is a "
-                "matrix product: use `@`."),
+                "`*` multiplies entry by entry; the sum the chain rule takes over C's "
+                "entries is a matrix product: use `@`."),
     ]
 
 
@@ -150,35 +146,35 @@ def chain_rule_exercise_inputs():
 
 
 def check_chain_rule(chain_rule) -> Feedback:
-    """04-chain-rule: the learner's chain_rule(dL_dC, dC_dX) = Σ_ij dL/dc_ij · dc_ij/dX."""
+    """04-chain-rule: the learner's chain_rule(dL_dC, dC_dA) = Σ_ij dL/dc_ij · dc_ij/dA."""
     exercise = "04-chain-rule"
-    for dL_dC, dC_dX in chain_rule_exercise_inputs():
-        answer, feedback = run_learner_function(exercise, chain_rule, dL_dC, dC_dX)
+    for dL_dC, dC_dA in chain_rule_exercise_inputs():
+        answer, feedback = run_learner_function(exercise, chain_rule, dL_dC, dC_dA)
         if feedback is not None:
             return feedback
-        x_shape = dC_dX.shape[dL_dC.ndim:]
-        jacobian_shaped = _jacobian_shaped(exercise, answer, dC_dX.shape, "X", x_shape)
+        x_shape = dC_dA.shape[dL_dC.ndim:]
+        jacobian_shaped = _jacobian_shaped(exercise, answer, dC_dA.shape, "A", x_shape)
         if jacobian_shaped is not None:
             return jacobian_shaped
-        expected = solutions.chain_rule(dL_dC, dC_dX)
-        mistakes = [Mistake("summed everything", np.sum(dL_dC[:, :, None, None] * dC_dX),
+        expected = solutions.chain_rule(dL_dC, dC_dA)
+        mistakes = [Mistake("summed everything", np.sum(dL_dC[:, :, None, None] * dC_dA),
                             "you summed over all four axes and got one number. Sum over C's "
-                            "axes only (i, j), and keep X's axes (k, l): the result is "
-                            "shaped like X.")]
-        if dC_dX.shape[:2] == dC_dX.shape[2:]:
+                            "axes only (i, j), and keep A's axes (k, l): the result is "
+                            "shaped like A.")]
+        if dC_dA.shape[:2] == dC_dA.shape[2:]:
             mistakes.append(Mistake(
-                "wrong axes", np.tensordot(dL_dC, dC_dX, axes=([0, 1], [2, 3])),
-                "you contracted dL/dC with the LAST two axes of the tensor (X's axes). In the "
-                "convention C.shape + X.shape, the first two axes index c_ij: "
-                "dL/dx_kl = Σ_ij dL/dc_ij · dC_dX[i, j, k, l]: contract C's axes, the first "
-                "ones. Here C and X have the same shape, so the "
+                "wrong axes", np.tensordot(dL_dC, dC_dA, axes=([0, 1], [2, 3])),
+                "you contracted dL/dC with the LAST two axes of the tensor (A's axes). In the "
+                "convention C.shape + A.shape, the first two axes index c_ij: "
+                "dL/da_kl = Σ_ij dL/dc_ij · dC_dA[i, j, k, l]: contract C's axes, the first "
+                "ones. Here C and A have the same shape, so the "
                 "wrong contraction ran without complaint."))
-        feedback = compare(exercise, answer, expected, mistakes, what="dL/dX",
-                           where=f"with dL/dC {dL_dC.shape}, dC/dX {dC_dX.shape}",
-                           axes=[f"X's {k}" for k in ("rows", "columns")])
+        feedback = compare(exercise, answer, expected, mistakes, what="dL/dA",
+                           where=f"with dL/dC {dL_dC.shape}, dC/dA {dC_dA.shape}",
+                           axes=[f"A's {k}" for k in ("rows", "columns")])
         if not feedback.passed:
             return feedback
-    return correct(exercise, "dL/dX = Σ_ij dL/dc_ij · ∂c_ij/∂X, a weighted sum of the tensor's "
+    return correct(exercise, "dL/dA = Σ_ij dL/dc_ij · ∂c_ij/∂A, a weighted sum of the tensor's "
                              "blocks.")
 
 
@@ -193,19 +189,16 @@ def _lecture_mistakes(G, A, B) -> list:
     return [
         Mistake("sign slip", -(G @ B.T), "your answer is the right one with its sign flipped: "
                 "nothing in C = A B changes a sign, so neither does the VJP."),
-        Mistake("transpose missing", G @ B, "you computed dL/dC · B: B must be transposed. In "
-                "∂L/∂a_kl = Σ_j ∂L/∂c_kj b_lj the sum runs over B's column index j, so B "
-                "enters as Bᵀ: (m, p)·(p, n) = (m, n), A's shape."),
+        Mistake("transpose missing", G @ B, "you computed dL/dC · B: a transpose is missing. "
+                "Compare with the rule of section 3, and check that the shapes give A's (m, n)."),
         Mistake("wrong side", B.T @ G, "you computed Bᵀ · dL/dC: right matrices, wrong side. "
-                "The sum Σ_j ∂L/∂c_kj b_lj keeps dL/dC's row k, so dL/dC goes on the left."),
-        Mistake("other layout", B @ G.T, "you have B · dL/dCᵀ = (dL/dA)ᵀ, the rule as a "
-                "textbook in the numerator layout writes it, shaped like Aᵀ (see the notation "
-                "page, Two layouts). Our gradients have the shape of their variable: transpose "
-                "it, (m, n) like A."),
-        Mistake("dL/dB instead", A.T @ G, "Aᵀ · dL/dC is dL/dB, the gradient for the other "
-                "operand."),
-        Mistake("elementwise", G * B.T, "`*` multiplies entry by entry; the sum over j is a "
-                "matrix product: use `@`."),
+                "Compare the order with the rule of section 3."),
+        Mistake("other layout", B @ G.T, "you have dL/dA transposed, as a textbook in the "
+                "numerator layout writes it, shaped like Aᵀ (see the notation page, Two "
+                "layouts). Our gradients have the shape of their variable, (m, n) like A."),
+        Mistake("dL/dB instead", A.T @ G, "that is the gradient for the other operand, B."),
+        Mistake("elementwise", G * B.T, "`*` multiplies entry by entry; the sum over C's "
+                "entries is a matrix product: use `@`."),
     ]
 
 

@@ -78,7 +78,7 @@ class WarpPicture:
             self.points_out.append(ax.plot([], [], "o", color="black", markersize=5)[0])
         ax_in.set_title("input x, square of side Δ")
         ax_out.set_title("output: the grid warped by f")
-        ax_zoom.set_title("zoom: f(square) (black)\nvs f(x) + J·d (green)", fontsize="medium")
+        ax_zoom.set_title("zoom: f(square) (black)\nvs f(x) + J·v (green)", fontsize="medium")
         ax_zoom.set_xticks([])
         ax_zoom.set_yticks([])  # no ticks: the zoom's limits move without redrawing its frame
         for ax in (ax_in, ax_out, ax_zoom):
