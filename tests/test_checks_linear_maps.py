@@ -38,7 +38,7 @@ CASES = {
         "sides swapped": lambda G, A, M, B: B.T @ G @ A.T,
     }),
     "inverse_vjp": (checks.check_inverse_vjp, solutions.inverse_vjp, {
-        "differential, not its adjoint": lambda G, A: -np.linalg.inv(A) @ G @ np.linalg.inv(A),
+        "differential applied to G": lambda G, A: -np.linalg.inv(A) @ G @ np.linalg.inv(A),
         "sign": lambda G, A: np.linalg.inv(A).T @ G @ np.linalg.inv(A).T,
         "G transposed": lambda G, A: -np.linalg.inv(A).T @ G.T @ np.linalg.inv(A).T,
         "one side only": lambda G, A: -np.linalg.inv(A).T @ G,

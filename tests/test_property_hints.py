@@ -320,9 +320,7 @@ def test_04a_texts_use_words_04a_and_00a_define(exercise, monkeypatch):
 # Exercises whose answer the notebook prints before any exercise asks for it (02 prints
 # J_D ⋯ J_1, 04's section 3 is headed by its rule): naming it in another hint gives nothing away.
 PRINTED = {"02-chain-jacobian", "04-lecture-grad-A"}
-_SIBLING_CASES = [pytest.param(e, marks=pytest.mark.xfail(
-    reason="its hints state d(A⁻¹) = -A⁻¹ dA A⁻¹, exercise 1's answer: for linear_maps.py's owner",
-    strict=False)) if e == "04a-inverse-vjp" else e for e in sorted(set(EXERCISES) - NOT_JUDGED)]
+_SIBLING_CASES = sorted(set(EXERCISES) - NOT_JUDGED)
 
 
 @pytest.mark.parametrize("exercise", _SIBLING_CASES)

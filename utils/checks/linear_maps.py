@@ -127,30 +127,31 @@ def check_inverse_vjp(inverse_vjp) -> Feedback:
     if feedback is not None:
         return feedback
     mistakes = [
-        Mistake("differential, not its adjoint", -inv @ G @ inv,
+        Mistake("differential applied to G", -inv @ G @ inv,
                 "you applied the differential's map to G: -A⁻¹ G A⁻¹. The gradient comes from "
-                "moving each A⁻¹ across the inner product ⟨G, -A⁻¹ dA A⁻¹⟩ until dA stands "
-                "alone, and a factor that moves across is transposed."),
+                "moving each A⁻¹ across the inner product ⟨G, d(A⁻¹)⟩ (Exercise 1's "
+                "differential) until dA stands alone, and a factor that moves across is "
+                "transposed."),
         Mistake("sign", inv.T @ G @ inv.T,
-                "the sign: d(A⁻¹) = -A⁻¹ dA A⁻¹ carries a minus, and moving its factors "
+                "the sign: Exercise 1's d(A⁻¹) carries a minus, and moving its factors "
                 "across the inner product keeps it."),
         Mistake("G transposed", -inv.T @ G.T @ inv.T,
                 "G enters as it is, no Gᵀ: only the factors that move across ⟨G, ·⟩ are "
                 "transposed."),
         Mistake("one side only", -inv.T @ G,
-                "only the inverse on the left of dA moved across ⟨G, ·⟩; d(A⁻¹) = -A⁻¹ dA A⁻¹ "
-                "has one on each side of dA, and both must move across to leave dA alone."),
+                "only the inverse on the left of dA moved across ⟨G, ·⟩: Exercise 1's "
+                "d(A⁻¹) has one on each side of dA, and both must move across to leave dA alone."),
         Mistake("one side only", -G @ inv.T,
-                "only the inverse on the right of dA moved across ⟨G, ·⟩; d(A⁻¹) = -A⁻¹ dA A⁻¹ "
-                "has one on each side of dA, and both must move across to leave dA alone."),
+                "only the inverse on the right of dA moved across ⟨G, ·⟩: Exercise 1's "
+                "d(A⁻¹) has one on each side of dA, and both must move across to leave dA alone."),
         Mistake("both on one side", -inv.T @ inv.T @ G,
                 "you put both transposed inverses on the left of G, as if the rule were the "
-                "scalar -g/a² with a square. In d(A⁻¹) = -A⁻¹ dA A⁻¹ the nudge dA sits BETWEEN "
-                "the two inverses, and G takes its place there."),
+                "scalar -g/a² with a square. In Exercise 1's d(A⁻¹) the nudge dA sits "
+                "BETWEEN the two inverses, and G takes its place there."),
         Mistake("both on one side", -G @ inv.T @ inv.T,
                 "you put both transposed inverses on the right of G, as if the rule were the "
-                "scalar -g/a² with a square. In d(A⁻¹) = -A⁻¹ dA A⁻¹ the nudge dA sits BETWEEN "
-                "the two inverses, and G takes its place there."),
+                "scalar -g/a² with a square. In Exercise 1's d(A⁻¹) the nudge dA sits "
+                "BETWEEN the two inverses, and G takes its place there."),
         Mistake("one inverse not transposed", -inv.T @ G @ inv,
                 "the right-hand inverse kept its A⁻¹. Moving a factor across the inner "
                 "product ⟨G, ·⟩ transposes it, on each side of dA alike."),
@@ -162,7 +163,7 @@ def check_inverse_vjp(inverse_vjp) -> Feedback:
                 "of L per change of a_kl, so transpose what you return."),
         Mistake("scalar rule", -G / A**2,
                 "-G / A² entry by entry is the scalar rule d(1/a) = -da/a². A matrix inverse "
-                "mixes all entries: start from d(A⁻¹) = -A⁻¹ dA A⁻¹ and move its factors "
+                "mixes all entries: start from Exercise 1's d(A⁻¹) and move its factors "
                 "across ⟨G, ·⟩."),
     ]
     feedback = compare(exercise, answer, solutions.inverse_vjp(G, A), mistakes, what="dL/dA",
