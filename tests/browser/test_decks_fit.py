@@ -11,6 +11,9 @@ from browser_support import ROOT, SLIDE_SIZE
 
 SLIDES = ROOT / "build" / "slides"
 WORDY = 60  # words on one slide that a projector audience can still read while listening
+# An explorer's picture is drawn 1000 px wide with labels of 11 pt (15.3 px) or more: shown at
+# 1,046 px or wider, every label is 16 px or more on the projector.
+FIGURE_WIDTH = 1046
 MATH_DONE = ("() => window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0"
              " && MathJax.Hub.queue.running === 0")
 
@@ -62,7 +65,14 @@ MEASURE = """(tolerance) => {
     problems.push(`"${note.innerText.trim()}" right above the same heading`);
   const words = (slide.innerText || '').split(/\\s+/).filter(w => /\\w/.test(w)).length;
   const zooms = [...slide.querySelectorAll('[style*="zoom"]')].map(el => parseFloat(el.style.zoom));
-  return {problems: [...new Set(problems)].slice(0, 4), words: words,
+  // each explorer snapshot's picture: how wide it is drawn, in the slide's own pixels
+  const slides = document.querySelector('.reveal .slides');
+  const scale = slides.getBoundingClientRect().width / slides.offsetWidth;
+  const figures = [...slide.querySelectorAll('img.course-snapshot-figure')].map(img => {
+    const r = img.getBoundingClientRect();
+    return Math.round(Math.min(r.width, r.height * img.naturalWidth / img.naturalHeight) / scale);
+  });
+  return {problems: [...new Set(problems)].slice(0, 4), words: words, figures: figures,
           zoom: zooms.length ? Math.min(...zooms) : 1};
 }"""
 
@@ -108,7 +118,12 @@ def test_every_slide_fits_the_projector(deck, offline_page, screenshots):
           f"{min([m['zoom'] for m in measured]):.2f})")
     for m in overflowing:
         print(f"  slide {m['where']}: " + "; ".join(m["problems"]))
+    figures = [(m["where"], width) for m in measured for width in m["figures"]]
+    print(f"  explorer snapshots drawn {[w for _, w in figures]} px wide")
+    narrow = [(where, width) for where, width in figures if width < FIGURE_WIDTH]
     assert browser_page.left_machine == [], f"{deck.name} reached the network"
+    assert not narrow, (f"{deck.name}: explorer pictures drawn under {FIGURE_WIDTH} px wide "
+                        f"(slide, px): {narrow}; their labels fall under 16 px")
     assert not overflowing, (
         f"{deck.name}: {len(overflowing)} of {len(measured)} slides do not fit {width}×{height}: "
         + " | ".join(f"{m['where']}: {m['problems'][0]}" for m in overflowing[:6]))

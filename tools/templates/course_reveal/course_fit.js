@@ -16,8 +16,32 @@ function courseFitThenStart(options) {
             .length;
     }
 
+    // An explorer's snapshot cut into three pieces: its controls, its picture (alone, so it can
+    // take the slide's width: its labels stay at 16 px or more), and its readout with the note.
+    function snapshotPieces(section, cell) {
+        var box = cell.querySelector(".course-widget-snapshot > div");
+        var figure = box && box.querySelector(":scope > img.course-snapshot-figure");
+        if (!figure) { return false; }
+        var at = Array.prototype.indexOf.call(box.children, figure);
+        [[0, at], [at, at + 1], [at + 1, box.children.length]].forEach(function (range, k) {
+            var copy = cell.cloneNode(true);
+            var kept = copy.querySelector(".course-widget-snapshot > div");
+            Array.prototype.slice.call(kept.children).forEach(function (el, i) {
+                if (i < range[0] || i >= range[1]) { el.remove(); }
+            });
+            if (k < 2) { copy.querySelector(".course-widget-note").remove(); }
+            if (k === 1) { copy.classList.add("course-picture-cell"); }
+            if (kept.children.length || k === 2) { section.insertBefore(copy, cell); }
+        });
+        section.removeChild(cell);
+        return true;
+    }
+
     function pieces(section) {  // markdown cells cut into one cell per block (p, ul, math, ...)
         Array.prototype.slice.call(section.children).forEach(function (child) {
+            if (child.querySelector(".course-widget-snapshot") && snapshotPieces(section, child)) {
+                return;
+            }
             var rendered = child.classList.contains("jp-MarkdownCell")
                 && child.querySelector(".jp-RenderedMarkdown");
             if (!rendered || rendered.children.length < 2) { return; }
