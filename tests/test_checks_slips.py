@@ -56,3 +56,16 @@ def test_results_in_another_order_are_told_by_their_shapes():
     assert order_swapped(expected[:2], expected, names) is None       # one missing: not a swap
     same = (np.zeros(3), np.ones(3))                                   # shapes cannot tell
     assert order_swapped(same[::-1], same, ("a", "b")) is None
+
+
+@pytest.mark.parametrize("check, zeros", [
+    (checks.check_softmax_jacobian, lambda z: np.zeros((len(z), len(z)))),
+    (checks.check_grad_A, lambda G, A, B: np.zeros_like(A)),
+    (checks.check_grad_B, lambda G, A, B: np.zeros_like(B)),
+    (checks.check_lecture_grad_A, lambda G, A, B: np.zeros_like(A)),
+    (checks.check_mean_loss_grad, lambda P, Y: np.zeros_like(P)),
+])
+def test_an_answer_of_zeros_is_called_that_not_a_missing_factor(check, zeros):
+    feedback = check(zeros)
+    assert feedback.mistake == "all zeros", feedback.message
+    assert "all zeros" in feedback.message and "factor" not in feedback.message

@@ -26,9 +26,9 @@ MAX_SECONDS = 600.0   # the longest a timing may be asked to run
 
 
 def check_widths(widths) -> tuple[int, ...]:
-    """The widths (n_0, ..., n_L) of a chain of L >= 1 steps as a tuple of positive ints."""
+    """The widths (n_0, ..., n_D) of a chain of D >= 1 steps as a tuple of positive ints."""
     if isinstance(widths, (str, bytes)) or not hasattr(widths, "__len__"):
-        raise TypeError(f"widths must be a sequence of whole numbers (n_0, n_1, ..., n_L); "
+        raise TypeError(f"widths must be a sequence of whole numbers (n_0, n_1, ..., n_D); "
                         f"got a {type(widths).__name__}")
     if len(widths) < 2:
         raise ValueError(f"a chain needs at least two widths (input and output: one step); "
@@ -45,7 +45,7 @@ def check_order(order) -> str:
 
 def chain_widths(length: int, input_width: int, hidden_width: int,
                  output_width: int) -> tuple[int, ...]:
-    """Widths of a chain of `length` steps: n_0 = input, n_1..n_{L-1} = hidden, n_L = output."""
+    """Widths of a chain of `length` steps: n_0 = input, n_1..n_{D-1} = hidden, n_D = output."""
     length = check_count(length, "length", maximum=MAX_LENGTH)
     hidden = check_count(hidden_width, "hidden_width")
     return ((check_count(input_width, "input_width"),) + (hidden,) * (length - 1)
@@ -94,7 +94,7 @@ class ChainCosts:
 
 
 def chain_costs(widths) -> ChainCosts:
-    """Costs of both orders for a chain with widths (n_0, ..., n_L)."""
+    """Costs of both orders for a chain with widths (n_0, ..., n_D)."""
     return ChainCosts(check_widths(widths))
 
 

@@ -47,6 +47,9 @@ def generic_slip(answer: np.ndarray, expected: np.ndarray, rtol: float, atol: fl
     scale = _scale(answer, expected)
     if scale is None or not np.allclose(answer, scale * expected, rtol=rtol, atol=atol):
         return None
+    if np.isclose(scale, 0.0):
+        return "all zeros", ("your answer is all zeros: nothing was computed into it (an array "
+                             "made with np.zeros and never filled, or filled in a copy?).")
     if np.isclose(scale, -1.0):
         return "sign flipped", ("your answer is the right one with every sign flipped: look "
                                 "for a minus sign, or a subtraction the wrong way round.")

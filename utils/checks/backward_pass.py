@@ -235,8 +235,8 @@ def check_mean_loss_grad(mse_grad) -> Feedback:
         Mistake("divided by every entry", E / P.size, "you divided by N·n_out, the number "
                 "of entries: the gradient of np.mean over all entries. Here each row's "
                 "½‖p_r - y_r‖² sums its n_out outputs; only the N rows are averaged."),
-        Mistake("sign slip", -E / N, "the sign is flipped: ½‖p - y‖² grows with p - y, so its "
-                "gradient is +(p - y), times the mean's 1/N."),
+        Mistake("sign slip", -E / N, "the sign is flipped: ½‖p - y‖² grows as p moves away "
+                "from y, so its gradient points from y toward p."),
         Mistake("½ not cancelled", 2 * E / N, "the factor 2 of d(u²)/du cancels the ½ in "
                 "½‖p - y‖²: no factor 2 is left."),
         Mistake("½ kept", E / (2 * N), "the ½ in ½‖p - y‖² is cancelled by the 2 of d(u²)/du; "

@@ -62,14 +62,13 @@ def check_jacobian_through_time(my_jacobian_through_time) -> Feedback:
                 "state's as columns."),
         Mistake("one step too many", product(step, first=t),
                 "your loop includes J_t = dh_t/dh_{t-1}, one step too many: from h_t to h_T "
-                "the state goes through steps t+1, ..., T only, so the loop runs over "
-                "range(t + 1, T + 1)."),
+                "the state goes through steps t+1, ..., T only."),
         Mistake("one step missing", product(step, first=t + 2),
-                "your product misses J_{t+1}, the first step after h_t: the loop must run over "
-                "range(t + 1, T + 1), i.e. t+1, ..., T."),
+                "your product misses J_{t+1}, the first step after h_t: every step from t+1 "
+                "on contributes its factor."),
         Mistake("one step missing", product(step, last=T - 1),
-                "your product misses J_T, the last step: the loop must run up to T inclusive, "
-                "range(t + 1, T + 1) (hs has T + 1 rows, h_0 ... h_T)."),
+                "your product misses J_T, the last step: the steps run up to T inclusive (hs "
+                "has T + 1 rows, h_0 ... h_T)."),
         Mistake("W transposed", product(lambda s: np.diag(1 - hs[s] ** 2) @ W.T),
                 "you used W.T. In this notebook W acts on the column h_{t-1} (a_t = W h_{t-1} "
                 "+ U x_t), so da_t/dh_{t-1} = W itself: J_t = diag(1 - h_t²) W."),
@@ -139,8 +138,8 @@ def check_clip_by_norm(my_clip_by_norm) -> Feedback:
     mistakes = [  # recognised by what they do to BOTH gradients
         Mistake("clipped entries", lambda g: np.clip(g, -max_norm, max_norm),
                 "np.clip cuts each entry separately, which changes the gradient's direction. "
-                "Clip by norm instead: when ||g|| > max_norm, shrink the whole g, keeping its "
-                "direction."),
+                "Clip by norm instead: when ‖gradient‖ > max_norm, shrink the whole gradient, "
+                "keeping its direction."),
         Mistake("per-row norms", rows_clipped,
                 "you clipped each row to length max_norm separately, which changes the "
                 "direction of the whole gradient. Use one norm of all entries together: "
@@ -148,14 +147,14 @@ def check_clip_by_norm(my_clip_by_norm) -> Feedback:
         Mistake("inverted condition", lambda g: (g * (max_norm / np.linalg.norm(g))
                                                  if np.linalg.norm(g) < max_norm else g),
                 "the condition is inverted: you stretched the short gradient up to max_norm "
-                "and left the long one alone. Rescale only when ||g|| > max_norm."),
+                "and left the long one alone. Rescale only when ‖gradient‖ > max_norm."),
         Mistake("always rescaled", lambda g: g * (max_norm / np.linalg.norm(g)),
                 "you rescaled every gradient to length max_norm, also the short one, which "
-                "should pass unchanged: rescale only when ||g|| > max_norm."),
+                "should pass unchanged: rescale only when ‖gradient‖ > max_norm."),
         Mistake("unit length", lambda g: g / np.linalg.norm(g),
                 "dividing by the norm gives length 1, not max_norm, and shortens nothing on "
                 "purpose: the long gradient should come out with length max_norm, and only "
-                "when ||g|| > max_norm."),
+                "when ‖gradient‖ > max_norm."),
         Mistake("never clipped", lambda g: g,
                 "the long gradient (norm 6.5 > max_norm = 2) came back unchanged: it should "
                 "be shrunk to norm max_norm, keeping its direction."),

@@ -45,7 +45,7 @@ def _gradient_mistakes(wrt: str, dL_dC, A, B) -> list:
         return [
             Mistake("result transposed", G @ B.T,
                     "you computed dL/dC · Bᵀ, the rule for C = A·B copied. Here the left factor "
-                    "is Aᵀ, so dL/dC · Bᵀ is the gradient of Aᵀ, the transpose of dL/dA. "
+                    "is Aᵀ, so that rule gives the gradient of Aᵀ, not of A. "
                     "Derive it with indices: write c_ij as a sum, find the entries of C that "
                     "contain a_kl, and read what you get as a product of two matrices."),
             Mistake("transpose missing", B @ G,

@@ -34,7 +34,7 @@ def chain_cost_explorer(length: int = 6, input_width: int = 128, hidden_width: i
         "length": slider("chain length D", length, 2, 12),
         "input_width": slider("input width n₀", input_width, 1, 256),
         "hidden_width": slider("hidden width", hidden_width, 1, 256),
-        "output_width": slider("output width n_L", output_width, 1, 256),
+        "output_width": slider("output width n_D", output_width, 1, 256),
     }
     readout = widgets.HTML()
     widest = max(controls[k].max for k in ("input_width", "hidden_width", "output_width"))
@@ -72,7 +72,7 @@ def chain_cost_explorer(length: int = 6, input_width: int = 128, hidden_width: i
                     "times a Jacobian: a vector-Jacobian product."
                     if widths[-1] == 1 else "")
         readout.value = (
-            f"widths n = {widths}: J<sub>L</sub>···J<sub>1</sub> = {shapes} → "
+            f"widths n = {widths}: J<sub>D</sub>···J<sub>1</sub> = {shapes} → "
             f"{widths[-1]}×{widths[0]}<br>"
             f"input side first: <b>{counts[0]:,}</b> {plural(counts[0])}, "
             f"{seconds[0] * 1e3:.3f} ms &nbsp;|&nbsp; loss side first: <b>{counts[1]:,}</b> "
