@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from utils.checks import _running, compare, run_learner_function
 from utils.checks._running import (
     ConfigurationError,
+    TimedOut,
     body_is_stub,
     call_with_limit,
     one_limit,
@@ -113,6 +114,53 @@ def test_the_alarm_is_cleared_and_an_outer_handler_restored():
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
     assert signal.getsignal(signal.SIGALRM) is before
     assert signals_available()
+
+
+def test_a_call_ending_just_as_its_alarm_rings_leaves_nothing_behind():
+    """The alarm repeats every 5 ms once the limit has passed: one ringing while the call is
+    cleaning up must neither escape as TimedOut later nor leave a tracer or a timer armed."""
+    import signal
+    import sys
+    before = signal.getsignal(signal.SIGALRM)
+
+    def busy(seconds):  # a pure-Python loop that ends right about when the alarm rings
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            pass
+        return seconds
+
+    outcomes = set()
+    for k in range(150):
+        limit = 0.002 + (k % 5) * 0.0005
+        try:
+            call_with_limit(busy, limit * (0.9 + (k % 3) * 0.1), seconds=limit)
+            outcomes.add("returned")
+        except TimedOut:
+            outcomes.add("timed out")
+        assert sys.gettrace() is None, "the deadline's tracer was left on"
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0), "an alarm was left armed"
+        assert signal.getsignal(signal.SIGALRM) is before
+    time.sleep(0.02)  # a stray alarm would ring (and raise) here
+    assert outcomes <= {"returned", "timed out"}
+
+
+def test_an_alarm_ringing_during_the_cleanup_is_ignored(monkeypatch):
+    """The race above made certain: the alarm rings just as the cleanup cancels the timer."""
+    import signal
+    import sys
+    real_set_timer = _running._set_timer
+
+    def ring_then_set(which, seconds, *rest):
+        if seconds == 0:
+            signal.raise_signal(signal.SIGALRM)  # its handler runs before the timer is cancelled
+        return real_set_timer(which, seconds, *rest)
+
+    monkeypatch.setattr(_running, "_set_timer", ring_then_set)
+    before = signal.getsignal(signal.SIGALRM)
+    assert call_with_limit(lambda a: a + 1, 1, seconds=5.0) == 2
+    assert sys.gettrace() is None, "the deadline's tracer was left on"
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0), "an alarm was left armed"
+    assert signal.getsignal(signal.SIGALRM) is before
 
 
 BAD_LIMITS = ["abc", "0", "-1", "nan", "inf", "-inf", "", "1e400", 0, -1.0, math.nan, math.inf,

@@ -129,8 +129,14 @@ def _call_with_alarm(function, args, seconds: float, whole: float):
             return stop           # end the tracing)
         raise TimedOut(whole, stopped=True)
 
+    finished = []  # set once the call is over: an alarm still pending then does nothing
+
     def on_alarm(signum, frame):
+        if finished:
+            return
         _set_timer(signal.ITIMER_REAL, _REPEAT)  # and the alarm rings again, for C loops
+        if frame is not None and frame.f_code is _call_with_alarm.__code__:
+            return  # between our own lines (just before the call, or cleaning up): ring later
         sys.settrace(stop)
         while frame is not None and frame.f_code is not _call_with_alarm.__code__:
             if frame.f_code.co_filename not in ours:
@@ -144,7 +150,8 @@ def _call_with_alarm(function, args, seconds: float, whole: float):
     started = time.monotonic()
     try:
         return function(*args)
-    finally:
+    finally:  # an alarm ringing here is ignored (see on_alarm), so this always runs to its end
+        finished.append(True)
         _set_timer(signal.ITIMER_REAL, 0)
         sys.settrace(previous_tracer)
         _set_handler(signal.SIGALRM, previous_handler)
