@@ -169,8 +169,9 @@ def predict(params, X, mu, var, eps: float = EPS) -> np.ndarray:
     mu, var = as_float_array(mu, "mu"), as_float_array(var, "var")
     if X.ndim != 2 or X.shape[1] != p["W1"].shape[1] or len(X) == 0 or mu.shape != p["b1"].shape \
             or var.shape != p["b1"].shape:
-        raise ValueError(f"predict needs X (N, {p['W1'].shape[1]}) with N >= 1 and mu, var of "
-                         f"shape {p['b1'].shape}; got X {X.shape}, mu {mu.shape}, var {var.shape}")
+        raise ValueError(f"predict needs X (N, {p['W1'].shape[1]}) (n_in = the columns of "
+                         f"params['W1'] {p['W1'].shape}) with N >= 1 and mu, var of shape "
+                         f"{p['b1'].shape}; got X {X.shape}, mu {mu.shape}, var {var.shape}")
     Hn = (X @ p["W1"].T + p["b1"] - mu) / np.sqrt(var + check_number(eps, "eps"))
     return (np.tanh(p["gamma"] * Hn + p["beta"]) @ p["W2"].T + p["b2"]).argmax(axis=1)
 
