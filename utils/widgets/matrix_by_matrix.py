@@ -105,6 +105,8 @@ def tensor_explorer(m: int = 3, n: int = 2, p: int = 4, i: int = 1, j: int = 2,
         tensor = matmul_jacobian(A, B, wrt)
         block = tensor[i - 1, j - 1]
         entry = f"∂c{_sub(i)}{_sub(j)}/∂{wrt}"
+        if view.key != (wrt, m, n, p) and (wrt, m, n, p) not in view.backgrounds:
+            view.frame = None  # a new shape moves the block's box: draw the static part anew
         view.key = (wrt, m, n, p)
         text["tensor"].set_text(f"dC/d{wrt}, shape {tensor.shape}: block (i, j) is ∂c_ij/∂{wrt}")
         text["block"].set_text(f"{entry} = dC_d{wrt}[{i - 1}, {j - 1}]")
