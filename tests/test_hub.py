@@ -79,7 +79,7 @@ def test_three_students_and_the_class_table(hub, course):
             "import utils; print(utils.__file__)", *setup, exercise.replace(STUB, answer)])
         assert where.strip() == str(hub.homes / user / CHECKOUT_NAME / "utils" / "__init__.py")
         assert (f"✅ {EXERCISE}" in verdict) == (user == "alice"), verdict
-    assert f"❌ {EXERCISE}" in verdict and "B must be transposed" in verdict  # bob's named slip
+    assert f"❌ {EXERCISE}" in verdict and "a transpose is missing" in verdict  # bob's named slip
 
     progress = {user: class_progress.read_progress(
         hub.homes / user / class_progress.PROGRESS_IN_HOME) for user in ("alice", "bob", "carol")}
