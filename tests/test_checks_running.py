@@ -78,11 +78,11 @@ def test_off_the_main_thread_the_limit_still_answers(monkeypatch, route_name, st
     assert ("could not be stopped" in feedback.message) == (not stopped)
 
 
-@pytest.mark.parametrize("calls", [2, 5])
-def test_the_limit_covers_the_whole_check_not_each_call(route, calls):
-    """A 0.3 s call made `calls` times under a 0.5 s limit: the check answers after ~0.5 s."""
+def checker_calling(calls: int, seconds: float):
+    """A checker (one time limit for all of it) that runs a learner's function taking `seconds`
+    `calls` times, stopping at the first feedback."""
     def slow(x):
-        time.sleep(0.3)
+        time.sleep(seconds)
         return x
 
     @one_limit
@@ -93,8 +93,14 @@ def test_the_limit_covers_the_whole_check_not_each_call(route, calls):
                 return feedback
         return None
 
+    return checker
+
+
+@pytest.mark.parametrize("calls", [2, 5])
+def test_the_limit_covers_the_whole_check_not_each_call(route, calls):
+    """A 0.3 s call made `calls` times under a 0.5 s limit: the check answers after ~0.5 s."""
     started = time.monotonic()
-    feedback = checker()
+    feedback = checker_calling(calls, 0.3)()
     took = time.monotonic() - started
     assert feedback is not None and feedback.mistake == "timed out"
     assert took < 0.5 + 0.5, f"the check took {took:.2f} s for a 0.5 s limit"
@@ -293,22 +299,9 @@ def test_a_check_answers_within_its_limit_whatever_its_calls_take(call_seconds, 
     limit = 1.0
     previous = _running.ROUTE, _running.TIME_LIMIT_SECONDS
     _running.ROUTE, _running.TIME_LIMIT_SECONDS = route_name, limit
-
-    def slow(x):
-        time.sleep(call_seconds)
-        return x
-
-    @one_limit
-    def checker():
-        for _ in range(calls):
-            value, feedback = run_learner_function("00-test", slow, np.ones(2))
-            if feedback is not None:
-                return feedback
-        return None
-
     try:
         started = time.monotonic()
-        feedback = checker()
+        feedback = checker_calling(calls, call_seconds)()
         took = time.monotonic() - started
     finally:
         _running.ROUTE, _running.TIME_LIMIT_SECONDS = previous

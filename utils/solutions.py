@@ -55,7 +55,6 @@ def central_difference(f, x, h):
 REFERENCES["01-jacobian-shape"] = jacobian_of_g
 REFERENCES["01-softmax-jacobian"] = softmax_jacobian
 REFERENCES["01-central-difference"] = central_difference
-# (end of 01 Jacobians)
 
 
 # === 02 Chain rule ===
@@ -79,7 +78,6 @@ def chain_vjp(u, jacobians):
 
 REFERENCES["02-chain-jacobian"] = chain_jacobian
 REFERENCES["02-chain-vjp"] = chain_vjp
-# (end of 02 Chain rule)
 
 
 # === 03 Matrix by matrix ===
@@ -121,7 +119,6 @@ REFERENCES["03-dC-dA"] = dC_dA_by_loops
 REFERENCES["03-dC-dB"] = dC_dB_by_rule
 REFERENCES["03-tensor-bytes"] = tensor_bytes
 REFERENCES["03-batch-jacobian"] = batch_jacobian
-# (end of 03 Matrix by matrix)
 
 
 # === 04 The efficient VJP ===
@@ -157,7 +154,6 @@ REFERENCES["04-grad-A"] = grad_A
 REFERENCES["04-grad-B"] = grad_B
 REFERENCES["04-chain-rule"] = chain_rule
 REFERENCES["04-challenge-ABAT"] = sandwich_grad
-# (end of 04 The efficient VJP)
 
 
 # === 04a The derivative as a linear map ===
@@ -237,7 +233,6 @@ REFERENCES["05-used-twice"] = gram_vjp
 REFERENCES["05-sin-rule"] = sin_vjp
 REFERENCES["05-mean-loss-grad"] = mse_grad
 REFERENCES["05-challenge-logsumexp"] = logsumexp_vjp
-# (end of 05 The backward pass)
 
 
 # === 05a A whole backward pass by hand ===
@@ -266,7 +261,6 @@ def backward_by_hand(c):
 
 
 REFERENCES["05a-backward-by-hand"] = backward_by_hand
-# (end of 05a A whole backward pass by hand)
 
 
 # === 06 Jacobians through time ===
@@ -291,7 +285,6 @@ def my_clip_by_norm(gradient, max_norm):
 
 REFERENCES["06-jacobian-through-time"] = my_jacobian_through_time
 REFERENCES["06-clip-by-norm"] = my_clip_by_norm
-# (end of 06 Jacobians through time)
 
 
 # === 07 Second order ===
@@ -303,4 +296,3 @@ def network_hvp(loss, W1, v):
 
 
 REFERENCES["07-network-hvp"] = network_hvp
-# (end of 07 Second order)
